@@ -1,0 +1,116 @@
+/**
+ * Reading a TF.js layers model from disk without trusting it: model.json is size-limited and parsed
+ * with clear errors, and every shard path must name a regular file inside the model's folder — no
+ * absolute paths, no `..`, no symbolic links that lead out (a hostile manifest must not make us read,
+ * and later copy next to a pruned model, files from elsewhere).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { RgpError } from '../core/errors';
+import type { CancelSignal } from '../core/job';
+import { checkGroupSizes, parseModelJson, type ModelJson } from '../core/model/modelJson';
+
+/** model.json holds topology and manifest only; anything this big is not one. */
+const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
+
+export interface LoadedModelFiles {
+  modelPath: string;
+  modelDir: string;
+  model: ModelJson;
+  /** Per weight group, its shards concatenated in manifest order. */
+  groupBytes: Uint8Array[];
+  shards: { path: string; bytes: number }[];
+}
+
+function unreadable(p: string, why: string): RgpError {
+  return new RgpError('UNREADABLE_FILE', `Cannot read ${p}: ${why}.`, 'Check that the file exists and that you may read it.');
+}
+
+export async function readModelJson(modelPath: string): Promise<ModelJson> {
+  let stat;
+  try {
+    stat = await fs.stat(modelPath);
+  } catch (e) {
+    throw unreadable(modelPath, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message);
+  }
+  if (!stat.isFile()) throw unreadable(modelPath, 'it is not a regular file');
+  if (stat.size > MAX_MODEL_JSON_BYTES)
+    throw new RgpError('NOT_A_MODEL', `${path.basename(modelPath)} is ${stat.size} bytes, far too large for a model.json.`, 'Open the model.json that sits beside the weight shards.');
+  let text: string;
+  try {
+    text = await fs.readFile(modelPath, 'utf8');
+  } catch (e) {
+    throw unreadable(modelPath, (e as Error).message);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new RgpError('NOT_A_MODEL', `${path.basename(modelPath)} is not valid JSON (${(e as Error).message}).`, 'Open the model.json of a TF.js layers model.');
+  }
+  return parseModelJson(json);
+}
+
+/**
+ * Resolves a manifest path against the model folder, refusing anything that could leave it.
+ * Returns the absolute real path of the shard.
+ */
+export async function resolveShardPath(modelDir: string, relPath: string): Promise<string> {
+  const unsafe = (why: string) =>
+    new RgpError('UNSAFE_PATH', `The weights manifest names "${relPath}", which ${why}.`, 'Weight shards must be plain file names inside the model folder; this model file may be hostile.');
+  if (relPath.includes('\0')) throw unsafe('contains a NUL character');
+  if (path.isAbsolute(relPath) || /^[a-zA-Z]:[\\/]/.test(relPath) || relPath.startsWith('\\')) throw unsafe('is an absolute path');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(relPath)) throw unsafe('is a URL');
+  const parts = relPath.split(/[\\/]+/);
+  if (parts.includes('..')) throw unsafe('climbs out of the model folder');
+  const realDir = await fs.realpath(modelDir);
+  const candidate = path.join(realDir, ...parts);
+  let real: string;
+  try {
+    real = await fs.realpath(candidate);
+  } catch {
+    throw new RgpError('BAD_MODEL', `The weight shard "${relPath}" is missing next to model.json.`, 'Copy all shard files of the model into its folder.');
+  }
+  if (real !== realDir && !real.startsWith(realDir + path.sep)) throw unsafe('is a link that leads out of the model folder');
+  const st = await fs.stat(real);
+  if (!st.isFile()) throw unsafe('is not a regular file');
+  return real;
+}
+
+/** Reads model.json and all its shards (paths and sizes checked), reporting one progress step per shard. */
+export async function readModelFiles(
+  modelPath: string,
+  signal: CancelSignal,
+  onShard: (done: number, total: number, name: string) => void = () => {},
+): Promise<LoadedModelFiles> {
+  const modelDir = path.dirname(path.resolve(modelPath));
+  const model = await readModelJson(modelPath);
+  const total = model.weightGroups.reduce((s, g) => s + g.paths.length, 0);
+  const groupBytes: Uint8Array[] = [];
+  const shards: { path: string; bytes: number }[] = [];
+  let done = 0;
+  for (const group of model.weightGroups) {
+    const parts: Uint8Array[] = [];
+    for (const rel of group.paths) {
+      signal.throwIfCancelled();
+      const real = await resolveShardPath(modelDir, rel);
+      const buf = await fs.readFile(real);
+      parts.push(buf);
+      shards.push({ path: rel, bytes: buf.byteLength });
+      onShard(++done, total, rel);
+    }
+    groupBytes.push(parts.length === 1 ? parts[0] : concat(parts));
+  }
+  checkGroupSizes(model, groupBytes);
+  return { modelPath, modelDir, model, groupBytes, shards };
+}
+
+export function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}

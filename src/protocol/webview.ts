@@ -1,0 +1,29 @@
+/**
+ * Messages between the extension host and the RGP webview. The webview draws only what it is sent;
+ * it answers `ready` when its script has loaded and `rendered` after each view is drawn (tests and the
+ * host use that to know what the user is actually looking at).
+ */
+import type { ModelSummary } from '../core/model/layerSummary';
+
+export const WEBVIEW_PROTOCOL_VERSION = 1;
+
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+export type HostToWebview =
+  | { type: 'job'; title: string; state: JobState; message?: string }
+  | { type: 'progress'; fraction?: number; message: string }
+  | { type: 'modelSummary'; modelPath: string; summary: ModelSummary };
+
+export type RenderedView = 'layers';
+
+export type WebviewToHost =
+  | { type: 'ready'; version: typeof WEBVIEW_PROTOCOL_VERSION }
+  | { type: 'rendered'; view: RenderedView; items: number; labels: string[] }
+  | { type: 'error'; message: string };
+
+/** State the webview keeps across reloads (vscode.setState) so a restored panel redraws at once. */
+export interface WebviewState {
+  version: typeof WEBVIEW_PROTOCOL_VERSION;
+  last?: Extract<HostToWebview, { type: 'modelSummary' }>;
+  job?: Extract<HostToWebview, { type: 'job' }>;
+}

@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { HostToWebview, WebviewToHost } from '../protocol/webview';
+import { webviewHtml } from './webviewHtml';
+
+export const MODEL_VIEW_TYPE = 'rgp.modelView';
+
+/**
+ * The RGP view of one model, opened beside the editor. Messages posted before the page's script has
+ * said `ready` are queued, so nothing the host sends is lost while the webview loads.
+ */
+export class ModelPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, ModelPanel>();
+  private ready = false;
+  private disposed = false;
+  private queue: HostToWebview[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly received = new vscode.EventEmitter<WebviewToHost>();
+  readonly onDidReceive = this.received.event;
+
+  /** The panel for this model, created beside the active editor if it is not open yet. */
+  static show(extensionUri: vscode.Uri, modelPath: string, onCreated: (p: ModelPanel) => void): ModelPanel {
+    const existing = ModelPanel.open.get(modelPath);
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      MODEL_VIEW_TYPE,
+      ModelPanel.titleFor(modelPath),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      ModelPanel.options(extensionUri),
+    );
+    const created = new ModelPanel(panel, extensionUri, modelPath);
+    onCreated(created);
+    return created;
+  }
+
+  /** Re-attaches a panel VS Code restored after a reload; its page redraws from its saved state. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, modelPath: string): ModelPanel {
+    panel.webview.options = ModelPanel.options(extensionUri);
+    return new ModelPanel(panel, extensionUri, modelPath);
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+  }
+
+  private static titleFor(modelPath: string): string {
+    return `RGP · ${path.basename(path.dirname(modelPath))}/${path.basename(modelPath)}`;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    readonly modelPath: string,
+  ) {
+    ModelPanel.open.set(modelPath, this);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, panel.title);
+    this.disposables.push(
+      this.received,
+      panel.webview.onDidReceiveMessage((m: WebviewToHost) => {
+        if (m.type === 'ready') {
+          this.ready = true;
+          for (const q of this.queue.splice(0)) void panel.webview.postMessage(q);
+        }
+        this.received.fire(m);
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  post(message: HostToWebview): void {
+    if (this.ready) void this.panel.webview.postMessage(message);
+    else this.queue.push(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (ModelPanel.open.get(this.modelPath) === this) ModelPanel.open.delete(this.modelPath);
+    while (this.disposables.length) this.disposables.pop()!.dispose();
+    this.panel.dispose();
+  }
+}

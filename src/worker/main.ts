@@ -1,0 +1,34 @@
+/**
+ * Worker-thread entry: runs exactly one job given in workerData and reports through the protocol.
+ * Heavy work lives here, never on the extension host thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { toErrorInfo } from '../core/errors';
+import { SharedCancelSignal, type JobContext } from '../core/job';
+import { WORKER_PROTOCOL_VERSION, type JobRequest, type JobResult, type WorkerStart, type WorkerToHost } from '../protocol/worker';
+import { inspectModel } from '../jobs/inspectModel';
+
+const port = parentPort;
+if (!port) throw new Error('worker.js must run in a worker thread');
+const post = (m: WorkerToHost) => port.postMessage(m);
+
+async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
+  switch (request.kind) {
+    case 'inspect':
+      return { kind: 'inspect', summary: await inspectModel(request.modelPath, ctx) };
+  }
+}
+
+const start = workerData as WorkerStart;
+if (start?.version !== WORKER_PROTOCOL_VERSION) {
+  post({ type: 'error', error: { code: 'INTERNAL', message: `worker protocol mismatch: got ${String(start?.version)}, want ${WORKER_PROTOCOL_VERSION}` } });
+} else {
+  const ctx: JobContext = {
+    signal: new SharedCancelSignal(new Int32Array(start.cancelCell)),
+    progress: { report: (u) => post({ type: 'progress', ...u }) },
+  };
+  run(start.request, ctx).then(
+    (result) => post({ type: 'result', result }),
+    (e) => post({ type: 'error', error: toErrorInfo(e) }),
+  );
+}
