@@ -4,7 +4,7 @@
  * that `npm run package` builds, installed into a fresh code-server. Prints one line per test and a
  * closing "N passed, N failed" line; exits non-zero on any failure.
  */
-import { cpSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { CACHE, REPO, ensureCodeServer, installVsix, makeRunDirs } from './codeServer';
@@ -26,24 +26,30 @@ function report(name: string, r: SuiteResult): void {
     process.stdout.write(`  ${t.state === 'passed' ? '✔' : '✘'} ${t.title}\n`);
     if (t.error) process.stdout.write(t.error.replace(/^/gm, '      ') + '\n');
   }
-  process.stdout.write(`${name}: ${r.passed} passed, ${r.failed} failed (exit code ${r.exitCode}; code-server log ${path.relative(REPO, r.logFile)})\n`);
+  process.stdout.write(`${name}: ${r.passed} passed, ${r.failed} failed (exit code ${r.exitCode}; ${r.exitCode === 0 && r.failed === 0 ? 'logs removed' : `code-server log ${path.relative(REPO, r.logFile)}`})\n`);
+}
+
+/** A run's folders are kept only when something failed, for its logs. */
+function tidy(root: string, r: SuiteResult): SuiteResult {
+  if (r.exitCode === 0 && r.failed === 0) rmSync(root, { recursive: true, force: true });
+  return r;
 }
 
 async function devSuite(entry: string): Promise<SuiteResult> {
   const dirs = makeRunDirs('dev');
-  return runInVsCode({
+  return tidy(dirs.root, await runInVsCode({
     entry,
     dirs,
     workspace: makeWorkspace(dirs.root),
     extensionDevelopmentPath: REPO,
     extensionTestsPath: path.join(REPO, 'dist-test', 'integration', 'index.js'),
     screenshot: path.join(ARTIFACTS, 'vscode-dev-suite.png'),
-  });
+  }));
 }
 
 async function vsixSuite(entry: string): Promise<SuiteResult> {
   const vsix = path.join(CACHE, 'rgp-vscode.vsix');
-  execFileSync('npx', ['vsce', 'package', '--no-dependencies', '-o', vsix], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   const dirs = makeRunDirs('vsix');
   installVsix(entry, dirs, vsix);
   const installed = readdirSync(dirs.extensions).find((d) => d.startsWith('rgp-tools.rgp-vscode-'));
@@ -51,14 +57,14 @@ async function vsixSuite(entry: string): Promise<SuiteResult> {
   const extensionPath = path.join(dirs.extensions, installed);
   process.env.RGP_EXPECT_EXTENSIONS_DIR = dirs.extensions;
   // The installed copy is loaded as the extension under test: exactly the files the .vsix carried.
-  return runInVsCode({
+  return tidy(dirs.root, await runInVsCode({
     entry,
     dirs,
     workspace: makeWorkspace(dirs.root),
     extensionDevelopmentPath: extensionPath,
     extensionTestsPath: path.join(REPO, 'dist-test', 'integration', 'vsixIndex.js'),
     screenshot: path.join(ARTIFACTS, 'vscode-vsix-suite.png'),
-  });
+  }));
 }
 
 async function main(): Promise<number> {
