@@ -25,7 +25,7 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { worker: 'src/worker/main.ts', cli: 'src/cli.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { worker: 'src/worker/main.ts', searchChain: 'src/worker/searchChain.ts', cli: 'src/cli.ts' }, outdir: 'dist' },
   {
     bundle: true,
     platform: 'browser',

@@ -4,9 +4,12 @@
  */
 import * as vscode from 'vscode';
 import type { WebviewToHost, WebviewState } from './protocol/webview';
+import { CommandDeps } from './vscode/commandDeps';
+import { inspectModel } from './vscode/inspectModelCommand';
 import { JobService } from './vscode/jobService';
 import { MODEL_VIEW_TYPE, ModelPanel } from './vscode/modelPanel';
 import { pruneModel } from './vscode/pruneModelCommand';
+import type { PruneJobOptions } from './protocol/worker';
 import { UserMessages, type UserMessage } from './vscode/userMessages';
 
 export interface RgpApi {
@@ -31,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
   const watchPanel = (p: ModelPanel) => {
     context.subscriptions.push(p, p.onDidReceive((message) => fromWebview.fire({ modelPath: p.modelPath, message })));
   };
-  const deps = { extensionUri: context.extensionUri, jobs, messages, onPanelCreated: watchPanel };
+  const deps = Object.assign(new CommandDeps(context.extensionUri, jobs, messages, watchPanel), { state: context.globalState });
 
   context.subscriptions.push(
     log,
@@ -39,14 +42,16 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
     messages,
     jobs,
     fromWebview,
-    vscode.commands.registerCommand('rgp.pruneModel', (uri?: vscode.Uri) => pruneModel(deps, uri)),
+    vscode.commands.registerCommand('rgp.pruneModel', (uri?: vscode.Uri, options?: Partial<PruneJobOptions>) => pruneModel(deps, uri, options)),
+    vscode.commands.registerCommand('rgp.inspectModel', (uri?: vscode.Uri) => inspectModel(deps, uri)),
     vscode.commands.registerCommand('rgp.cancel', () => {
       if (!jobs.cancel()) void messages.info('No RGP job is running.');
     }),
     vscode.commands.registerCommand('rgp.showLog', () => log.show()),
     vscode.window.registerWebviewPanelSerializer(MODEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: WebviewState | undefined) {
-        watchPanel(ModelPanel.revive(panel, context.extensionUri, state?.last?.modelPath ?? panel.title));
+        const modelPath = state?.last?.modelPath ?? state?.prune?.summary.modelPath ?? panel.title;
+        watchPanel(ModelPanel.revive(panel, context.extensionUri, modelPath));
       },
     }),
   );

@@ -1,13 +1,18 @@
 /** Numbers as a person reads them in a table: 1 234 567 → "1.23 M". */
 export function compact(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  const trim = (s: string) => s.replace(/\.0+$/, '').replace(/(\.\d*?)0+$/, '$1');
+  if (n >= 1e9) return `${trim((n / 1e9).toFixed(2))} G`;
+  if (n >= 1e6) return `${trim((n / 1e6).toFixed(2))} M`;
+  if (n >= 1e3) return `${trim((n / 1e3).toFixed(1))} k`;
   return String(n);
 }
 
 export function percent(x: number | null): string {
-  return x === null ? '—' : `${(x * 100).toFixed(x > 0 && x < 0.001 ? 3 : 1)} %`;
+  if (x === null) return '—';
+  const p = x * 100;
+  // 93.75 % must not read as 93.8 %: up to two decimals, as many as the value needs.
+  const digits = x > 0 && x < 0.001 ? 3 : Math.abs(p - Math.round(p * 10) / 10) < 1e-9 ? 1 : 2;
+  return `${p.toFixed(digits)} %`;
 }
 
 export function bytes(n: number): string {

@@ -7,6 +7,9 @@ import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type WebviewState } from 
 import { bytes, compact } from './format';
 import { drawLayerParamsChart } from './layerParamsChart';
 import { drawLayerTable } from './layerTable';
+import { drawAsplHistory, type AsplPoint } from './asplHistoryChart';
+import { drawPruneStats, drawPruneTable } from './pruneViews';
+import { drawSparsityChart } from './sparsityChart';
 import { host, onHostMessage } from './vscodeApi';
 
 const app = document.getElementById('app')!;
@@ -18,6 +21,20 @@ app.innerHTML = `
     <div id="job-message" class="muted"></div>
   </section>
   <section id="totals" class="totals" hidden></section>
+  <section id="prune-section" aria-labelledby="prune-heading" hidden>
+    <h2 id="prune-heading">Pruned model</h2>
+    <div id="prune-stats" class="totals"></div>
+    <p id="prune-output" class="muted"></p>
+  </section>
+  <section id="aspl-section" aria-labelledby="aspl-heading" hidden>
+    <h2 id="aspl-heading">ASPL of the regular graph during the search</h2>
+    <div id="aspl-chart"></div>
+  </section>
+  <section id="sparsity-section" aria-labelledby="sparsity-heading" hidden>
+    <h2 id="sparsity-heading">Parameters per layer, dense and pruned</h2>
+    <div id="sparsity-chart"></div>
+    <div id="prune-table"></div>
+  </section>
   <section aria-labelledby="params-heading" id="params-section" hidden>
     <h2 id="params-heading">Parameters per layer</h2>
     <div id="params-chart"></div>
@@ -25,7 +42,16 @@ app.innerHTML = `
   <section id="layers-section" hidden><div id="layers-table"></div></section>`;
 
 const $ = (id: string) => document.getElementById(id)!;
-let state: WebviewState = host.getState() ?? { version: WEBVIEW_PROTOCOL_VERSION };
+const saved = host.getState();
+let state: WebviewState = saved?.version === WEBVIEW_PROTOCOL_VERSION ? saved : { version: WEBVIEW_PROTOCOL_VERSION };
+/** The running search: its Moore bound and the samples so far (not saved: the final history is). */
+let search: { mooreBound?: number; points: AsplPoint[] } = { points: [] };
+
+function drawAspl(): void {
+  $('aspl-section').hidden = false;
+  const r = drawAsplHistory($('aspl-chart'), { points: search.points, ...(search.mooreBound !== undefined ? { mooreBound: search.mooreBound } : {}) });
+  host.postMessage({ type: 'rendered', view: 'aspl', items: r.points, labels: r.labels });
+}
 
 function render(m: HostToWebview): void {
   switch (m.type) {
@@ -77,6 +103,32 @@ function render(m: HostToWebview): void {
       host.postMessage({ type: 'rendered', view: 'layers', items: chart.bars, labels: chart.labels });
       break;
     }
+    case 'searchStart':
+      search = { mooreBound: m.start.mooreBound, points: [] };
+      $('aspl-heading').textContent = `ASPL of the regular graph during the search (n = ${m.start.n}, k = ${m.start.k})`;
+      drawAspl();
+      return;
+    case 'searchSample':
+      search.points.push({ t: m.sample.elapsed, aspl: m.sample.bestAspl });
+      drawAspl();
+      return;
+    case 'pruneResult': {
+      const s = m.summary;
+      $('title').textContent = s.modelPath.split(/[\\/]/).slice(-2).join('/');
+      $('subtitle').textContent = `pruned with RGP · seed ${s.graph.seed}`;
+      $('prune-section').hidden = false;
+      drawPruneStats($('prune-stats'), s);
+      $('prune-output').textContent = `Written to ${s.outputPath}`;
+      search = { mooreBound: s.graph.mooreBound, points: s.history.map((h) => ({ t: h.t, aspl: h.bestAspl })) };
+      $('aspl-heading').textContent = `ASPL of the regular graph during the search (n = ${s.graph.n}, k = ${s.graph.k})`;
+      drawAspl();
+      $('sparsity-section').hidden = false;
+      const chart = drawSparsityChart($('sparsity-chart'), s.layers);
+      drawPruneTable($('prune-table'), s);
+      state = { ...state, prune: m };
+      host.postMessage({ type: 'rendered', view: 'sparsity', items: chart.bars, labels: chart.labels });
+      break;
+    }
   }
   host.setState(state);
 }
@@ -90,6 +142,7 @@ function safely(m: HostToWebview): void {
 }
 
 if (state.last) safely(state.last);
+if (state.prune) safely(state.prune);
 if (state.job) safely(state.job);
 onHostMessage(safely);
 host.postMessage({ type: 'ready', version: WEBVIEW_PROTOCOL_VERSION });

@@ -8,10 +8,16 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CancelledError, fromErrorInfo } from '../core/errors';
+import type { SearchSample } from '../core/graph';
+import type { SearchStart } from '../jobs/pruneModel';
 import { WORKER_PROTOCOL_VERSION, type JobRequest, type JobResult, type WorkerStart, type WorkerToHost } from '../protocol/worker';
 
 export interface RunJobOptions {
   onProgress?: (p: { fraction?: number; message: string }) => void;
+  /** A graph search begins (prune jobs): its n, k and Moore bound. */
+  onSearchStart?: (s: SearchStart) => void;
+  /** Live samples of a graph search (prune jobs), for the ASPL history chart. */
+  onSearchSample?: (s: SearchSample) => void;
   signal?: AbortSignal;
   /** How long a cancelled worker may take to stop by itself before it is terminated. */
   graceMs?: number;
@@ -56,6 +62,12 @@ export function startJob(workerScript: string | URL, request: JobRequest, opts: 
       switch (m.type) {
         case 'progress':
           opts.onProgress?.({ ...(m.fraction !== undefined ? { fraction: m.fraction } : {}), message: m.message });
+          break;
+        case 'searchStart':
+          opts.onSearchStart?.(m.start);
+          break;
+        case 'searchSample':
+          opts.onSearchSample?.(m.sample);
           break;
         case 'result':
           finish(() => resolve(m.result));

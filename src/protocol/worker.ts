@@ -4,13 +4,23 @@
  * even while the worker's event loop is busy.
  */
 import type { ErrorInfo } from '../core/errors';
+import type { SearchSample } from '../core/graph';
 import type { ModelSummary } from '../core/model/layerSummary';
+import type { PruneSummary } from '../core/prune/report';
+import type { PruneOptions, SearchStart } from '../jobs/pruneModel';
 
-export const WORKER_PROTOCOL_VERSION = 1;
+export const WORKER_PROTOCOL_VERSION = 2;
 
-export type JobRequest = { kind: 'inspect'; modelPath: string };
+/** Prune options that can cross a thread boundary (no callbacks). */
+export type PruneJobOptions = Omit<PruneOptions, 'onSearchSample' | 'onSearchStart'>;
 
-export type JobResult = { kind: 'inspect'; summary: ModelSummary };
+export type JobRequest =
+  | { kind: 'inspect'; modelPath: string }
+  | { kind: 'prune'; modelPath: string; options: PruneJobOptions };
+
+export type JobResult =
+  | { kind: 'inspect'; summary: ModelSummary }
+  | { kind: 'prune'; summary: PruneSummary };
 
 /** Sent once, as workerData, when the worker is created. */
 export interface WorkerStart {
@@ -22,5 +32,7 @@ export interface WorkerStart {
 
 export type WorkerToHost =
   | { type: 'progress'; fraction?: number; message: string }
+  | { type: 'searchStart'; start: SearchStart }
+  | { type: 'searchSample'; sample: SearchSample }
   | { type: 'result'; result: JobResult }
   | { type: 'error'; error: ErrorInfo };

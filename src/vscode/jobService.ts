@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { CancelledError, isRgpError } from '../core/errors';
-import { startJob } from '../host/jobRunner';
+import { startJob, type RunJobOptions } from '../host/jobRunner';
 import type { JobRequest, JobResult } from '../protocol/worker';
 
-export interface JobCallbacks {
-  onProgress?: (p: { fraction?: number; message: string }) => void;
-}
+export type JobCallbacks = Pick<RunJobOptions, 'onProgress' | 'onSearchStart' | 'onSearchSample'>;
 
 /**
  * Runs jobs in the worker thread with a cancellable progress notification, logs them to the RGP output
@@ -55,6 +53,8 @@ export class JobService implements vscode.Disposable {
           let last = 0;
           const job = startJob(path.join(this.extensionUri.fsPath, 'dist', 'worker.js'), request, {
             signal: abort.signal,
+            ...(cb.onSearchStart ? { onSearchStart: cb.onSearchStart } : {}),
+            ...(cb.onSearchSample ? { onSearchSample: cb.onSearchSample } : {}),
             onProgress: (p) => {
               const pct = p.fraction !== undefined ? Math.round(p.fraction * 100) : undefined;
               const increment = pct !== undefined ? Math.max(0, pct - last) : undefined;

@@ -18,6 +18,10 @@ export class ModelPanel implements vscode.Disposable {
   private readonly received = new vscode.EventEmitter<WebviewToHost>();
   readonly onDidReceive = this.received.event;
 
+  static get(modelPath: string): ModelPanel | undefined {
+    return ModelPanel.open.get(modelPath);
+  }
+
   /** The panel for this model, created beside the active editor if it is not open yet. */
   static show(extensionUri: vscode.Uri, modelPath: string, onCreated: (p: ModelPanel) => void): ModelPanel {
     const existing = ModelPanel.open.get(modelPath);

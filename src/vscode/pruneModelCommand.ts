@@ -1,83 +1,62 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { RgpError } from '../core/errors';
-import type { ModelSummary } from '../core/model/layerSummary';
-import type { JobService } from './jobService';
-import { ModelPanel } from './modelPanel';
-import type { UserMessages } from './userMessages';
-
-export interface PruneModelDeps {
-  extensionUri: vscode.Uri;
-  jobs: JobService;
-  messages: UserMessages;
-  onPanelCreated: (p: ModelPanel) => void;
-}
+import type { PruneSummary } from '../core/prune/report';
+import type { PruneJobOptions } from '../protocol/worker';
+import type { CommandDeps } from './commandDeps';
+import { resolveModelUri, shortModelName } from './modelTarget';
+import { promptRatio } from './pruneOptionsPrompt';
 
 /**
- * "RGP: Prune Model" on the model the user points at (explorer/editor-title argument, else the active
- * editor, else a file picker). The job runs in the worker; the RGP view opens beside the editor at once
- * and follows the job. Resolves to the model summary, or undefined when cancelled or failed — failures
- * are shown to the user, never thrown back into VS Code.
+ * "RGP: Prune Model" on the model the user points at: asks for the ratio (unless given), then the
+ * worker plans the masks, searches a low-ASPL regular graph (the view draws its ASPL history live) and
+ * writes a new model folder beside the input. Writing files needs a trusted workspace.
+ *
+ * `given` lets tests and other extensions pass options instead of answering prompts.
  */
-export async function pruneModel(deps: PruneModelDeps, arg?: vscode.Uri): Promise<ModelSummary | undefined> {
+export async function pruneModel(
+  deps: CommandDeps & { state: vscode.Memento },
+  arg?: unknown,
+  given?: Partial<PruneJobOptions>,
+): Promise<PruneSummary | undefined> {
   try {
     const uri = await resolveModelUri(arg);
     if (!uri) return undefined;
-    const modelPath = uri.fsPath;
-    let created = false;
-    const panel = ModelPanel.show(deps.extensionUri, modelPath, (p) => {
-      created = true;
-      deps.onPanelCreated(p);
-    });
-    const title = `Prune ${path.basename(path.dirname(modelPath))}/${path.basename(modelPath)}`;
-    panel.post({ type: 'job', title, state: 'running' });
-    try {
-      const result = await deps.jobs.run(title, { kind: 'inspect', modelPath }, {
-        onProgress: (p) => panel.post({ type: 'progress', ...p }),
+    if (!vscode.workspace.isTrusted) {
+      void deps.messages.info('RGP: pruning writes a new model folder, so it needs a trusted workspace. Inspecting works in restricted mode.', 'Manage Workspace Trust').then((a) => {
+        if (a) void vscode.commands.executeCommand('workbench.trust.manage');
       });
-      if (!result) {
-        panel.post({ type: 'job', title, state: 'cancelled', message: 'Cancelled; nothing was written.' });
-        return undefined;
-      }
-      const { summary } = result;
-      panel.post({ type: 'modelSummary', modelPath, summary });
-      panel.post({ type: 'job', title, state: 'done' });
-      deps.jobs.setStatus(`RGP: ${summary.layers.length} layers · ${formatCount(summary.totalParams)} params`, modelPath, 'rgp.pruneModel');
-      return summary;
-    } catch (e) {
-      // A view opened only for this job has nothing to show: the error message says it all.
-      if (created) panel.dispose();
-      else panel.post({ type: 'job', title, state: 'failed', message: errorText(e) });
-      throw e;
+      return undefined;
     }
+    const ratio = given?.ratio ?? (await promptRatio(deps.state));
+    if (ratio === undefined) return undefined;
+    const cfg = vscode.workspace.getConfiguration('rgp');
+    const options: PruneJobOptions = {
+      groups: cfg.get<number>('groups', 64),
+      seed: cfg.get<number>('seed', 1),
+      searchSeconds: cfg.get<number>('searchSeconds', 5),
+      keepFirst: cfg.get<boolean>('keepFirstLayerDense', true),
+      keepLast: cfg.get<boolean>('keepLastLayerDense', true),
+      selfLoops: cfg.get<boolean>('selfLoops', false),
+      ...given,
+      ratio,
+    };
+    const modelPath = uri.fsPath;
+    const title = `Prune ${shortModelName(modelPath)} to ${(ratio * 100).toFixed(2)} %`;
+    const result = await deps.runInPanel(modelPath, title, { kind: 'prune', modelPath, options });
+    if (result?.kind !== 'prune') return undefined;
+    const { summary } = result;
+    deps.panelFor(modelPath)?.post({ type: 'pruneResult', summary });
+    const headline = `${(summary.ratio.achieved * 100).toFixed(1)} % pruned · ASPL ${summary.graph.aspl.toFixed(3)}`;
+    deps.jobs.setStatus(`$(graph) RGP: ${headline}`, `${summary.outputPath}\nModel parameters −${(summary.ratio.params * 100).toFixed(1)} %, MACs −${(summary.ratio.macs * 100).toFixed(1)} %`, 'rgp.pruneModel');
+    void deps.messages
+      .info(`RGP: ${headline} (parameters −${(summary.ratio.params * 100).toFixed(1)} %) → ${path.basename(summary.outputPath)}`, 'Open Report', 'Reveal in Explorer')
+      .then((action) => {
+        if (action === 'Open Report') void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(path.join(summary.outputPath, 'report.md')));
+        if (action === 'Reveal in Explorer') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(summary.outputPath));
+      });
+    return summary;
   } catch (e) {
     deps.messages.error(e);
     return undefined;
   }
-}
-
-async function resolveModelUri(arg: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
-  const candidate = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-  if (candidate) {
-    if (candidate.scheme !== 'file')
-      throw new RgpError('UNSUPPORTED', `RGP reads models from files on disk; ${candidate.toString()} is not one.`, 'Save the model to a folder first.');
-    return candidate;
-  }
-  const picked = await vscode.window.showOpenDialog({
-    canSelectMany: false,
-    openLabel: 'Prune',
-    title: 'RGP: choose a TF.js model.json',
-    filters: { 'TF.js layers model': ['json'] },
-  });
-  return picked?.[0];
-}
-
-function errorText(e: unknown): string {
-  return e instanceof RgpError ? e.userMessage : e instanceof Error ? e.message : String(e);
-}
-
-export function formatCount(n: number): string {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(n >= 1e7 ? 1 : 2)} M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(n >= 1e4 ? 0 : 1)} k`;
-  return String(n);
 }

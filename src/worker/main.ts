@@ -7,6 +7,7 @@ import { toErrorInfo } from '../core/errors';
 import { SharedCancelSignal, type JobContext } from '../core/job';
 import { WORKER_PROTOCOL_VERSION, type JobRequest, type JobResult, type WorkerStart, type WorkerToHost } from '../protocol/worker';
 import { inspectModel } from '../jobs/inspectModel';
+import { pruneModel } from '../jobs/pruneModel';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
@@ -16,6 +17,19 @@ async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
   switch (request.kind) {
     case 'inspect':
       return { kind: 'inspect', summary: await inspectModel(request.modelPath, ctx) };
+    case 'prune':
+      return {
+        kind: 'prune',
+        summary: await pruneModel(
+          request.modelPath,
+          {
+            ...request.options,
+            onSearchStart: (start) => post({ type: 'searchStart', start }),
+            onSearchSample: (sample) => post({ type: 'searchSample', sample }),
+          },
+          ctx,
+        ),
+      };
   }
 }
 

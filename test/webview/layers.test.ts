@@ -12,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import { quietContext } from '../../src/core/job';
 import type { ModelSummary } from '../../src/core/model/layerSummary';
 import { inspectModel } from '../../src/jobs/inspectModel';
+import { WEBVIEW_PROTOCOL_VERSION } from '../../src/protocol/webview';
 import { REPO, inkFraction, launch, openWebview } from './webviewPage';
 
 const ARTIFACTS = path.join(REPO, 'test-artifacts');
@@ -31,7 +32,7 @@ describe('webview: layers view', () => {
     test(`draws the example model's layers (${theme} theme)`, async () => {
       const w = await openWebview(browser, theme);
       const [ready] = await w.waitForPosted('ready');
-      assert.deepEqual(ready, { type: 'ready', version: 1 });
+      assert.deepEqual(ready, { type: 'ready', version: WEBVIEW_PROTOCOL_VERSION });
       await w.send({ type: 'job', title: 'Prune model/model.json', state: 'running' });
       await w.send({ type: 'modelSummary', modelPath: MODEL, summary });
       await w.send({ type: 'job', title: 'Prune model/model.json', state: 'done' });

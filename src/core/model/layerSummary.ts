@@ -4,6 +4,7 @@
  */
 import type { CancelSignal } from '../job';
 import { checkGroupSizes, elementCount, storedBytes, type ModelJson, type WeightSpec } from './modelJson';
+import { ownerOf } from './weightIndex';
 
 export interface WeightSummary {
   name: string;
@@ -33,19 +34,6 @@ export interface ModelSummary {
   shards: { path: string; bytes: number }[];
   /** Weights in the manifest that no layer claims (kept, but worth a look). */
   unassignedWeights: string[];
-}
-
-/**
- * Layer a weight belongs to: weight names are `<layer>/<variable>` (tfjs) or may carry an outer model
- * prefix `<model>/<layer>/<variable>` (converter, nested models), so the longest layer-name prefix wins.
- */
-function ownerOf(weightName: string, layerNames: readonly string[]): string | undefined {
-  let best: string | undefined;
-  for (const l of layerNames) {
-    const at = weightName.startsWith(l + '/') ? 0 : weightName.indexOf('/' + l + '/');
-    if (at >= 0 && (best === undefined || l.length > best.length)) best = l;
-  }
-  return best;
 }
 
 /**

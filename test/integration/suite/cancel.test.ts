@@ -34,7 +34,7 @@ describe('RGP: Cancel Running Job', () => {
     const errors: UserMessage[] = [];
     const sub = api.onDidShowMessage((m) => m.severity === 'error' && errors.push(m));
     const firstShard = nextEvent(api.onDidProgress, (p) => /read shard/.test(p.message), 60_000, 'the first shard to be read');
-    const running = vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(modelPath));
+    const running = vscode.commands.executeCommand('rgp.inspectModel', vscode.Uri.file(modelPath));
     const p = await firstShard;
     await vscode.commands.executeCommand('rgp.cancel');
     const result = await running;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { RgpApi } from '../../../src/extension';
-import type { WebviewToHost } from '../../../src/protocol/webview';
+import type { RenderedView, WebviewToHost } from '../../../src/protocol/webview';
 import type { UserMessage } from '../../../src/vscode/userMessages';
 
 export const EXTENSION_ID = 'rgp-tools.rgp-vscode';
@@ -35,12 +35,12 @@ export function nextEvent<T>(event: vscode.Event<T>, match: (t: T) => boolean, m
   });
 }
 
-export function rendered(api: RgpApi, modelPath: string): Promise<Extract<WebviewToHost, { type: 'rendered' }>> {
+export function rendered(api: RgpApi, modelPath: string, view: RenderedView = 'layers'): Promise<Extract<WebviewToHost, { type: 'rendered' }>> {
   return nextEvent(
     api.onDidReceiveFromWebview,
-    (e) => e.modelPath === modelPath && e.message.type === 'rendered',
+    (e) => e.modelPath === modelPath && e.message.type === 'rendered' && e.message.view === view,
     60_000,
-    `the webview of ${modelPath} to render`,
+    `the webview of ${modelPath} to render its ${view} view`,
   ).then((e) => e.message as Extract<WebviewToHost, { type: 'rendered' }>);
 }
 

@@ -1,86 +1,77 @@
 /**
- * "RGP: Prune Model" run for real inside VS Code on real model files: the worker reads the model, the
- * webview beside the editor draws it and says so, the status bar shows the result, and bad input ends
- * in a clear message with the extension still working.
+ * "RGP: Prune Model" for real inside VS Code: the worker plans the masks, searches the graph and writes
+ * a new model folder beside the input; the view beside the editor draws the ASPL history and the
+ * per-layer sparsity; the status bar shows the result. Bad input and cancellation leave nothing behind.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { errorShown, openInEditor, rendered, rgpApi, workspacePath } from './helpers';
-import type { ModelSummary } from '../../../src/core/model/layerSummary';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { errorShown, nextEvent, openInEditor, rendered, rgpApi, workspacePath } from './helpers';
+import type { PruneSummary } from '../../../src/core/prune/report';
+
+const siblings = (dir: string) => {
+  mkdirSync(path.dirname(dir), { recursive: true });
+  return readdirSync(path.dirname(dir)).sort();
+};
 
 describe('RGP: Prune Model', () => {
-  it('is contributed under the RGP category', async () => {
-    await rgpApi();
-    const commands = await vscode.commands.getCommands(true);
-    for (const c of ['rgp.pruneModel', 'rgp.cancel', 'rgp.showLog']) assert.ok(commands.includes(c), `${c} is registered`);
-    const pkg = vscode.extensions.getExtension('rgp-tools.rgp-vscode')!.packageJSON as {
-      contributes: { commands: { command: string; title: string; category: string }[] };
-    };
-    const prune = pkg.contributes.commands.find((c) => c.command === 'rgp.pruneModel')!;
-    assert.equal(`${prune.category}: ${prune.title}`, 'RGP: Prune Model');
-  });
-
-  it('summarises the example model from the active editor and shows it beside the code', async () => {
+  it('prunes the example model to 93.75 % and shows the graph search and sparsity beside the code', async () => {
     const api = await rgpApi();
     const modelPath = workspacePath('examples', 'mnist-mlp', 'model', 'model.json');
-    const editor = await openInEditor(modelPath);
-    const drawn = rendered(api, modelPath);
-    const summary = (await vscode.commands.executeCommand('rgp.pruneModel')) as ModelSummary | undefined;
-    assert.ok(summary, 'the command returned a summary');
-    assert.equal(summary.layers.length, 3);
-    assert.deepEqual(summary.layers.map((l) => l.className), ['Dense', 'Dense', 'Dense']);
-    assert.equal(summary.totalParams, 784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10);
-    const view = await drawn;
-    assert.equal(view.view, 'layers');
-    assert.equal(view.items, 3, 'one bar per layer with weights');
-    assert.ok(view.labels.includes('parameters'), 'the x axis is labelled');
-    for (const l of summary.layers) assert.ok(view.labels.includes(l.name), `the chart names ${l.name}`);
-    assert.match(api.statusBarText(), /3 layers · 235 k params/);
-    // The view opened beside the editor, which kept its column.
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => ({ label: t.label, column: g.viewColumn })));
-    const webviewTab = tabs.find((t) => t.label.startsWith('RGP · model/model.json'));
-    assert.ok(webviewTab, `an RGP tab is open (tabs: ${tabs.map((t) => t.label).join(', ')})`);
-    assert.notEqual(webviewTab.column, editor.viewColumn);
+    const before = readFileSync(path.join(path.dirname(modelPath), 'weights.bin'));
+    await openInEditor(modelPath);
+    const aspl = rendered(api, modelPath, 'aspl');
+    const sparsity = rendered(api, modelPath, 'sparsity');
+    const out = workspacePath('generated', 'mnist-rgp-93');
+    const summary = (await vscode.commands.executeCommand('rgp.pruneModel', undefined, { ratio: 0.9375, searchSeconds: 1, out, keepFirst: false })) as PruneSummary;
+    assert.ok(summary, 'the command returned the pruning summary');
+    assert.equal(summary.outputPath, out);
+    assert.equal(summary.ratio.achieved, 0.9375);
+    assert.deepEqual([summary.graph.n, summary.graph.k], [64, 4]);
+    assert.ok(summary.graph.aspl < summary.graph.initialAspl, 'the search lowered the ASPL');
+    for (const f of ['model.json', 'weights.bin', 'masks.json', 'graph.json', 'report.json', 'report.md']) assert.ok(existsSync(path.join(out, f)), `${f} written`);
+    assert.deepEqual(readFileSync(path.join(path.dirname(modelPath), 'weights.bin')), before, 'the input is untouched');
+
+    const asplView = await aspl;
+    assert.ok(asplView.labels.includes('ASPL') && asplView.labels.includes('seconds'), 'the ASPL chart has labelled axes');
+    assert.ok(asplView.labels.some((l) => l.startsWith('Moore bound 2.857')), `the Moore bound is drawn (${asplView.labels.join(', ')})`);
+    const sparsityView = await sparsity;
+    assert.equal(sparsityView.items, 3);
+    assert.match(api.statusBarText(), /93\.8 % pruned · ASPL 2\.\d{3}/);
   });
 
-  it('takes the model from an explorer argument too', async () => {
+  it('refuses a hostile model with a clear message and writes nothing', async () => {
     const api = await rgpApi();
-    const modelPath = workspacePath('fixtures', 'tiny', 'model.json');
-    const drawn = rendered(api, modelPath);
-    const summary = (await vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(modelPath))) as ModelSummary;
-    assert.equal(summary.totalParams, 23);
-    assert.equal(summary.layers[0].zeroFraction, 3 / 15);
-    assert.equal((await drawn).items, 2);
-  });
-
-  it('says clearly that a JSON file is not a model, and keeps working', async () => {
-    const api = await rgpApi();
+    const modelPath = workspacePath('fixtures', 'hostile', 'model.json');
+    const before = siblings(path.dirname(modelPath));
     const shown = errorShown(api);
-    const result = await vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(workspacePath('fixtures', 'not-a-model.json')));
+    const result = await vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(modelPath), { ratio: 0.5, searchSeconds: 0 });
     assert.equal(result, undefined);
-    assert.match((await shown).text, /not a TF\.js layers model.*modelTopology/);
-    const again = (await vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(workspacePath('fixtures', 'tiny', 'model.json')))) as ModelSummary;
-    assert.equal(again.totalParams, 23, 'a second command after the error succeeds');
+    assert.match((await shown).text, /climbs out of the model folder/);
+    assert.deepEqual(siblings(path.dirname(modelPath)), before, 'no output folder appeared');
   });
 
-  it('refuses a manifest that climbs out of the model folder', async () => {
+  it('says what is wrong with an impossible ratio', async () => {
     const api = await rgpApi();
     const shown = errorShown(api);
-    await vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(workspacePath('fixtures', 'hostile', 'model.json')));
-    assert.match((await shown).text, /"\.\.\/secret\.bin".*climbs out of the model folder/);
+    await vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(workspacePath('fixtures', 'tiny', 'model.json')), { ratio: 1.5 });
+    assert.match((await shown).text, /ratio/i);
   });
 
-  it('reports a truncated shard with the byte counts', async () => {
+  it('cancelled during the graph search, leaves no output and no temporary folder', async () => {
     const api = await rgpApi();
-    const shown = errorShown(api);
-    await vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(workspacePath('fixtures', 'truncated', 'model.json')));
-    assert.match((await shown).text, /holds 60 bytes but its manifest describes 92 — a shard is truncated/);
-  });
-
-  it('reports a missing file', async () => {
-    const api = await rgpApi();
-    const shown = errorShown(api);
-    await vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(workspacePath('fixtures', 'nowhere', 'model.json')));
-    assert.match((await shown).text, /Cannot read .*nowhere.*no such file/);
+    const modelPath = workspacePath('examples', 'mnist-mlp', 'model', 'model.json');
+    const out = workspacePath('generated', 'cancelled-prune');
+    const before = siblings(out);
+    const searching = nextEvent(api.onDidProgress, (p) => /graph search/.test(p.message), 60_000, 'the graph search to start');
+    const running = vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(modelPath), { ratio: 0.9375, searchSeconds: 60, out, keepFirst: false });
+    await searching;
+    await vscode.commands.executeCommand('rgp.cancel');
+    assert.equal(await running, undefined);
+    for (let i = 0; i < 100 && api.liveWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(api.liveWorkers(), 0, 'the worker thread has exited');
+    assert.deepEqual(siblings(out), before, 'nothing was written next to the output');
+    assert.match(api.statusBarText(), /cancelled/);
   });
 });

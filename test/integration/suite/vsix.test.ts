@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXTENSION_ID, openInEditor, rendered, rgpApi, workspacePath } from './helpers';
-import type { ModelSummary } from '../../../src/core/model/layerSummary';
+import type { PruneSummary } from '../../../src/core/prune/report';
 
 describe('the packaged .vsix', () => {
   it('is the installed copy, with its worker, webview and wasm assets', () => {
@@ -25,9 +25,10 @@ describe('the packaged .vsix', () => {
     const api = await rgpApi();
     const modelPath = workspacePath('examples', 'mnist-mlp', 'model', 'model.json');
     await openInEditor(modelPath);
-    const drawn = rendered(api, modelPath);
-    const summary = (await vscode.commands.executeCommand('rgp.pruneModel')) as ModelSummary;
-    assert.equal(summary.layers.length, 3);
+    const drawn = rendered(api, modelPath, 'sparsity');
+    const summary = (await vscode.commands.executeCommand('rgp.pruneModel', undefined, { ratio: 0.875, searchSeconds: 0.5 })) as PruneSummary;
+    assert.equal(summary.graph.k, 8);
+    assert.ok(existsSync(path.join(summary.outputPath, 'model.json')), 'the pruned model is written');
     assert.equal((await drawn).items, 3);
   });
 });

@@ -1,0 +1,119 @@
+/**
+ * Masking and writing a VGG16-shaped model (CIFAR VGG16: 13 convs 64…512, Dense 512 → 512 → 10,
+ * ≈15 M float32 parameters), excluding the graph search: the job gets a ready random 4-regular graph on
+ * 64 nodes, so the time is reading + checking + layer graph + masking + writing the output folder.
+ * The model.json and shard bytes are generated directly (no training), in 4 MiB shards like tfjs writes.
+ *
+ * The pruning runs in a fresh child process so its peak RSS is not inflated by generating the fixture,
+ * from a bundle of this file (as the shipped CLI runs: plain node, no TypeScript loader in memory).
+ * Targets (issue 4): ≤ 2 s, peak memory ≤ 3× the weights' size.
+ * Run: npx tsx bench/prune.ts   (prints JSON)
+ */
+import { execFileSync } from 'node:child_process';
+import { buildSync } from 'esbuild';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomRegularGraph } from '../src/core/graph';
+import { quietContext } from '../src/core/job';
+import { Random } from '../src/core/random';
+import { pruneModel } from '../src/jobs/pruneModel';
+
+const CFG: (number | 'M')[] = [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'];
+const SHARD = 4 * 1024 * 1024;
+
+function writeVgg16(dir: string): { modelPath: string; params: number; weightBytes: number } {
+  const layers: object[] = [];
+  const weights: { name: string; shape: number[]; dtype: string }[] = [];
+  let c = 3;
+  let conv = 0, pool = 0;
+  for (const v of CFG) {
+    if (v === 'M') {
+      layers.push({ class_name: 'MaxPooling2D', config: { name: `pool${++pool}`, pool_size: [2, 2], strides: [2, 2], padding: 'valid', data_format: 'channels_last' } });
+      continue;
+    }
+    const name = `conv${++conv}`;
+    layers.push({
+      class_name: 'Conv2D',
+      config: { name, filters: v, kernel_size: [3, 3], strides: [1, 1], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1], activation: 'relu', use_bias: true, ...(conv === 1 ? { batch_input_shape: [null, 32, 32, 3] } : {}) },
+    });
+    weights.push({ name: `${name}/kernel`, shape: [3, 3, c, v], dtype: 'float32' }, { name: `${name}/bias`, shape: [v], dtype: 'float32' });
+    c = v;
+  }
+  layers.push({ class_name: 'Flatten', config: { name: 'flatten' } });
+  for (const [name, units, inp] of [['fc1', 512, 512], ['fc2', 512, 512], ['classifier', 10, 512]] as const) {
+    layers.push({ class_name: 'Dense', config: { name, units, activation: name === 'classifier' ? 'softmax' : 'relu', use_bias: true } });
+    weights.push({ name: `${name}/kernel`, shape: [inp, units], dtype: 'float32' }, { name: `${name}/bias`, shape: [units], dtype: 'float32' });
+  }
+  const params = weights.reduce((s, w) => s + w.shape.reduce((p, d) => p * d, 1), 0);
+  const bytes = new Uint8Array(params * 4);
+  const f = new Float32Array(bytes.buffer);
+  const rng = new Random(42);
+  for (let i = 0; i < f.length; i++) f[i] = rng.float() - 0.5;
+  const nShards = Math.ceil(bytes.length / SHARD);
+  const paths = Array.from({ length: nShards }, (_, i) => `group1-shard${i + 1}of${nShards}.bin`);
+  mkdirSync(dir, { recursive: true });
+  paths.forEach((p, i) => writeFileSync(join(dir, p), bytes.subarray(i * SHARD, Math.min(bytes.length, (i + 1) * SHARD))));
+  const json = {
+    format: 'layers-model',
+    generatedBy: 'bench/prune.ts',
+    convertedBy: null,
+    modelTopology: { class_name: 'Sequential', config: { name: 'vgg16', layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
+    weightsManifest: [{ paths, weights }],
+  };
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+  return { modelPath: join(dir, 'model.json'), params, weightBytes: bytes.length };
+}
+
+async function child(modelPath: string, out: string): Promise<void> {
+  const g = randomRegularGraph(64, 4, 1);
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const r = await pruneModel(modelPath, { ratio: 0.9375, out, graph: { n: 64, k: 4, adjacency: g.neighbors } }, quietContext);
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(JSON.stringify({ seconds, rssBefore, peakRss: process.resourceUsage().maxRSS * 1024, masked: r.maskedLayers.length, params: r.totals.denseParams, prunedParams: r.totals.prunedParams, paramsReduction: r.totals.paramsReduction, macsReduction: r.totals.macsReduction }));
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4]);
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-bench-prune-'));
+  try {
+    const { modelPath, params, weightBytes } = writeVgg16(join(dir, 'vgg16'));
+    // Bundle this file so the child runs as the shipped CLI does (plain node, no tsx in memory).
+    const bundle = join(dir, 'bench-prune.cjs');
+    buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'error' });
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      const out = join(dir, `out${i}`);
+      const text = execFileSync(process.execPath, [bundle, '--child', modelPath, out], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      runs.push(JSON.parse(text));
+      rmSync(out, { recursive: true, force: true });
+    }
+    const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const peak = Math.max(...runs.map((r) => r.peakRss));
+    console.log(JSON.stringify({
+      bench: 'prune-vgg16',
+      params,
+      weightBytes,
+      shards: Math.ceil(weightBytes / SHARD),
+      maskedLayers: best.masked,
+      paramsReduction: best.paramsReduction,
+      macsReduction: best.macsReduction,
+      seconds: { best: best.seconds, all: runs.map((r) => r.seconds) },
+      peakRssBytes: peak,
+      peakRssOverWeights: peak / weightBytes,
+      /** RSS of the bare process (node + the bundled code) before the job, for reference. */
+      baselineRssBytes: Math.min(...runs.map((r) => r.rssBefore)),
+      peakAboveBaselineOverWeights: (peak - Math.min(...runs.map((r) => r.rssBefore))) / weightBytes,
+      targets: { seconds: 2, peakRssOverWeights: 3 },
+      pass: best.seconds <= 2 && peak / weightBytes <= 3,
+    }, null, 2));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,236 @@
+/**
+ * `rgp graph`: draw and optimise a regular graph, or evaluate a given one.
+ *
+ *   rgp graph --nodes N --degree K [--seconds S | --swaps M] [--seed X] [--chains C] [--out graph.json]
+ *   rgp graph --in edges.txt|graph.json [--seconds S | --swaps M] [--out graph.json]
+ *
+ * Search mode returns one JSON object (n, k, aspl, diameter, mooreBound, mooreDiameter, gapPct, swapsTried,
+ * swapsAccepted, seconds, seed, …) and, with --out, writes the graph's edge list and the ASPL history.
+ * With --in alone the given graph is evaluated (ASPL, diameter, clustering, degree check, Moore gap); with
+ * --in plus a budget a k-regular input is the starting point of the search.
+ */
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { RgpError } from '../core/errors';
+import { quietContext, type JobContext } from '../core/job';
+import { asRegular, edgeList, fromAdjacency, type Graph } from '../core/graph/graph';
+import { parseGraph } from '../core/graph/graphIO';
+import { graphMetrics } from '../core/graph/metrics';
+import { searchRegularGraph, type HistoryPoint, type SearchResult } from '../core/graph/swapSearch';
+import { parallelSearch, type WorkerLaunch } from '../node/parallelSearch';
+
+/** Options as commander hands them over: numbers may arrive as strings; they are validated here. */
+export interface GraphCommandOptions {
+  nodes?: number | string;
+  degree?: number | string;
+  seconds?: number | string;
+  swaps?: number | string;
+  seed?: number | string;
+  chains?: number | string;
+  out?: string;
+  in?: string;
+  kernel?: 'auto' | 'wasm' | 'ts';
+}
+
+export interface GraphCommandDeps {
+  ctx?: JobContext;
+  /** Needed when chains > 1: where the chain worker lives (dist/searchChain.js next to the CLI bundle). */
+  worker?: WorkerLaunch;
+}
+
+export interface GraphSearchOutput {
+  mode: 'search';
+  n: number;
+  k: number;
+  /** Kept fraction of weights when this graph masks a layer: k/n; pruning ratio 1 − k/n. */
+  pruningRatio: number;
+  aspl: number;
+  diameter: number;
+  connected: boolean;
+  initialAspl: number;
+  mooreBound: number;
+  mooreDiameter: number;
+  gapPct: number;
+  swapsTried: number;
+  swapsAccepted: number;
+  seconds: number;
+  seed: number;
+  chains: number;
+  objective: 'exact' | 'proxy';
+  kernel: 'wasm' | 'ts';
+  out: string | null;
+}
+
+export interface GraphEvaluateOutput {
+  mode: 'evaluate';
+  file: string;
+  n: number;
+  edges: number;
+  regular: boolean;
+  k: number | null;
+  minDegree: number;
+  maxDegree: number;
+  connected: boolean;
+  aspl: number | null;
+  diameter: number | null;
+  clustering: number;
+  mooreBound: number | null;
+  mooreDiameter: number | null;
+  gapPct: number | null;
+  out: string | null;
+}
+
+export type GraphCommandOutput = GraphSearchOutput | GraphEvaluateOutput;
+
+/** What `--out` writes: the edge list plus the ASPL history, readable back with `--in`. */
+export interface GraphFile {
+  format: 'rgp-graph';
+  version: 1;
+  nodes: number;
+  k: number | null;
+  summary: Omit<GraphCommandOutput, 'out'>;
+  edges: Array<[number, number]>;
+  /** [seconds, swapsTried, bestAspl] triples. */
+  history: Array<[number, number, number]>;
+}
+
+function num(value: number | string | undefined, flag: string, opts: { integer?: boolean; min?: number } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const v = typeof value === 'number' ? value : Number(String(value).trim());
+  const ok = typeof value === 'number' || String(value).trim() !== '';
+  if (!ok || !Number.isFinite(v) || (opts.integer && !Number.isInteger(v)) || (opts.min !== undefined && v < opts.min)) {
+    const what = opts.integer ? 'an integer' : 'a number';
+    throw new RgpError('BAD_ARGUMENT', `--${flag} must be ${what}${opts.min !== undefined ? ` ≥ ${opts.min}` : ''}, got "${value}".`, `Example: --${flag} ${opts.integer ? 64 : 10}.`);
+  }
+  return v;
+}
+
+/** JSON has no Infinity: report a disconnected graph's ASPL and diameter as null (connected: false says why). */
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommandDeps = {}): Promise<GraphCommandOutput> {
+  const ctx = deps.ctx ?? quietContext;
+  const seconds = num(opts.seconds, 'seconds', { min: 0 });
+  const swaps = num(opts.swaps, 'swaps', { integer: true, min: 0 });
+  const seed = num(opts.seed, 'seed', { integer: true }) ?? 1;
+  const chains = num(opts.chains, 'chains', { integer: true, min: 1 }) ?? 1;
+  if (chains > 64) throw new RgpError('BAD_ARGUMENT', `--chains ${chains} is too many.`, 'Use at most one chain per core, e.g. --chains 2.');
+  const out = opts.out ?? null;
+  if (out !== null && opts.in !== undefined && out === opts.in) {
+    throw new RgpError('UNSAFE_PATH', `--out ${out} would overwrite the input graph.`, 'Write the result to a new file.');
+  }
+
+  let initial: Int32Array | undefined;
+  let n: number, k: number;
+  if (opts.in !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(opts.in, 'utf8');
+    } catch (e) {
+      throw new RgpError('UNREADABLE_FILE', `Cannot read the graph file ${opts.in} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'Check the path given to --in.');
+    }
+    const g: Graph = parseGraph(text);
+    if (seconds === undefined && swaps === undefined) {
+      const m = graphMetrics(g, { kernel: opts.kernel });
+      const result: GraphEvaluateOutput = {
+        mode: 'evaluate',
+        file: opts.in,
+        n: m.n,
+        edges: m.edges,
+        regular: m.regular,
+        k: m.k,
+        minDegree: m.minDegree,
+        maxDegree: m.maxDegree,
+        connected: m.connected,
+        aspl: finiteOrNull(m.aspl),
+        diameter: finiteOrNull(m.diameter),
+        clustering: m.clustering,
+        mooreBound: m.mooreBound,
+        mooreDiameter: m.mooreDiameter,
+        gapPct: m.gapPct === null ? null : finiteOrNull(m.gapPct),
+        out,
+      };
+      if (out) await writeGraphFile(out, g, result, []);
+      return result;
+    }
+    const reg = asRegular(g);
+    if (!reg) throw new RgpError('BAD_GRAPH', `The graph in ${opts.in} is not regular, so swap search cannot start from it.`, 'Give a k-regular graph, or drop --seconds/--swaps to only evaluate it.');
+    n = reg.n;
+    k = reg.k;
+    if (opts.nodes !== undefined && num(opts.nodes, 'nodes', { integer: true }) !== n) throw new RgpError('BAD_ARGUMENT', `--nodes ${opts.nodes} does not match the ${n} nodes of ${opts.in}.`, 'Drop --nodes when giving --in.');
+    if (opts.degree !== undefined && num(opts.degree, 'degree', { integer: true }) !== k) throw new RgpError('BAD_ARGUMENT', `--degree ${opts.degree} does not match the degree ${k} of ${opts.in}.`, 'Drop --degree when giving --in.');
+    initial = reg.neighbors;
+  } else {
+    const nn = num(opts.nodes, 'nodes', { integer: true });
+    const kk = num(opts.degree, 'degree', { integer: true });
+    if (nn === undefined || kk === undefined) throw new RgpError('BAD_ARGUMENT', 'rgp graph needs --nodes and --degree (or --in FILE).', 'Example: rgp graph --nodes 64 --degree 4 --seconds 10.');
+    n = nn;
+    k = kk;
+  }
+
+  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), ...(swaps !== undefined ? { maxSwaps: swaps } : {}) };
+  let r: SearchResult;
+  if (chains > 1) {
+    if (!deps.worker) throw new Error('internal: graphCommand needs deps.worker for --chains > 1');
+    r = await parallelSearch({ ...searchOpts, chains }, deps.worker, ctx);
+  } else {
+    r = searchRegularGraph(searchOpts, ctx);
+  }
+  const result: GraphSearchOutput = {
+    mode: 'search',
+    n: r.n,
+    k: r.k,
+    pruningRatio: 1 - r.k / r.n,
+    aspl: r.aspl,
+    diameter: r.diameter,
+    connected: r.connected,
+    initialAspl: r.initialAspl,
+    mooreBound: r.mooreBound,
+    mooreDiameter: r.mooreDiameter,
+    gapPct: r.gapPct,
+    swapsTried: r.swapsTried,
+    swapsAccepted: r.swapsAccepted,
+    seconds: r.seconds,
+    seed,
+    chains,
+    objective: r.objective,
+    kernel: r.kernel,
+    out,
+  };
+  if (out) await writeGraphFile(out, fromAdjacency(r.n, r.k, r.adjacency), result, r.history);
+  return result;
+}
+
+/**
+ * Writes the graph file atomically: to `<path>.tmp-<pid>` first, then renamed over `path`, so a failed or
+ * cancelled run never leaves a half-written file.
+ */
+export async function writeGraphFile(path: string, g: Graph, summary: GraphCommandOutput, history: HistoryPoint[]): Promise<void> {
+  const { out: _out, ...rest } = summary;
+  void _out;
+  const file: GraphFile = {
+    format: 'rgp-graph',
+    version: 1,
+    nodes: g.n,
+    k: asRegular(g)?.k ?? null,
+    summary: rest,
+    edges: edgeList(g),
+    history: history.map((h) => [h.t, h.swapsTried, h.bestAspl]),
+  };
+  // One edge / history point per line keeps big files diffable and readable.
+  const text =
+    '{\n' +
+    `"format": "rgp-graph", "version": 1, "nodes": ${file.nodes}, "k": ${JSON.stringify(file.k)},\n` +
+    `"summary": ${JSON.stringify(file.summary)},\n` +
+    `"edges": [\n${file.edges.map((e) => JSON.stringify(e)).join(',\n')}\n],\n` +
+    `"history": [\n${file.history.map((h) => JSON.stringify(h)).join(',\n')}\n]\n}\n`;
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new RgpError('UNREADABLE_FILE', `Cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'Check that the folder exists and is writable.');
+  }
+}

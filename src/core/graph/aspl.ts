@@ -1,0 +1,220 @@
+/**
+ * Exact average shortest path length (ASPL) and diameter of an unweighted undirected graph by
+ * bit-parallel breadth-first search.
+ *
+ * ASPL = Σ_{s≠t} dist(s,t) / (n(n−1)) over ordered pairs of distinct nodes; Infinity when disconnected.
+ *
+ * Algorithm: BFS from a block of b sources at once (b = 128 per SIMD lane). Every vertex v holds a row
+ * of b bits, bit i set when source i has reached v. Level d: B[v] = A[v] | OR_{u∈N(v)} A[u]; the bits that
+ * turned on are exactly the (source, v) pairs at distance d, so Σ_v popcount(B[v]) − Σ_v popcount(A[v])
+ * pairs contribute d each. A block ends when no bit changes (all reached, or disconnected).
+ * Cost: O(⌈n/b⌉ · diam · (n + m)) word operations of b bits — for (n=1024, k=16) ≈ 0.3 ms with WASM SIMD.
+ * The idea is standard in the Graph Golf community (e.g. M. Nakao, H. Murai, M. Sato, "Parallelization of
+ * all-pairs-shortest-path algorithms in unweighted graph", HPC Asia 2020).
+ *
+ * Early abort: given an upper limit on the distance sum, after every level the evaluator adds the exact
+ * partial sum, (d+1) for every pair of the current block not reached yet, and a per-source lower bound for
+ * every source not processed yet (Moore's bound for regular graphs, 2(n−1)−deg(s) otherwise). As soon as
+ * that total exceeds the limit the result is "worse than the limit" and the rest is skipped. The abort is
+ * exact: `aborted` is true if and only if the true sum exceeds the limit.
+ */
+import type { Graph } from './graph';
+import { levelTs, popcount32, TS_ROW_WORDS } from './asplKernelTs';
+import { instantiateKernel, wasmKernelAvailable, type WasmKernelInstance } from './asplKernelWasm';
+import { mooreBound } from './mooreBound';
+
+export type KernelChoice = 'auto' | 'wasm' | 'ts';
+export type KernelKind = 'wasm' | 'ts';
+
+export interface DistanceResult {
+  /** False when some pair is not connected; then aspl, diameter and distanceSum are Infinity. */
+  connected: boolean;
+  /** True when the evaluation stopped because the distance sum provably exceeds the limit given. */
+  aborted: boolean;
+  /** Σ over ordered pairs of dist(s,t); when aborted, a lower bound that exceeds the limit. */
+  distanceSum: number;
+  /** distanceSum / (n(n−1)); when aborted, a lower bound. */
+  aspl: number;
+  /** Largest distance; NaN when aborted. */
+  diameter: number;
+}
+
+export interface EvaluatorOptions {
+  kernel?: KernelChoice;
+  /** v128 vectors per vertex row in the WASM kernel (1, 2, 4 or 8); sources per block = 128·lanes. */
+  lanes?: number;
+}
+
+/** Default rows: one vector for small graphs, wider rows amortise index loads on larger ones. */
+export function defaultLanes(n: number): number {
+  if (n <= 128) return 1;
+  if (n <= 256) return 2;
+  return 4;
+}
+
+/**
+ * A reusable evaluator: owns the BFS buffers (and, with WASM, its own module instance and memory),
+ * growing them when a larger graph arrives. One per thread/search chain; not re-entrant.
+ */
+export class AsplEvaluator {
+  readonly kernel: KernelKind;
+  private wasm: WasmKernelInstance | null = null;
+  private capN = 0;
+  private capEntries = 0;
+  private lanes: number;
+  private tsA = new Int32Array(0);
+  private tsB = new Int32Array(0);
+  private readonly wantLanes: number | undefined;
+
+  constructor(opts: EvaluatorOptions = {}) {
+    const choice = opts.kernel ?? 'auto';
+    if (choice === 'wasm' && !wasmKernelAvailable()) throw new Error('WebAssembly SIMD is not available in this engine');
+    this.kernel = choice === 'ts' || !wasmKernelAvailable() ? 'ts' : 'wasm';
+    this.wantLanes = opts.lanes;
+    this.lanes = opts.lanes ?? 1;
+  }
+
+  /** Sources per block of the kernel in use. */
+  get blockBits(): number {
+    return this.kernel === 'wasm' ? 128 * this.lanes : 32 * TS_ROW_WORDS;
+  }
+
+  private ensure(n: number, entries: number): void {
+    if (n <= this.capN && entries <= this.capEntries) return;
+    const capN = Math.max(n, this.capN);
+    const capEntries = Math.max(entries, this.capEntries);
+    if (this.kernel === 'wasm') {
+      this.lanes = this.wantLanes ?? defaultLanes(capN);
+      const bytes = this.layout(capN, capEntries).end;
+      this.wasm = instantiateKernel(this.lanes, bytes);
+      if (!this.wasm) throw new Error('WebAssembly kernel failed to instantiate');
+    } else {
+      this.tsA = new Int32Array(capN * TS_ROW_WORDS);
+      this.tsB = new Int32Array(capN * TS_ROW_WORDS);
+    }
+    this.capN = capN;
+    this.capEntries = capEntries;
+  }
+
+  private layout(n: number, entries: number) {
+    const off = 0;
+    const adj = (n + 1) * 4;
+    const a = Math.ceil((adj + entries * 4) / 64) * 64;
+    const row = 16 * this.lanes;
+    const b = a + n * row;
+    return { off, adj, a, b, end: b + n * row };
+  }
+
+  /**
+   * Exact distance sum, ASPL and diameter of `g`; stops early ("aborted") once the sum provably exceeds
+   * `limitSum`. `regularDegree` (when the caller knows every degree is k) enables Moore's per-source bound.
+   */
+  evaluate(g: Graph, limitSum = Infinity, regularDegree?: number): DistanceResult {
+    const n = g.n;
+    const pairs = n * (n - 1);
+    if (n <= 1) return { connected: true, aborted: false, distanceSum: 0, aspl: 0, diameter: 0 };
+    this.ensure(n, g.neighbors.length);
+    const bits = this.blockBits;
+    const words = bits >>> 5;
+    const useLimit = Number.isFinite(limitSum);
+
+    // Per-source lower bounds, only needed for early abort.
+    let lbPerSource = 0;
+    let degrees: Int32Array | null = null;
+    if (useLimit) {
+      if (regularDegree !== undefined) lbPerSource = mooreBound(n, regularDegree).sourceSum;
+      else degrees = g.offsets;
+    }
+    const lbOf = (s0: number, s1: number): number => {
+      if (!useLimit) return 0;
+      if (!degrees) return (s1 - s0) * lbPerSource;
+      return (s1 - s0) * 2 * (n - 1) - (degrees[s1] - degrees[s0]);
+    };
+    let lbRest = lbOf(0, n);
+
+    // `level(a, b)` runs one BFS level from buffer a into buffer b; `rows` is buffer 0, where blocks start.
+    let level: (a: number, b: number) => number;
+    let rows: Int32Array;
+    let buf0 = 0, buf1 = 1;
+    if (this.kernel === 'wasm') {
+      const w = this.wasm!;
+      const lay = this.layout(this.capN, this.capEntries);
+      const mem = new Int32Array(w.memory.buffer);
+      // CSR offsets always start at 0 (Graph invariant), so they index the neighbours copy directly.
+      mem.set(g.offsets.subarray(0, n + 1), lay.off >> 2);
+      mem.set(g.neighbors, lay.adj >> 2);
+      buf0 = lay.a;
+      buf1 = lay.b;
+      rows = mem.subarray(lay.a >> 2, (lay.a >> 2) + n * words);
+      const fn = w.level;
+      level = (a, b) => fn(lay.off, lay.adj, a, b, n);
+    } else {
+      rows = this.tsA;
+      const off = g.offsets, adj = g.neighbors;
+      const bufs = [this.tsA, this.tsB];
+      level = (a, b) => levelTs(off, adj, bufs[a], bufs[b], n);
+    }
+
+    let exact = 0;
+    let diameter = 0;
+    for (let s0 = 0; s0 < n; s0 += bits) {
+      const cnt = Math.min(bits, n - s0);
+      const blockLb = lbOf(s0, s0 + cnt);
+      lbRest -= blockLb;
+      // Every block starts from buffer 0: bit i of row s0+i is source s0+i reaching itself.
+      let a = buf0, b = buf1;
+      rows.fill(0, 0, n * words);
+      for (let i = 0; i < cnt; i++) rows[(s0 + i) * words + (i >>> 5)] |= 1 << (i & 31);
+      const target = cnt * n;
+      let reached = cnt;
+      let blockSum = 0;
+      let d = 0;
+      while (reached < target) {
+        d++;
+        const r = level(a, b);
+        if (r === reached) {
+          return { connected: false, aborted: false, distanceSum: Infinity, aspl: Infinity, diameter: Infinity };
+        }
+        blockSum += d * (r - reached);
+        reached = r;
+        const t = a; a = b; b = t;
+        if (useLimit) {
+          const lb = exact + Math.max(blockSum + (target - reached) * (d + 1), blockLb) + lbRest;
+          if (lb > limitSum) return { connected: true, aborted: true, distanceSum: lb, aspl: lb / pairs, diameter: NaN };
+        }
+      }
+      if (d > diameter) diameter = d;
+      exact += blockSum;
+    }
+    return { connected: true, aborted: false, distanceSum: exact, aspl: exact / pairs, diameter };
+  }
+}
+
+let shared: AsplEvaluator | null = null;
+/** A per-thread default evaluator (WASM when available). */
+export function defaultEvaluator(): AsplEvaluator {
+  if (!shared) shared = new AsplEvaluator();
+  return shared;
+}
+
+export interface AsplOptions {
+  /** Stop early and report `aborted` once the ASPL provably exceeds this value. */
+  limit?: number;
+  kernel?: KernelChoice;
+}
+
+/** Converts an ASPL limit to a limit on the integer distance sum (sum > limitSum ⇔ aspl > limit). */
+export function limitToSum(limit: number, n: number): number {
+  if (!Number.isFinite(limit)) return Infinity;
+  // Tolerate the rounding of limit = S/(n(n−1)) so that a graph with exactly that ASPL is not "worse".
+  return Math.floor(limit * n * (n - 1) + 1e-6);
+}
+
+/** Exact ASPL and diameter of `g` (see the module comment). */
+export function aspl(g: Graph, opts: AsplOptions = {}): DistanceResult {
+  const ev = opts.kernel && opts.kernel !== 'auto' ? new AsplEvaluator({ kernel: opts.kernel }) : defaultEvaluator();
+  const k = 'k' in g && typeof (g as { k?: unknown }).k === 'number' ? (g as { k: number }).k : undefined;
+  return ev.evaluate(g, limitToSum(opts.limit ?? Infinity, g.n), k);
+}
+
+export { popcount32 };

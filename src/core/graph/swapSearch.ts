@@ -1,0 +1,320 @@
+/**
+ * Low-ASPL k-regular graphs by degree-preserving double-edge swaps (the search of RGP, arXiv 2110.15192,
+ * made much stronger).
+ *
+ * A move picks two edges (a,b), (c,d) uniformly (a uniformly random slot of the n×k adjacency is a
+ * uniformly random directed edge, so both rewirings (a,d)(c,b) and (a,c)(b,d) are reachable), requires four
+ * distinct ends and no existing (a,d) or (c,b), and rewires. Degrees never change; simplicity is kept by
+ * the test; connectivity by the evaluation (a disconnected graph has infinite ASPL and is rejected).
+ *
+ * Acceptance is simulated annealing (Kirkpatrick, Gelatt & Vecchi, Science 1983) with a geometric
+ * temperature schedule over the budget; with `method: 'hill'` (or at the end of annealing) a move is kept
+ * when it does not make things worse — accepting equal moves lets the search drift across plateaus.
+ * The Metropolis test is run as a threshold drawn before the evaluation (accept iff Δ ≤ −T·ln u), so the
+ * exact evaluation can stop early as soon as it proves the candidate exceeds that threshold.
+ *
+ * Two objectives:
+ *  - exact: the distance sum by bit-parallel BFS (`aspl.ts`) with early abort — O(n²k/128) per move;
+ *  - proxy: pairs within distance two (`proxyObjective.ts`), O(k) per move, exact for diameter ≤ 3.
+ * `objective: 'auto'` uses the proxy for most of the budget when the Moore diameter is ≤ 3 and n is
+ * large enough that exact moves are expensive, then polishes with exact hill-climbing; otherwise exact.
+ *
+ * Budget by `seconds` or `maxSwaps` (moves proposed); with a swap budget only the search is deterministic
+ * for a given seed (time never steers it). Cancellable through `ctx.signal`; reports progress every
+ * ~100 ms and keeps a compact history (time, swaps tried, best ASPL) for the live chart.
+ */
+import { RgpError } from '../errors';
+import { quietContext, type JobContext } from '../job';
+import { Random } from '../random';
+import { AsplEvaluator, type KernelChoice } from './aspl';
+import { fromAdjacency } from './graph';
+import { mooreBound } from './mooreBound';
+import { SwapState } from './proxyObjective';
+import { randomRegularGraph, validateRegularParams } from './regularGraph';
+
+export type SearchObjective = 'auto' | 'exact' | 'proxy';
+
+export interface SearchOptions {
+  n: number;
+  k: number;
+  seed: number;
+  /** Wall-clock budget. */
+  seconds?: number;
+  /** Budget in proposed moves (deterministic). At least one of seconds / maxSwaps; default 10 s. */
+  maxSwaps?: number;
+  /** Start from this flat n×k adjacency instead of a random graph from the seed (copied). */
+  initial?: Int32Array;
+  /** 'anneal' (default) or plain hill-climbing. */
+  method?: 'anneal' | 'hill';
+  objective?: SearchObjective;
+  /** Share of the budget for the proxy phase when the proxy is used (default: by size). */
+  proxyFraction?: number;
+  /** Annealing temperatures for the exact objective, in units of the distance sum. */
+  exactTemperature?: { start: number; end: number };
+  /** Annealing temperatures for the proxy objective, in units of covered pairs. */
+  proxyTemperature?: { start: number; end: number };
+  kernel?: KernelChoice;
+  /** Structured progress (the UI's live chart); called at most ~10 times a second. */
+  onSample?: (s: SearchSample) => void;
+  /** Milliseconds between progress reports (default 100). */
+  reportEveryMs?: number;
+}
+
+export interface SearchSample {
+  elapsed: number;
+  swapsTried: number;
+  swapsAccepted: number;
+  currentAspl: number;
+  bestAspl: number;
+  /** True while the values come from the proxy (exact if the diameter is ≤ 3, else a lower bound). */
+  estimate: boolean;
+  fraction: number;
+  phase: 'proxy' | 'exact';
+}
+
+export interface HistoryPoint {
+  /** Seconds since the start. */
+  t: number;
+  swapsTried: number;
+  bestAspl: number;
+}
+
+export interface SearchResult {
+  n: number;
+  k: number;
+  seed: number;
+  adjacency: Int32Array;
+  aspl: number;
+  diameter: number;
+  distanceSum: number;
+  connected: boolean;
+  initialAspl: number;
+  swapsTried: number;
+  swapsAccepted: number;
+  seconds: number;
+  mooreBound: number;
+  mooreDiameter: number;
+  gapPct: number;
+  objective: 'exact' | 'proxy';
+  kernel: 'wasm' | 'ts';
+  history: HistoryPoint[];
+}
+
+const MAX_HISTORY = 2000;
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/** Which objective 'auto' picks for (n,k), and its proxy share. */
+export function autoPlan(n: number, k: number): { objective: 'exact' | 'proxy'; proxyFraction: number } {
+  const moore = mooreBound(n, k);
+  // Below ~500 nodes an exact evaluation takes microseconds and the exact objective also sees the pairs
+  // beyond distance 3 that the proxy ignores; above, the proxy's O(k) moves win by orders of magnitude.
+  if (moore.diameter <= 3 && n >= 512 && k >= 3) return { objective: 'proxy', proxyFraction: 0.95 };
+  return { objective: 'exact', proxyFraction: 0 };
+}
+
+export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietContext): SearchResult {
+  const { n, k, seed } = opts;
+  validateRegularParams(n, k);
+  if (opts.seconds !== undefined && !(opts.seconds >= 0)) throw new RgpError('BAD_ARGUMENT', `seconds must be ≥ 0, got ${opts.seconds}.`, 'Give a time budget in seconds, e.g. --seconds 10.');
+  if (opts.maxSwaps !== undefined && !(Number.isInteger(opts.maxSwaps) && opts.maxSwaps >= 0)) throw new RgpError('BAD_ARGUMENT', `maxSwaps must be a non-negative integer, got ${opts.maxSwaps}.`, 'Give a whole number of swaps.');
+  const seconds = opts.seconds ?? (opts.maxSwaps === undefined ? 10 : undefined);
+  const maxSwaps = opts.maxSwaps;
+  const rng = new Random(seed);
+  const start = now();
+
+  let adj: Int32Array;
+  if (opts.initial) {
+    if (opts.initial.length !== n * k) throw new RgpError('BAD_GRAPH', `The starting graph has ${opts.initial.length} adjacency entries, expected n·k = ${n * k}.`, 'Start from a k-regular graph with the same n and k.');
+    adj = Int32Array.from(opts.initial);
+  } else {
+    adj = Int32Array.from(randomRegularGraph(n, k, rng.nextUint32()).neighbors);
+  }
+  const graph = fromAdjacency(n, k, adj);
+  const evaluator = new AsplEvaluator({ kernel: opts.kernel ?? 'auto' });
+  const pairsN = n * (n - 1);
+  const moore = mooreBound(n, k);
+
+  const plan = autoPlan(n, k);
+  let objective: 'exact' | 'proxy' = opts.objective === 'exact' ? 'exact' : opts.objective === 'proxy' ? 'proxy' : plan.objective;
+  const state = new SwapState(n, k, adj, true);
+  if (objective === 'proxy' && (!state.hasProxy || k < 3)) objective = 'exact';
+  const proxyFraction = objective === 'proxy' ? (opts.proxyFraction ?? (plan.objective === 'proxy' ? plan.proxyFraction : 0.8)) : 0;
+  const anneal = (opts.method ?? 'anneal') === 'anneal';
+  const exactT = opts.exactTemperature ?? { start: 2, end: 0.2 };
+  const proxyT = opts.proxyTemperature ?? { start: 0.7, end: 0.07 };
+
+  const initialEval = evaluator.evaluate(graph, Infinity, k);
+  let swapsTried = 0;
+  let swapsAccepted = 0;
+  const history: HistoryPoint[] = [];
+  const reportEvery = opts.reportEveryMs ?? 100;
+  let lastReport = start;
+  let fraction = 0;
+
+  const fractionNow = (t: number): number => {
+    let f = 0;
+    if (seconds !== undefined) f = seconds > 0 ? (t - start) / 1000 / seconds : 1;
+    if (maxSwaps !== undefined) f = Math.max(f, maxSwaps > 0 ? swapsTried / maxSwaps : 1);
+    return f;
+  };
+
+  let bestSum = Infinity;
+  let bestAdj = Int32Array.from(adj);
+  let curSum = initialEval.distanceSum;
+  if (initialEval.connected) bestSum = curSum;
+
+  const report = (t: number, phase: 'proxy' | 'exact', cur: number, best: number, estimate: boolean) => {
+    lastReport = t;
+    const elapsed = (t - start) / 1000;
+    const sample: SearchSample = { elapsed, swapsTried, swapsAccepted, currentAspl: cur / pairsN, bestAspl: best / pairsN, estimate, fraction: Math.min(1, fraction), phase };
+    history.push({ t: elapsed, swapsTried, bestAspl: sample.bestAspl });
+    if (history.length > MAX_HISTORY) {
+      // Keep the chart's shape at bounded size: drop every other point (the newest is kept).
+      let w = 0;
+      for (let i = 0; i < history.length; i++) if (i % 2 === 1 || i === history.length - 1) history[w++] = history[i];
+      history.length = w;
+    }
+    opts.onSample?.(sample);
+    ctx.progress.report({
+      fraction: Math.min(1, fraction),
+      message: `${swapsTried} swaps tried, ${swapsAccepted} kept · ASPL ${sample.currentAspl.toFixed(4)} (best ${sample.bestAspl.toFixed(4)}${estimate ? ', proxy' : ''}) · ${elapsed.toFixed(1)} s`,
+    });
+  };
+  history.push({ t: 0, swapsTried: 0, bestAspl: initialEval.aspl });
+
+  const nk = n * k;
+  /** Proposes a move into `slots` (sa, sb, sc, sd); false when the two edges cannot be swapped. */
+  const slots = new Int32Array(4);
+  const propose = (): boolean => {
+    const i = rng.int(nk), j = rng.int(nk);
+    const a = (i / k) | 0, b = adj[i], c = (j / k) | 0, d = adj[j];
+    if (a === c || a === d || b === c || b === d) return false;
+    if (state.hasEdge(a, d) || state.hasEdge(c, b)) return false;
+    slots[0] = i;
+    slots[1] = state.slotOf(b, a);
+    slots[2] = j;
+    slots[3] = state.slotOf(d, c);
+    return true;
+  };
+
+  // ---- Phase 1: proxy objective (pairs within distance 2) ----
+  if (objective === 'proxy') {
+    let cov = state.covered;
+    let bestCov = cov;
+    let snapCov = cov;
+    let snapshot = Int32Array.from(adj);
+    let lastSnap = 0;
+    const snapEvery = Math.max(1000, nk >> 2);
+    const proxyEnd = proxyFraction;
+    let T = proxyT.start;
+    for (let it = 0; ; it++) {
+      if ((it & 255) === 0) {
+        ctx.signal.throwIfCancelled();
+        const t = now();
+        fraction = fractionNow(t);
+        if (fraction >= proxyEnd) break;
+        const p = fraction / proxyEnd;
+        T = anneal ? proxyT.start * Math.pow(proxyT.end / proxyT.start, p) : 0;
+        if (t - lastReport >= reportEvery) report(t, 'proxy', state.proxySum(), Math.min(state.proxySum(), 3 * pairsN - nk - 2 * bestCov), true);
+      }
+      if (maxSwaps !== undefined && swapsTried >= maxSwaps) break;
+      if (!propose()) continue;
+      swapsTried++;
+      state.rewire(slots[0], slots[1], slots[2], slots[3]);
+      const delta = state.covered - cov;
+      if (delta >= 0 || (T > 0 && rng.float() < Math.exp(delta / T))) {
+        cov = state.covered;
+        swapsAccepted++;
+        if (cov > bestCov) {
+          bestCov = cov;
+          // Snapshots are throttled: copying n·k entries on every early improvement would dominate.
+          if (swapsTried - lastSnap >= snapEvery) {
+            snapshot = Int32Array.from(adj);
+            snapCov = cov;
+            lastSnap = swapsTried;
+          }
+        }
+      } else {
+        state.rewire(slots[0], slots[3], slots[2], slots[1]);
+      }
+    }
+    if (snapCov > cov) {
+      adj.set(snapshot);
+      state.rebuild();
+    }
+    const ev = evaluator.evaluate(graph, Infinity, k);
+    if (ev.connected && ev.distanceSum <= bestSum) {
+      curSum = ev.distanceSum;
+      bestSum = curSum;
+      bestAdj = Int32Array.from(adj);
+    } else {
+      // Disconnected (very unlikely for k ≥ 3 with maximised expansion) or worse than the start (possible
+      // only on tiny budgets, or when many pairs lie beyond distance 3): go back to the best exact graph.
+      adj.set(bestAdj);
+      state.rebuild();
+      curSum = bestSum;
+    }
+  }
+
+  // ---- Phase 2: exact objective (annealing, or hill-climbing polish after the proxy) ----
+  const exactStart = fraction;
+  const polishOnly = objective === 'proxy';
+  let T = polishOnly || !anneal ? 0 : exactT.start;
+  for (let it = 0; ; it++) {
+    if ((it & 7) === 0 || n >= 512) {
+      ctx.signal.throwIfCancelled();
+      const t = now();
+      fraction = fractionNow(t);
+      if (fraction >= 1) break;
+      if (!polishOnly && anneal) {
+        const p = (fraction - exactStart) / Math.max(1e-9, 1 - exactStart);
+        T = exactT.start * Math.pow(exactT.end / exactT.start, p);
+      }
+      if (t - lastReport >= reportEvery) report(t, 'exact', curSum, bestSum, false);
+    }
+    if (maxSwaps !== undefined && swapsTried >= maxSwaps) break;
+    if (!propose()) continue;
+    swapsTried++;
+    const threshold = T > 0 ? curSum + Math.floor(-T * Math.log(1 - rng.float())) : curSum;
+    state.rewire(slots[0], slots[1], slots[2], slots[3]);
+    const ev = evaluator.evaluate(graph, threshold, k);
+    if (ev.connected && !ev.aborted) {
+      curSum = ev.distanceSum;
+      swapsAccepted++;
+      if (curSum < bestSum) {
+        bestSum = curSum;
+        bestAdj.set(adj);
+        }
+    } else {
+      state.rewire(slots[0], slots[3], slots[2], slots[1]);
+    }
+  }
+
+  const final = evaluator.evaluate(fromAdjacency(n, k, bestAdj), Infinity, k);
+  const t = now();
+  fraction = 1;
+  report(t, objective === 'proxy' ? 'proxy' : 'exact', curSum, final.distanceSum, false);
+  return {
+    n,
+    k,
+    seed,
+    adjacency: bestAdj,
+    aspl: final.aspl,
+    diameter: final.diameter,
+    distanceSum: final.distanceSum,
+    connected: final.connected,
+    initialAspl: initialEval.aspl,
+    swapsTried,
+    swapsAccepted,
+    seconds: (t - start) / 1000,
+    mooreBound: moore.aspl,
+    mooreDiameter: moore.diameter,
+    gapPct: (100 * (final.aspl - moore.aspl)) / moore.aspl,
+    objective,
+    kernel: evaluator.kernel,
+    history,
+  };
+}

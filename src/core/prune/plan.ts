@@ -1,0 +1,156 @@
+/**
+ * The pruning plan: which layers RGP masks, with which kernel, and whether n groups fit them.
+ *
+ * Maskable (RGP masks every "relational" layer): Dense, Conv1D/Conv2D (3×3, 1×1, ResNet shortcut convs;
+ * not grouped convs, whose kernels only connect within a group) and the pointwise kernel of
+ * SeparableConv2D. Never masked: depthwise kernels (one filter per channel, nothing to connect),
+ * normalisation, embeddings, biases, unknown classes.
+ *
+ * First and last: a maskable layer with no maskable layer upstream is an entry layer (the stem conv of a
+ * CNN, the input Dense of an MLP); one with none downstream is an exit layer (the classifier). RGP keeps
+ * both dense by default — their C_in (image channels) or C_out (classes) is tiny, and they hold few
+ * weights — `keepFirst` / `keepLast` false masks them too. `keepDense` names further layers to leave alone.
+ *
+ * Every masked layer must split into n non-empty groups on both sides: n ≤ min(C_in, C_out).
+ */
+import { RgpError } from '../errors';
+import type { LayerGraph, LayerNode } from '../model/layerGraph';
+import type { WeightLocation } from '../model/weightIndex';
+import { kernelGeometry } from './blockMask';
+
+export interface PlanOptions {
+  /** Node count n (groups per layer side). */
+  groups: number;
+  keepFirst: boolean;
+  keepLast: boolean;
+  keepDense: readonly string[];
+}
+
+export interface MaskTarget {
+  layer: string;
+  className: string;
+  /** The kernel masked: `kernel`, or `pointwise_kernel` for SeparableConv2D. */
+  variable: string;
+  weight: WeightLocation;
+  shape: number[];
+  taps: number;
+  cIn: number;
+  cOut: number;
+}
+
+export type LayerRole = 'masked' | 'first' | 'last' | 'kept' | 'not-maskable' | 'no-weights';
+
+export interface LayerDecision {
+  layer: string;
+  className: string;
+  role: LayerRole;
+  /** Why a maskable-looking layer stays dense (first/last/kept by option/unsupported variant). */
+  reason?: string;
+}
+
+export interface PrunePlan {
+  n: number;
+  targets: MaskTarget[];
+  decisions: LayerDecision[];
+}
+
+/** The kernel variable RGP would mask in a layer, or a reason it cannot. */
+function maskableKernel(l: LayerNode): { variable: string } | { reason: string } | null {
+  switch (l.className) {
+    case 'Dense':
+      return { variable: 'kernel' };
+    case 'Conv1D':
+    case 'Conv2D': {
+      const groups = typeof l.config.groups === 'number' ? l.config.groups : 1;
+      return groups === 1 ? { variable: 'kernel' } : { reason: `grouped convolution (groups=${groups})` };
+    }
+    case 'SeparableConv2D':
+      return { variable: 'pointwise_kernel' };
+  }
+  return null;
+}
+
+export function planPruning(graph: LayerGraph, opts: PlanOptions): PrunePlan {
+  const n = opts.groups;
+  if (!Number.isInteger(n) || n < 2) {
+    throw new RgpError('BAD_ARGUMENT', `The node count n (--groups) must be an integer ≥ 2, got ${n}.`, 'RGP uses n = 64; use a smaller n for narrow layers.');
+  }
+  for (const name of opts.keepDense) {
+    if (!graph.byName.has(name)) throw new RgpError('BAD_ARGUMENT', `There is no layer named "${name}" to keep dense.`, `Layer names: ${graph.layers.map((l) => l.name).slice(0, 20).join(', ')}.`);
+  }
+  const candidate = new Map<string, { variable: string } | { reason: string } | null>();
+  for (const l of graph.layers) candidate.set(l.name, maskableKernel(l));
+  const isCand = (name: string) => {
+    const c = candidate.get(name);
+    return c !== null && c !== undefined && 'variable' in c;
+  };
+
+  // Maskable layers up/downstream, propagated along the DAG (layers are in topological order).
+  const up = new Map<string, boolean>();
+  for (const l of graph.layers) up.set(l.name, l.inbound.some((s) => isCand(s) || up.get(s)));
+  const consumers = new Map<string, string[]>();
+  for (const l of graph.layers) for (const s of l.inbound) consumers.set(s, [...(consumers.get(s) ?? []), l.name]);
+  const down = new Map<string, boolean>();
+  for (const l of [...graph.layers].reverse()) down.set(l.name, (consumers.get(l.name) ?? []).some((c) => isCand(c) || down.get(c)));
+
+  const targets: MaskTarget[] = [];
+  const decisions: LayerDecision[] = [];
+  for (const l of graph.layers) {
+    const c = candidate.get(l.name);
+    const base = { layer: l.name, className: l.className };
+    if (c === null || c === undefined) {
+      decisions.push({ ...base, role: l.params > 0 ? 'not-maskable' : 'no-weights' });
+      continue;
+    }
+    if ('reason' in c) {
+      decisions.push({ ...base, role: 'not-maskable', reason: c.reason });
+      continue;
+    }
+    if (!up.get(l.name) && opts.keepFirst) {
+      decisions.push({ ...base, role: 'first', reason: 'first maskable layer (kept dense; mask it with --mask-first)' });
+      continue;
+    }
+    if (!down.get(l.name) && opts.keepLast) {
+      decisions.push({ ...base, role: 'last', reason: 'last maskable layer (kept dense; mask it with --mask-last)' });
+      continue;
+    }
+    if (opts.keepDense.includes(l.name)) {
+      decisions.push({ ...base, role: 'kept', reason: 'kept dense by option' });
+      continue;
+    }
+    const weight = l.weights.find((w) => w.variable === c.variable);
+    if (!weight) throw new RgpError('BAD_MODEL', `Layer "${l.name}" (${l.className}) has no ${c.variable} in the weights manifest.`, 'Re-export the model; its weights are incomplete.');
+    if (weight.spec.dtype !== 'float32' || weight.spec.quantization) {
+      const what = weight.spec.quantization ? `quantized to ${weight.spec.quantization.dtype}` : `stored as ${weight.spec.dtype}`;
+      throw new RgpError(
+        'UNSUPPORTED',
+        `Layer "${l.name}" has its ${c.variable} ${what}; RGP masks float32 weights, whose pruned entries become exact zeros.`,
+        `Re-export the model without quantization (tensorflowjs_converter without --quantize_*), or keep the layer dense with --keep-dense ${l.name}.`,
+      );
+    }
+    const g = kernelGeometry(weight.spec.shape);
+    targets.push({ layer: l.name, className: l.className, variable: c.variable, weight, shape: [...weight.spec.shape], ...g });
+    decisions.push({ ...base, role: 'masked' });
+  }
+
+  if (targets.length === 0) {
+    throw new RgpError(
+      'BAD_ARGUMENT',
+      `No layer of this model would be masked: ${decisions.filter((d) => d.reason).map((d) => `${d.layer} (${d.reason})`).join(', ') || 'it has no Dense or Conv layers'}.`,
+      'Allow the first/last layers to be masked (--mask-first / --mask-last), or prune a model with hidden Dense/Conv layers.',
+    );
+  }
+  const tooNarrow = targets.filter((t) => Math.min(t.cIn, t.cOut) < n);
+  if (tooNarrow.length > 0) {
+    const narrowest = tooNarrow.reduce((a, b) => (Math.min(b.cIn, b.cOut) < Math.min(a.cIn, a.cOut) ? b : a));
+    const maxN = Math.min(...targets.map((t) => Math.min(t.cIn, t.cOut)));
+    throw new RgpError(
+      'BAD_ARGUMENT',
+      `n = ${n} groups is more than layer "${narrowest.layer}" has channels (C_in = ${narrowest.cIn}, C_out = ${narrowest.cOut})` +
+        (tooNarrow.length > 1 ? `; also too narrow: ${tooNarrow.filter((t) => t !== narrowest).map((t) => t.layer).join(', ')}` : '') +
+        '. Every masked layer needs at least one channel per group on both sides.',
+      `Use --groups ${maxN} or fewer, or keep ${tooNarrow.map((t) => t.layer).join(', ')} dense (--keep-dense).`,
+    );
+  }
+  return { n, targets, decisions };
+}

@@ -1,0 +1,99 @@
+/**
+ * The pruning report: one JSON-serialisable object (returned by the job, printed by the CLI, written as
+ * report.json) and its Markdown rendering (report.md) for people.
+ */
+import type { HistoryPoint } from '../graph';
+import type { CountTotals, LayerCount } from './counting';
+
+export interface GraphStats {
+  n: number;
+  k: number;
+  selfLoops: boolean;
+  seed: number;
+  aspl: number;
+  diameter: number;
+  initialAspl: number;
+  mooreBound: number;
+  mooreDiameter: number;
+  /** 100·(aspl − Moore bound)/Moore bound. */
+  gapPct: number;
+  swapsTried: number;
+  swapsAccepted: number;
+  searchSeconds: number;
+  /** 'given' when the caller supplied the graph. */
+  objective: 'exact' | 'proxy' | 'given';
+}
+
+export interface PruneSummary {
+  format: 'rgp-prune-report';
+  version: 1;
+  modelPath: string;
+  outputPath: string;
+  files: string[];
+  ratio: {
+    requested: number;
+    /** 1 − kept/n of the graph: the exact ratio of a masked layer whose channels divide by n. */
+    achieved: number;
+    /** Over all masked kernels, counted: equals `achieved` when every channel count divides by n. */
+    maskedKernels: number;
+    /** Over all parameters of the model (first/last layers, biases, normalisation included). */
+    params: number;
+    macs: number;
+  };
+  graph: GraphStats;
+  /** Best ASPL over the search (seconds since start), for the history chart; graph.json has it too. */
+  history: HistoryPoint[];
+  layers: LayerCount[];
+  totals: CountTotals;
+  maskedLayers: string[];
+  unknownLayers: string[];
+  warnings: string[];
+  options: {
+    ratio: number;
+    groups: number;
+    seed: number;
+    searchSeconds: number | null;
+    searchSwaps: number | null;
+    keepFirst: boolean;
+    keepLast: boolean;
+    keepDense: string[];
+    selfLoops: boolean;
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+const num = (x: number | null) => (x === null ? '?' : x.toLocaleString('en-US'));
+
+export function reportMarkdown(s: PruneSummary): string {
+  const g = s.graph;
+  const lines = [
+    `# RGP pruning report`,
+    '',
+    `- Model: \`${s.modelPath}\``,
+    `- Output: \`${s.outputPath}\``,
+    `- Ratio requested ${pct(s.ratio.requested)}, achieved ${pct(s.ratio.achieved)} in masked layers ` +
+      `(counted over masked kernels: ${pct(s.ratio.maskedKernels)}); whole model: parameters −${pct(s.ratio.params)}, MACs −${pct(s.ratio.macs)}`,
+    `- Graph: n = ${g.n}, k = ${g.k}${g.selfLoops ? ' + self-loops' : ''} (kept ${g.k + (g.selfLoops ? 1 : 0)}/${g.n} per block row), seed ${g.seed}`,
+    `- ASPL ${g.aspl.toFixed(4)} (start ${g.initialAspl.toFixed(4)}), diameter ${g.diameter}; Moore bound ${g.mooreBound.toFixed(4)} ` +
+      `(diameter ≥ ${g.mooreDiameter}), gap ${g.gapPct.toFixed(2)} %; ${g.swapsTried} swaps tried, ${g.swapsAccepted} kept in ${g.searchSeconds.toFixed(2)} s (${g.objective})`,
+    `- Options: first layer ${s.options.keepFirst ? 'dense' : 'masked'}, last layer ${s.options.keepLast ? 'dense' : 'masked'}` +
+      (s.options.keepDense.length ? `, kept dense: ${s.options.keepDense.join(', ')}` : ''),
+    '',
+    '| Layer | Class | Role | Output | Params dense | Params pruned | MACs dense | MACs pruned | Density |',
+    '|---|---|---|---|---:|---:|---:|---:|---:|',
+    ...s.layers.map(
+      (l) =>
+        `| ${l.name} | ${l.className} | ${l.role} | ${l.outputShape ? `[${l.outputShape.map((d) => d ?? '?').join(', ')}]` : '?'} | ${num(l.denseParams)} | ${num(l.prunedParams)} | ` +
+        `${num(l.denseMacs)} | ${num(l.prunedMacs)} | ${l.density === undefined ? '' : pct(l.density)} |`,
+    ),
+    `| **Total** | | | | **${num(s.totals.denseParams)}** | **${num(s.totals.prunedParams)}** | **${num(s.totals.denseMacs)}** | **${num(s.totals.prunedMacs)}** | |`,
+    '',
+    'MACs are multiply-accumulates per example: Dense C_in·C_out, Conv kh·kw·C_in·C_out·H_out·W_out; bias adds, pooling and ' +
+      'merges count 0 and BatchNormalization is taken as folded (0). A masked kernel counts its kept entries only.',
+  ];
+  if (!s.totals.macsComplete) lines.push('', 'Some layers have unknown shapes; MAC totals cover the known layers only.');
+  if (s.warnings.length) lines.push('', '## Warnings', '', ...s.warnings.map((w) => `- ${w}`));
+  return lines.join('\n') + '\n';
+}
+
+export type { HistoryPoint };

@@ -1,0 +1,313 @@
+/**
+ * The "prune" job: read a TF.js layers model (checked), plan which layers RGP masks, find a low-ASPL
+ * regular graph, zero the masked weights, and write a new model folder with the masks, the graph and an
+ * exact report. The same function runs in the extension's worker and in the CLI.
+ *
+ * Every check a user's input can fail (files, shapes, ratio, n vs channels, output folder) runs before the
+ * graph search and before anything is written; the output folder is filled under a temporary name and
+ * renamed when complete (writeFolderAtomically), so a failure or a cancel leaves nothing behind, and the
+ * input folder is only ever read.
+ *
+ * Output folder (default `<model folder>-rgp-<ratio>` beside the input):
+ *   model.json          the input's model.json, byte for byte (the topology does not change)
+ *   <shards>            same names and sizes as the input's; masked float32 entries are +0, every other
+ *                       byte is the input's
+ *   masks.json          the shared adjacency and each masked kernel (see src/core/prune/maskFile.ts)
+ *   graph.json          { nodes, edges, n, k, aspl, diameter, mooreBound, …, history } — readable by
+ *                       `rgp graph --in`
+ *   report.json / .md   per-layer dense vs pruned params and MACs, totals, ratios, ASPL vs Moore bound
+ */
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { realpathSync } from 'node:fs';
+import { RgpError } from '../core/errors';
+import {
+  aspl as measureAspl,
+  edgeList,
+  fromAdjacency,
+  mooreBound,
+  searchRegularGraph,
+  validateRegularParams,
+  type HistoryPoint,
+  type SearchSample,
+} from '../core/graph';
+import type { JobContext } from '../core/job';
+import { buildLayerGraph } from '../core/model/layerGraph';
+import { parseModelJson } from '../core/model/modelJson';
+import { applyBlockMask, blockAdjacency, neighbourLists } from '../core/prune/blockMask';
+import { countPruned } from '../core/prune/counting';
+import { checkRatio, degreeForRatio } from '../core/prune/degree';
+import { MASK_MAPPING, type MaskFile } from '../core/prune/maskFile';
+import { planPruning } from '../core/prune/plan';
+import { reportMarkdown, type GraphStats, type PruneSummary } from '../core/prune/report';
+import { writeFolderAtomically } from '../io/atomicWrite';
+import { readModelFiles } from '../io/modelFolder';
+
+export interface PruneOptions {
+  /** Fraction of weights to remove in masked layers, 0 < ratio < 1 (mapped to the nearest feasible k). */
+  ratio: number;
+  /** Node count n = channel groups per layer side (default 64). */
+  groups?: number;
+  /** Seed of the random start graph and the search (default 1). */
+  seed?: number;
+  /** Wall-clock budget of the ASPL search in seconds (default 5; 0 = the random regular graph as drawn). */
+  searchSeconds?: number;
+  /** Budget in proposed swaps instead: the search is then deterministic for a seed (tests, reproducibility). */
+  searchSwaps?: number;
+  /** Keep the first maskable layer(s) dense (default true, as RGP). */
+  keepFirst?: boolean;
+  /** Keep the last maskable layer(s) — the classifier — dense (default true, as RGP). */
+  keepLast?: boolean;
+  /** Further layers to leave dense, by name. */
+  keepDense?: string[];
+  /** graph2nn's variant: each group also keeps its own block (kept fraction (k+1)/n). Default false (RGP). */
+  selfLoops?: boolean;
+  /** Output folder; default `<model folder>-rgp-<ratio>` next to the input. */
+  out?: string;
+  /** Replace an existing non-empty output folder (never the input's). */
+  overwrite?: boolean;
+  /** Use this graph instead of searching (flat n×k adjacency; n must equal `groups`). */
+  graph?: { n: number; k: number; adjacency: ArrayLike<number> };
+  /** Called once when (n, k) are known and the search begins: the chart draws the Moore bound at once. */
+  onSearchStart?: (g: SearchStart) => void;
+  /** Live search samples (≈10 per second) for the ASPL chart. */
+  onSearchSample?: (s: SearchSample) => void;
+}
+
+export interface SearchStart {
+  n: number;
+  k: number;
+  mooreBound: number;
+  mooreDiameter: number;
+}
+
+const DEFAULT_GROUPS = 64;
+const DEFAULT_SEED = 1;
+const DEFAULT_SEARCH_SECONDS = 5;
+
+export async function pruneModel(modelPath: string, options: PruneOptions, ctx: JobContext): Promise<PruneSummary> {
+  // ---- Arguments (cheap checks first: nothing is read for a bad ratio) ----
+  const ratio = checkRatio(options.ratio);
+  const n = options.groups ?? DEFAULT_GROUPS;
+  const seed = options.seed ?? DEFAULT_SEED;
+  if (!Number.isInteger(seed)) throw new RgpError('BAD_ARGUMENT', `The seed must be an integer, got ${seed}.`, 'Example: --seed 1.');
+  const searchSwaps = options.searchSwaps;
+  const searchSeconds = options.searchSeconds ?? (searchSwaps === undefined ? DEFAULT_SEARCH_SECONDS : undefined);
+  if (searchSeconds !== undefined && !(Number.isFinite(searchSeconds) && searchSeconds >= 0)) {
+    throw new RgpError('BAD_ARGUMENT', `The search time must be a number of seconds ≥ 0, got ${searchSeconds}.`, 'Example: --search-seconds 10.');
+  }
+  const keepFirst = options.keepFirst ?? true;
+  const keepLast = options.keepLast ?? true;
+  const keepDense = options.keepDense ?? [];
+  const selfLoops = options.selfLoops ?? false;
+
+  // ---- Read and check the model ----
+  ctx.progress.report({ fraction: 0, message: 'reading model.json' });
+  const files = await readModelFiles(modelPath, ctx.signal, (done, total, name) =>
+    ctx.progress.report({ fraction: (0.1 * done) / total, message: `read shard ${done} of ${total} (${name})` }),
+  );
+  const modelJsonBytes = await readVerbatimModelJson(files.modelPath, files.model);
+  ctx.signal.throwIfCancelled();
+  const graph = buildLayerGraph(files.model);
+  const plan = planPruning(graph, { groups: n, keepFirst, keepLast, keepDense });
+  const degree = degreeForRatio(ratio, n, selfLoops);
+  const outputPath = resolveOutput(files.modelDir, options.out, ratio);
+  await checkOutputFree(outputPath, options.overwrite === true);
+  ctx.progress.report({ fraction: 0.12, message: `${plan.targets.length} layers to mask; n = ${n}, k = ${degree.k}` });
+
+  // ---- The graph ----
+  const { adjacency, stats, history } = obtainGraph(options, n, degree.k, seed, selfLoops, ctx);
+  const blocks = blockAdjacency(neighbourLists(n, degree.k, adjacency), selfLoops);
+
+  // ---- Masks: zero in place in the group buffers read above (the input files are never touched) ----
+  const kept = new Map<string, number>();
+  plan.targets.forEach((t, i) => {
+    ctx.signal.throwIfCancelled();
+    kept.set(t.layer, applyBlockMask(files.groupBytes[t.weight.group], t.weight.offset, t.shape, blocks));
+    ctx.progress.report({ fraction: 0.8 + (0.05 * (i + 1)) / plan.targets.length, message: `masked ${t.layer}` });
+  });
+  const counts = countPruned(graph, plan, kept);
+
+  const maskFile: MaskFile = {
+    format: 'rgp-masks',
+    version: 1,
+    n,
+    k: degree.k,
+    selfLoops,
+    mapping: MASK_MAPPING,
+    neighbours: neighbourLists(n, degree.k, adjacency),
+    layers: plan.targets.map((t) => ({ layer: t.layer, weight: t.weight.spec.name, variable: t.variable, shape: t.shape, kept: kept.get(t.layer)!, total: t.weight.elements })),
+  };
+  const edges = edgeList(fromAdjacency(n, degree.k, Int32Array.from(adjacency)));
+  const graphJson = { nodes: n, edges, ...stats, history };
+  const shardFiles = files.shards.map((s) => s.path);
+  const summary: PruneSummary = {
+    format: 'rgp-prune-report',
+    version: 1,
+    modelPath: files.modelPath,
+    outputPath,
+    files: ['model.json', ...shardFiles, 'masks.json', 'graph.json', 'report.json', 'report.md'],
+    ratio: {
+      requested: ratio,
+      achieved: degree.achievedRatio,
+      maskedKernels: counts.totals.maskedKernelRatio,
+      params: counts.totals.paramsReduction,
+      macs: counts.totals.macsReduction,
+    },
+    graph: stats,
+    history,
+    layers: counts.layers,
+    totals: counts.totals,
+    maskedLayers: plan.targets.map((t) => t.layer),
+    unknownLayers: graph.unknownLayers,
+    warnings: graph.warnings,
+    options: {
+      ratio,
+      groups: n,
+      seed,
+      searchSeconds: searchSeconds ?? null,
+      searchSwaps: searchSwaps ?? null,
+      keepFirst,
+      keepLast,
+      keepDense: [...keepDense],
+      selfLoops,
+    },
+  };
+
+  // ---- Write ----
+  await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal }, async (tmp, signal) => {
+    let shardIndex = 0;
+    for (let g = 0; g < files.model.weightGroups.length; g++) {
+      let at = 0;
+      const bytes = files.groupBytes[g];
+      for (const rel of files.model.weightGroups[g].paths) {
+        signal?.throwIfCancelled();
+        const size = files.shards[shardIndex++].bytes;
+        const target = path.join(tmp, ...rel.split(/[\\/]+/));
+        await mkdir(path.dirname(target), { recursive: true });
+        await writeFile(target, bytes.subarray(at, at + size));
+        at += size;
+        ctx.progress.report({ fraction: 0.85 + (0.13 * shardIndex) / files.shards.length, message: `writing shard ${shardIndex} of ${files.shards.length} (${rel})` });
+      }
+    }
+    signal?.throwIfCancelled();
+    await writeFile(path.join(tmp, 'model.json'), modelJsonBytes);
+    await writeFile(path.join(tmp, 'masks.json'), JSON.stringify(maskFile) + '\n');
+    await writeFile(path.join(tmp, 'graph.json'), JSON.stringify(graphJson) + '\n');
+    await writeFile(path.join(tmp, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
+    await writeFile(path.join(tmp, 'report.md'), reportMarkdown(summary));
+  });
+  ctx.progress.report({
+    fraction: 1,
+    message: `pruned ${plan.targets.length} layers: parameters −${(100 * counts.totals.paramsReduction).toFixed(2)} %, MACs −${(100 * counts.totals.macsReduction).toFixed(2)} %`,
+  });
+  return summary;
+}
+
+/**
+ * The model.json bytes to copy. Read again (readModelFiles keeps only the parsed form) and checked to
+ * describe the same layers and manifest, so a file swapped between the two reads cannot slip through.
+ */
+async function readVerbatimModelJson(modelPath: string, parsed: ReturnType<typeof parseModelJson>): Promise<Uint8Array> {
+  const bytes = await readFile(modelPath);
+  let again;
+  try {
+    const text = bytes.toString('utf8');
+    again = parseModelJson(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
+  } catch {
+    again = undefined;
+  }
+  if (!again || JSON.stringify([again.layers, again.weightGroups]) !== JSON.stringify([parsed.layers, parsed.weightGroups])) {
+    throw new RgpError('UNREADABLE_FILE', `${modelPath} changed while it was being read.`, 'Run the pruning again once the file is no longer being written.');
+  }
+  return bytes;
+}
+
+function obtainGraph(
+  options: PruneOptions,
+  n: number,
+  k: number,
+  seed: number,
+  selfLoops: boolean,
+  ctx: JobContext,
+): { adjacency: Int32Array; stats: GraphStats; history: HistoryPoint[] } {
+  const moore = mooreBound(n, k);
+  if (options.graph) {
+    const g = options.graph;
+    if (g.n !== n || g.k !== k) {
+      throw new RgpError('BAD_GRAPH', `The given graph has n=${g.n}, k=${g.k}, but this pruning needs n=${n}, k=${k}.`, 'Give a graph with the same node count and the degree the ratio maps to.');
+    }
+    validateRegularParams(n, k);
+    const adjacency = Int32Array.from(g.adjacency);
+    const d = measureAspl(fromAdjacency(n, k, adjacency));
+    if (!d.connected) throw new RgpError('BAD_GRAPH', 'The given graph is not connected.', 'RGP needs a connected regular graph.');
+    const stats: GraphStats = {
+      n, k, selfLoops, seed, aspl: d.aspl, diameter: d.diameter, initialAspl: d.aspl, mooreBound: moore.aspl, mooreDiameter: moore.diameter,
+      gapPct: (100 * (d.aspl - moore.aspl)) / moore.aspl, swapsTried: 0, swapsAccepted: 0, searchSeconds: 0, objective: 'given',
+    };
+    return { adjacency, stats, history: [{ t: 0, swapsTried: 0, bestAspl: d.aspl }] };
+  }
+  const progress = {
+    report: (u: { fraction?: number; message: string }) =>
+      ctx.progress.report({ fraction: 0.15 + 0.65 * (u.fraction ?? 0), message: `graph search: ${u.message}` }),
+  };
+  options.onSearchStart?.({ n, k, mooreBound: moore.aspl, mooreDiameter: moore.diameter });
+  const r = searchRegularGraph(
+    {
+      n,
+      k,
+      seed,
+      // A complete graph (k = n − 1) has no swap to try.
+      ...(k === n - 1 ? { maxSwaps: 0 } : {
+        ...(options.searchSeconds !== undefined || options.searchSwaps === undefined ? { seconds: options.searchSeconds ?? DEFAULT_SEARCH_SECONDS } : {}),
+        ...(options.searchSwaps !== undefined ? { maxSwaps: options.searchSwaps } : {}),
+      }),
+      ...(options.onSearchSample ? { onSample: options.onSearchSample } : {}),
+    },
+    { signal: ctx.signal, progress },
+  );
+  const stats: GraphStats = {
+    n, k, selfLoops, seed, aspl: r.aspl, diameter: r.diameter, initialAspl: r.initialAspl, mooreBound: r.mooreBound, mooreDiameter: r.mooreDiameter,
+    gapPct: r.gapPct, swapsTried: r.swapsTried, swapsAccepted: r.swapsAccepted, searchSeconds: r.seconds, objective: r.objective,
+  };
+  return { adjacency: r.adjacency, stats, history: r.history };
+}
+
+/** `<model folder>-rgp-<ratio>` unless given; never the input folder or a folder that contains it. */
+function resolveOutput(modelDir: string, out: string | undefined, ratio: number): string {
+  const target = path.resolve(out ?? `${modelDir}-rgp-${ratio}`);
+  let realModelDir = modelDir;
+  try {
+    realModelDir = realpathSync(modelDir);
+  } catch {
+    // The folder was just read; keep the resolved path if realpath fails.
+  }
+  let realTarget = target;
+  try {
+    realTarget = realpathSync(target);
+  } catch {
+    // Not there yet: the usual case.
+  }
+  for (const dir of new Set([modelDir, realModelDir])) {
+    for (const t of new Set([target, realTarget])) {
+      if (t === dir || dir.startsWith(t + path.sep)) {
+        throw new RgpError('UNSAFE_PATH', `The output folder ${target} would replace the input model's folder.`, 'Choose an output folder outside the model folder, e.g. the default <model folder>-rgp-<ratio>.');
+      }
+    }
+  }
+  return target;
+}
+
+/** Refuses an existing non-empty output before the search runs (writeFolderAtomically checks again at the end). */
+async function checkOutputFree(target: string, overwrite: boolean): Promise<void> {
+  let s;
+  try {
+    s = await stat(target);
+  } catch {
+    return;
+  }
+  if (!s.isDirectory()) throw new RgpError('BAD_ARGUMENT', `${target} exists and is a file, not a folder.`, 'Choose a new output folder (--out).');
+  if (!overwrite && (await readdir(target)).length > 0) {
+    throw new RgpError('BAD_ARGUMENT', `The output folder ${target} already exists and is not empty.`, 'Choose another folder with --out, or allow overwriting it.');
+  }
+}

@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import { isRgpError } from '../core/errors';
+import type { JobRequest, JobResult } from '../protocol/worker';
+import type { JobService } from './jobService';
+import { ModelPanel } from './modelPanel';
+import type { UserMessages } from './userMessages';
+
+/** What the commands share: the job service, user messages and the RGP views of models. */
+export class CommandDeps {
+  constructor(
+    readonly extensionUri: vscode.Uri,
+    readonly jobs: JobService,
+    readonly messages: UserMessages,
+    private readonly onPanelCreated: (p: ModelPanel) => void,
+  ) {}
+
+  panelFor(modelPath: string): ModelPanel | undefined {
+    return ModelPanel.get(modelPath);
+  }
+
+  /**
+   * Runs a job for a model with its RGP view open beside the editor, following the job's progress and
+   * search. Returns the result, or undefined when cancelled; throws when it failed — a view opened only
+   * for this job is closed then, since the error message says everything it could.
+   */
+  async runInPanel(modelPath: string, title: string, request: JobRequest): Promise<JobResult | undefined> {
+    let created = false;
+    const panel = ModelPanel.show(this.extensionUri, modelPath, (p) => {
+      created = true;
+      this.onPanelCreated(p);
+    });
+    panel.post({ type: 'job', title, state: 'running' });
+    try {
+      const result = await this.jobs.run(title, request, {
+        onProgress: (p) => panel.post({ type: 'progress', ...p }),
+        onSearchStart: (start) => panel.post({ type: 'searchStart', start }),
+        onSearchSample: (sample) => panel.post({ type: 'searchSample', sample }),
+      });
+      panel.post(result ? { type: 'job', title, state: 'done' } : { type: 'job', title, state: 'cancelled', message: 'Cancelled; nothing was written.' });
+      return result;
+    } catch (e) {
+      if (created) panel.dispose();
+      else panel.post({ type: 'job', title, state: 'failed', message: isRgpError(e) ? e.userMessage : String(e) });
+      throw e;
+    }
+  }
+}

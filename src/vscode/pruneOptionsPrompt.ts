@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+
+const LAST_RATIO_KEY = 'rgp.lastRatio';
+
+/** RGP's usual operating points at n = 64 (the paper's k = 4, 6, 8 and the ImageNet k = 16). */
+const PRESETS = [
+  { ratio: 0.9375, detail: 'k = 4 of n = 64 · the paper’s most aggressive setting' },
+  { ratio: 0.90625, detail: 'k = 6 of n = 64' },
+  { ratio: 0.875, detail: 'k = 8 of n = 64' },
+  { ratio: 0.75, detail: 'k = 16 of n = 64 · the paper’s ImageNet setting' },
+];
+
+const pct = (r: number) => `${(r * 100).toFixed(r * 100 === Math.round(r * 100) ? 0 : 2)} %`;
+
+/** Asks for the pruning ratio (remembering the last choice); undefined when the user backs out. */
+export async function promptRatio(state: vscode.Memento): Promise<number | undefined> {
+  const last = state.get<number>(LAST_RATIO_KEY);
+  type Item = vscode.QuickPickItem & { ratio?: number };
+  const items: Item[] = PRESETS.map((p) => ({ label: `${pct(p.ratio)} pruned`, detail: p.detail, ratio: p.ratio }));
+  if (last !== undefined && !PRESETS.some((p) => p.ratio === last)) items.unshift({ label: `${pct(last)} pruned`, detail: 'last used', ratio: last });
+  items.push({ label: 'Other ratio…' });
+  const active = items.find((i) => i.ratio === last);
+  const pick = await new Promise<Item | undefined>((resolve) => {
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = 'RGP: Prune Model — pruning ratio';
+    qp.placeholder = 'Fraction of weights to remove in the masked layers';
+    qp.items = items;
+    if (active) qp.activeItems = [active];
+    qp.onDidAccept(() => {
+      resolve(qp.selectedItems[0]);
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      resolve(undefined);
+      qp.dispose();
+    });
+    qp.show();
+  });
+  if (!pick) return undefined;
+  let ratio = pick.ratio;
+  if (ratio === undefined) {
+    const text = await vscode.window.showInputBox({
+      title: 'RGP: Prune Model — pruning ratio',
+      prompt: 'A fraction between 0 and 1 (0.9 or 90 %); the nearest feasible degree k is used and the exact ratio reported.',
+      value: last !== undefined ? String(last) : '0.9',
+      validateInput: (v) => (parseRatio(v) === undefined ? 'Enter a number between 0 and 1, or a percentage between 0 % and 100 %.' : undefined),
+    });
+    if (text === undefined) return undefined;
+    ratio = parseRatio(text);
+  }
+  if (ratio !== undefined) await state.update(LAST_RATIO_KEY, ratio);
+  return ratio;
+}
+
+/** "0.9", ".9", "90 %", "90%" → 0.9; anything outside (0, 1) → undefined. */
+export function parseRatio(text: string): number | undefined {
+  const m = /^\s*([0-9]*\.?[0-9]+)\s*(%?)\s*$/.exec(text);
+  if (!m) return undefined;
+  const v = Number(m[1]) / (m[2] ? 100 : 1);
+  return v > 0 && v < 1 ? v : undefined;
+}

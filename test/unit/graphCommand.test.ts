@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { isRgpError } from '../../src/core/errors';
+import { CancelSource } from '../../src/core/job';
+import { parseGraph } from '../../src/core/graph/graphIO';
+import { fromAdjacency } from '../../src/core/graph/graph';
+import { graphCommand, type GraphSearchOutput, type GraphEvaluateOutput } from '../../src/cli/graphCommand';
+import { parallelSearch } from '../../src/node/parallelSearch';
+import { searchRegularGraph } from '../../src/core/graph/swapSearch';
+import { checkSimpleRegular, plainBfs } from './graphHelpers';
+
+// Workers run the TypeScript source through tsx's CommonJS hook: on Node 20 `--import tsx` in a worker's
+// execArgv does not apply to the worker's entry module ("Unknown file extension .ts"), `--require tsx/cjs` does.
+const workerTs = { script: resolve(__dirname, '../../src/worker/searchChain.ts'), execArgv: ['--require', 'tsx/cjs'] };
+
+test('rgp graph: search prints the summary and writes edges + history atomically', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-graph-'));
+  try {
+    const out = join(dir, 'g.json');
+    const r = (await graphCommand({ nodes: '64', degree: '4', swaps: '3000', seed: '7', out })) as GraphSearchOutput;
+    for (const key of ['n', 'k', 'aspl', 'diameter', 'mooreBound', 'mooreDiameter', 'gapPct', 'swapsTried', 'swapsAccepted', 'seconds', 'seed']) assert.ok(key in r, key);
+    assert.equal(r.n, 64);
+    assert.equal(r.k, 4);
+    assert.equal(r.seed, 7);
+    assert.equal(r.pruningRatio, 1 - 4 / 64);
+    assert.ok(r.aspl >= r.mooreBound);
+    assert.deepEqual(readdirSync(dir), ['g.json'], 'no temp file left behind');
+    const file = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(file.format, 'rgp-graph');
+    assert.equal(file.edges.length, 128);
+    assert.ok(file.history.length >= 2);
+    assert.equal(file.summary.aspl, r.aspl);
+    const g = parseGraph(readFileSync(out, 'utf8'));
+    assert.equal(plainBfs(g).sum / (64 * 63), r.aspl, 'the written graph has the reported ASPL');
+    // Evaluate it back with --in.
+    const ev = (await graphCommand({ in: out })) as GraphEvaluateOutput;
+    assert.equal(ev.mode, 'evaluate');
+    assert.equal(ev.aspl, r.aspl);
+    assert.equal(ev.regular, true);
+    assert.equal(ev.k, 4);
+    // And improve it further from the file.
+    const again = (await graphCommand({ in: out, swaps: 500, seed: 1 })) as GraphSearchOutput;
+    assert.ok(again.aspl <= r.aspl);
+    assert.equal(again.initialAspl, r.aspl);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('rgp graph: an irregular edge list is evaluated, disconnected gives null ASPL', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-graph-'));
+  try {
+    const f = join(dir, 'e.txt');
+    writeFileSync(f, '# star\n0 1\n0 2\n0 3\n');
+    const r = (await graphCommand({ in: f })) as GraphEvaluateOutput;
+    assert.equal(r.regular, false);
+    assert.equal(r.aspl, 1.5);
+    assert.equal(r.diameter, 2);
+    await assert.rejects(graphCommand({ in: f, swaps: 10 }), (e: unknown) => isRgpError(e) && /not regular/.test(e.message));
+    writeFileSync(f, '0 1\n2 3\n');
+    const d = (await graphCommand({ in: f })) as GraphEvaluateOutput;
+    assert.equal(d.connected, false);
+    assert.equal(d.aspl, null);
+    await assert.rejects(graphCommand({ in: join(dir, 'missing.txt') }), (e: unknown) => isRgpError(e) && e.code === 'UNREADABLE_FILE');
+    await assert.rejects(graphCommand({ in: f, out: f }), (e: unknown) => isRgpError(e) && e.code === 'UNSAFE_PATH');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('rgp graph: bad arguments are RgpErrors with hints', async () => {
+  const bad = async (o: Parameters<typeof graphCommand>[0], re: RegExp) =>
+    assert.rejects(graphCommand(o), (e: unknown) => isRgpError(e) && e.code === 'BAD_ARGUMENT' && re.test(e.message) && !!e.hint);
+  await bad({ nodes: 7, degree: 3, swaps: 1 }, /odd/);
+  await bad({ nodes: 8, degree: 8, swaps: 1 }, /smaller than the node count/);
+  await bad({ nodes: 8, degree: 0, swaps: 1 }, /degree/);
+  await bad({ nodes: 'abc', degree: 4 }, /--nodes must be an integer/);
+  await bad({ nodes: 64, degree: 4, seconds: '-3' }, /--seconds must be a number ≥ 0/);
+  await bad({ degree: 4 }, /needs --nodes and --degree/);
+});
+
+test('parallel search: two chains in worker threads (TypeScript source via tsx), best wins, deterministic', async () => {
+  const opts = { n: 40, k: 4, seed: 3, maxSwaps: 1500 };
+  const a = await parallelSearch({ ...opts, chains: 2 }, workerTs);
+  const b = await parallelSearch({ ...opts, chains: 2 }, workerTs);
+  assert.deepEqual(a.adjacency, b.adjacency);
+  assert.equal(a.chains.length, 2);
+  assert.equal(a.aspl, Math.min(...a.chains.map((c) => c.aspl)));
+  assert.equal(a.swapsTried, a.chains[0].swapsTried + a.chains[1].swapsTried);
+  assert.equal(checkSimpleRegular(40, 4, a.adjacency), null);
+  assert.equal(plainBfs(fromAdjacency(40, 4, a.adjacency)).sum / (40 * 39), a.aspl);
+  // Chain 0 is the single-threaded search with the caller's seed.
+  assert.equal(a.chains[0].aspl, searchRegularGraph(opts).aspl);
+  // Through the command as well.
+  const r = (await graphCommand({ nodes: 40, degree: 4, swaps: 1500, seed: 3, chains: 2 }, { worker: workerTs })) as GraphSearchOutput;
+  assert.equal(r.aspl, a.aspl);
+  assert.equal(r.chains, 2);
+});
+
+test('parallel search can be cancelled', async () => {
+  const cancel = new CancelSource();
+  let samples = 0;
+  const p = parallelSearch({ n: 64, k: 4, seed: 1, seconds: 60, chains: 2, reportEveryMs: 20, onSample: () => { if (++samples === 2) cancel.cancel(); } }, workerTs, { signal: cancel, progress: { report() {} } });
+  await assert.rejects(p, (e: unknown) => isRgpError(e) && e.code === 'CANCELLED');
+});

@@ -1,0 +1,118 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isRgpError } from '../../src/core/errors';
+import { randomRegularGraph } from '../../src/core/graph';
+import { buildLayerGraph } from '../../src/core/model/layerGraph';
+import { parseModelJson } from '../../src/core/model/modelJson';
+import { applyBlockMask, blockAdjacency, groupOf, groupStarts, kernelMask, keptConnections, neighbourLists } from '../../src/core/prune/blockMask';
+import { degreeForRatio } from '../../src/core/prune/degree';
+import { planPruning } from '../../src/core/prune/plan';
+import { MNIST_MODEL } from '../fixtures/makePruneFixtures';
+
+const ring = (n: number): number[][] => Array.from({ length: n }, (_, u) => [(u + 1) % n, (u + n - 1) % n]);
+
+function expectRgp(fn: () => unknown, code: string, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(isRgpError(e), `expected an RgpError, got ${String(e)}`);
+    assert.equal(e.code, code);
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+test('groups are contiguous with sizes ⌊C/n⌋ or ⌈C/n⌉ and group(c) = ⌊c·n/C⌋', () => {
+  for (const [c, n] of [[64, 64], [100, 64], [784, 64], [10, 3], [7, 7], [1000, 13]]) {
+    const s = groupStarts(c, n);
+    assert.equal(s[0], 0);
+    assert.equal(s[n], c);
+    for (let g = 0; g < n; g++) {
+      const size = s[g + 1] - s[g];
+      assert.ok(size === Math.floor(c / n) || size === Math.ceil(c / n), `C=${c} n=${n} group ${g} has ${size}`);
+      for (let ch = s[g]; ch < s[g + 1]; ch++) assert.equal(groupOf(ch, c, n), g);
+    }
+  }
+  assert.throws(() => groupStarts(3, 4));
+});
+
+test('kernelMask is Mask[…, i, o] = A[group(i), group(o)] in Keras layout, for uneven groups and spatial taps', () => {
+  const n = 6;
+  const lists = neighbourLists(n, 2, Int32Array.from(ring(n).flat()));
+  for (const selfLoops of [false, true]) {
+    const adj = blockAdjacency(lists, selfLoops);
+    const shape = [3, 2, 13, 9]; // kh, kw, C_in, C_out — neither divisible by 6
+    const m = kernelMask(shape, adj);
+    let kept = 0;
+    for (let t = 0; t < 6; t++)
+      for (let i = 0; i < 13; i++)
+        for (let o = 0; o < 9; o++) {
+          const gi = groupOf(i, 13, n), go = groupOf(o, 9, n);
+          const want = gi === go ? (selfLoops ? 1 : 0) : Math.abs(gi - go) === 1 || Math.abs(gi - go) === n - 1 ? 1 : 0;
+          assert.equal(m[(t * 13 + i) * 9 + o], want, `t=${t} i=${i} o=${o}`);
+          kept += want;
+        }
+    assert.equal(keptConnections(adj, 13, 9) * 6, kept);
+  }
+});
+
+test('applyBlockMask zeroes exactly the pruned bytes, at an unaligned offset, and leaves the rest alone', () => {
+  const g = randomRegularGraph(8, 3, 5);
+  const adj = blockAdjacency(neighbourLists(8, 3, g.neighbors), false);
+  const shape = [16, 24];
+  const bytes = new Uint8Array(3 + 16 * 24 * 4 + 5);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 37 + 11) & 0xff || 1;
+  const before = bytes.slice();
+  const kept = applyBlockMask(bytes, 3, shape, adj);
+  assert.equal(kept, (16 * 24 * 3) / 8, 'density is exactly k/n when channels divide by n');
+  const mask = kernelMask(shape, adj);
+  for (let b = 0; b < bytes.length; b++) {
+    const e = b - 3;
+    const inKernel = e >= 0 && e < 16 * 24 * 4;
+    if (inKernel && mask[Math.floor(e / 4)] === 0) assert.equal(bytes[b], 0, `byte ${b}`);
+    else assert.equal(bytes[b], before[b], `byte ${b} must be unchanged`);
+  }
+});
+
+test('blockAdjacency refuses graphs that cannot be a mask', () => {
+  expectRgp(() => blockAdjacency([[1], [0], [0]], false), 'BAD_GRAPH', /node 1 has 1|not listed from both ends|neighbours/);
+  expectRgp(() => blockAdjacency([[0, 1], [0, 1]], false), 'BAD_GRAPH', /self-loop/);
+  expectRgp(() => blockAdjacency([[1, 1], [0, 0]], false), 'BAD_GRAPH', /twice/);
+  expectRgp(() => blockAdjacency([[5], [0]], false), 'BAD_GRAPH', /outside/);
+});
+
+test('degree from ratio: RGP table at n = 64, nearest feasible k, self-loop variant, bad ratios', () => {
+  assert.equal(degreeForRatio(0.9375, 64).k, 4);
+  assert.equal(degreeForRatio(0.906, 64).k, 6);
+  assert.equal(degreeForRatio(0.875, 64).k, 8);
+  assert.equal(degreeForRatio(0.75, 64).k, 16);
+  assert.equal(degreeForRatio(0.9, 64).k, 6); // 0.90625 is nearer than 0.921875
+  const sl = degreeForRatio(0.9375, 64, true);
+  assert.equal(sl.k, 3);
+  assert.equal(sl.achievedRatio, 1 - 4 / 64);
+  const odd = degreeForRatio(0.5, 7); // n odd: k must be even → 4 (0.43) or 2 (0.71)... nearest 4
+  assert.equal(odd.k % 2, 0);
+  assert.equal(odd.k, 4);
+  assert.equal(degreeForRatio(0.999, 64).k, 2, 'k = 1 never: it cannot be connected');
+  for (const bad of [0, 1, -0.5, 1.5, NaN, Infinity]) expectRgp(() => degreeForRatio(bad, 64), 'BAD_ARGUMENT', /strictly between 0 and 1/);
+});
+
+const mnist = () => buildLayerGraph(parseModelJson(JSON.parse(readFileSync(join(MNIST_MODEL, 'model.json'), 'utf8'))));
+
+test('plan: first and last maskable layers dense by default; options mask them; keepDense', () => {
+  const g = mnist();
+  const base = { groups: 64, keepFirst: true, keepLast: true, keepDense: [] as string[] };
+  const p = planPruning(g, base);
+  assert.deepEqual(p.targets.map((t) => t.layer), ['dense_2']);
+  assert.deepEqual(p.decisions.map((d) => d.role), ['first', 'masked', 'last']);
+  assert.deepEqual(planPruning(g, { ...base, keepFirst: false }).targets.map((t) => [t.layer, t.cIn, t.cOut]), [['dense_1', 784, 256], ['dense_2', 256, 128]]);
+  expectRgp(() => planPruning(g, { ...base, keepDense: ['dense_2'] }), 'BAD_ARGUMENT', /No layer of this model would be masked/);
+  expectRgp(() => planPruning(g, { ...base, keepDense: ['nope'] }), 'BAD_ARGUMENT', /no layer named "nope"/);
+});
+
+test('plan: n larger than a masked layer\'s channels names the layer and the largest usable n', () => {
+  const g = mnist();
+  expectRgp(() => planPruning(g, { groups: 200, keepFirst: true, keepLast: true, keepDense: [] }), 'BAD_ARGUMENT', /n = 200 .*"dense_2".*C_out = 128/);
+  expectRgp(() => planPruning(g, { groups: 64, keepFirst: true, keepLast: false, keepDense: [] }), 'BAD_ARGUMENT', /"dense_3".*C_out = 10/);
+  assert.throws(() => planPruning(g, { groups: 64, keepFirst: true, keepLast: false, keepDense: [] }), (e: unknown) => isRgpError(e) && /--groups 10/.test(e.hint ?? ''));
+});
