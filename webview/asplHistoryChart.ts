@@ -3,7 +3,7 @@
  * floor no k-regular graph on n nodes can go below) as a dashed line, so the remaining gap is visible.
  * Redrawn whole on every sample: a few hundred points draw in well under a frame.
  */
-import { select } from 'd3-selection';
+import { chartSvg } from './dom';
 import { scaleLinear } from 'd3-scale';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { extent, max, min } from 'd3-array';
@@ -39,16 +39,7 @@ export function drawAsplHistory(container: HTMLElement, input: AsplChartInput): 
     .nice()
     .range([height - margin.bottom, margin.top]);
 
-  const root = select(container);
-  root.selectAll('*').remove();
-  const svg = root
-    .append('svg')
-    .attr('class', 'chart aspl')
-    .attr('role', 'img')
-    .attr('aria-label', 'ASPL during the graph search')
-    .attr('viewBox', `0 0 ${width} ${height}`)
-    .attr('width', width)
-    .attr('height', height);
+  const svg = chartSvg(container, 'aspl', 'ASPL during the graph search', width, height);
 
   svg
     .append('g')

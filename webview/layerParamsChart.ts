@@ -2,7 +2,7 @@
  * Parameters per layer as horizontal bars (one band per layer, log-free linear scale so the share of
  * each layer in the total reads directly). Layers without weights are listed but draw no bar.
  */
-import { select } from 'd3-selection';
+import { chartSvg } from './dom';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { max } from 'd3-array';
@@ -21,16 +21,7 @@ export function drawLayerParamsChart(container: HTMLElement, layers: LayerSummar
   const height = margin.top + margin.bottom + barHeight * Math.max(1, layers.length);
   const innerW = width - margin.left - margin.right;
 
-  const root = select(container);
-  root.selectAll('*').remove();
-  const svg = root
-    .append('svg')
-    .attr('class', 'chart')
-    .attr('role', 'img')
-    .attr('aria-label', 'Parameters per layer')
-    .attr('viewBox', `0 0 ${width} ${height}`)
-    .attr('width', width)
-    .attr('height', height);
+  const svg = chartSvg(container, 'params', 'Parameters per layer', width, height);
 
   const y = scaleBand<string>()
     .domain(layers.map((l) => l.name))

@@ -1,21 +1,10 @@
-import { select } from 'd3-selection';
+import { captionedTable } from './dom';
 import type { LayerSummary } from '../src/core/model/layerSummary';
 import { percent } from './format';
 
 /** The layer table: the numbers behind the chart, one row per layer. */
 export function drawLayerTable(container: HTMLElement, layers: LayerSummary[]): void {
-  const root = select(container);
-  root.selectAll('*').remove();
-  const table = root.append('table').attr('class', 'layers');
-  table.append('caption').text('Layers');
-  table
-    .append('thead')
-    .append('tr')
-    .selectAll('th')
-    .data(['layer', 'class', 'weight shapes', 'parameters', 'zeros'])
-    .join('th')
-    .attr('scope', 'col')
-    .text((d) => d);
+  const table = captionedTable(container, 'Layers', ['layer', 'class', 'weight shapes', 'parameters', 'zeros']);
   const rows = table.append('tbody').selectAll('tr').data(layers).join('tr');
   rows.append('th').attr('scope', 'row').text((l) => l.name);
   rows.append('td').text((l) => l.className);

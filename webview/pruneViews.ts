@@ -1,4 +1,5 @@
 import { select } from 'd3-selection';
+import { captionedTable } from './dom';
 import type { PruneSummary } from '../src/core/prune/report';
 import { compact, percent } from './format';
 
@@ -22,18 +23,7 @@ export function drawPruneStats(container: HTMLElement, s: PruneSummary): void {
 
 /** The numbers behind the sparsity chart: one row per layer, dense vs pruned params and MACs. */
 export function drawPruneTable(container: HTMLElement, s: PruneSummary): void {
-  const root = select(container);
-  root.selectAll('*').remove();
-  const table = root.append('table').attr('class', 'layers');
-  table.append('caption').text('Per layer');
-  table
-    .append('thead')
-    .append('tr')
-    .selectAll('th')
-    .data(['layer', 'class', 'role', 'params dense', 'params pruned', 'MACs dense', 'MACs pruned', 'density'])
-    .join('th')
-    .attr('scope', 'col')
-    .text((d) => d);
+  const table = captionedTable(container, 'Per layer', ['layer', 'class', 'role', 'params dense', 'params pruned', 'MACs dense', 'MACs pruned', 'density']);
   const rows = table.append('tbody').selectAll('tr').data(s.layers).join('tr');
   const n = (v: number | null) => (v === null ? '?' : v.toLocaleString('en-US'));
   rows.append('th').attr('scope', 'row').text((l) => l.name);

@@ -3,7 +3,7 @@
  * what it keeps, so masked layers stand out and layers kept dense (first, last, normalisation) read as
  * full bars. Horizontal bands, one per layer with weights.
  */
-import { select } from 'd3-selection';
+import { chartSvg } from './dom';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { axisBottom, axisLeft } from 'd3-axis';
 import { max } from 'd3-array';
@@ -25,16 +25,7 @@ export function drawSparsityChart(container: HTMLElement, layers: LayerCount[]):
     .range([margin.top, height - margin.bottom])
     .padding(0.2);
 
-  const root = select(container);
-  root.selectAll('*').remove();
-  const svg = root
-    .append('svg')
-    .attr('class', 'chart sparsity')
-    .attr('role', 'img')
-    .attr('aria-label', 'Parameters per layer, dense and pruned')
-    .attr('viewBox', `0 0 ${width} ${height}`)
-    .attr('width', width)
-    .attr('height', height);
+  const svg = chartSvg(container, 'sparsity', 'Parameters per layer, dense and pruned', width, height);
 
   const g = svg.append('g').attr('class', 'bars');
   g.selectAll('rect.dense')
