@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { checkRatio } from '../core/prune/degree';
 import type { PruneSummary } from '../core/prune/report';
 import type { PruneJobOptions } from '../protocol/worker';
 import type { CommandDeps } from './commandDeps';
@@ -27,8 +28,9 @@ export async function pruneModel(
       });
       return undefined;
     }
-    const ratio = given?.ratio ?? (await promptRatio(deps.state));
-    if (ratio === undefined) return undefined;
+    const asked = given?.ratio ?? (await promptRatio(deps.state));
+    if (asked === undefined) return undefined;
+    const ratio = checkRatio(asked);
     const cfg = vscode.workspace.getConfiguration('rgp');
     const options: PruneJobOptions = {
       groups: cfg.get<number>('groups', 64),

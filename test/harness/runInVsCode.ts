@@ -72,7 +72,11 @@ export async function runInVsCode(o: RunInVsCodeOptions): Promise<SuiteResult> {
       }),
     ]);
     clearTimeout(timer);
-    if (o.screenshot) await page.screenshot({ path: o.screenshot }).catch(() => undefined);
+    // Let notifications of finished jobs close before the picture is taken.
+    if (o.screenshot) {
+      await page.waitForTimeout(2500);
+      await page.screenshot({ path: o.screenshot }).catch(() => undefined);
+    }
     const results = existsSync(resultsFile)
       ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { tests: TestOutcome[] })
       : { tests: [] };

@@ -26,7 +26,7 @@ export function checkRatio(ratio: unknown): number {
     throw new RgpError(
       'BAD_ARGUMENT',
       `The pruning ratio must be a number strictly between 0 and 1, got ${JSON.stringify(ratio)}.`,
-      'Give the fraction of weights to remove in masked layers, e.g. --ratio 0.9375 (n=64, k=4).',
+      'Give the fraction of weights to remove in masked layers, e.g. 0.9375 (n = 64, k = 4).',
     );
   }
   return ratio;
