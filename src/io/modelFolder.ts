@@ -17,6 +17,8 @@ export interface LoadedModelFiles {
   modelPath: string;
   modelDir: string;
   model: ModelJson;
+  /** model.json exactly as read: outputs that keep the topology copy these bytes. */
+  modelJsonBytes: Uint8Array;
   /** Per weight group, its shards concatenated in manifest order. */
   groupBytes: Uint8Array[];
   shards: { path: string; bytes: number }[];
@@ -27,6 +29,10 @@ function unreadable(p: string, why: string): RgpError {
 }
 
 export async function readModelJson(modelPath: string): Promise<ModelJson> {
+  return (await readModelJsonBytes(modelPath)).model;
+}
+
+async function readModelJsonBytes(modelPath: string): Promise<{ model: ModelJson; bytes: Uint8Array }> {
   let stat;
   try {
     stat = await fs.stat(modelPath);
@@ -36,19 +42,20 @@ export async function readModelJson(modelPath: string): Promise<ModelJson> {
   if (!stat.isFile()) throw unreadable(modelPath, 'it is not a regular file');
   if (stat.size > MAX_MODEL_JSON_BYTES)
     throw new RgpError('NOT_A_MODEL', `${path.basename(modelPath)} is ${stat.size} bytes, far too large for a model.json.`, 'Open the model.json that sits beside the weight shards.');
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await fs.readFile(modelPath, 'utf8');
+    bytes = await fs.readFile(modelPath);
   } catch (e) {
     throw unreadable(modelPath, (e as Error).message);
   }
+  const text = bytes.toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new RgpError('NOT_A_MODEL', `${path.basename(modelPath)} is not valid JSON (${(e as Error).message}).`, 'Open the model.json of a TF.js layers model.');
   }
-  return parseModelJson(json);
+  return { model: parseModelJson(json), bytes };
 }
 
 /**
@@ -84,25 +91,42 @@ export async function readModelFiles(
   onShard: (done: number, total: number, name: string) => void = () => {},
 ): Promise<LoadedModelFiles> {
   const modelDir = path.dirname(path.resolve(modelPath));
-  const model = await readModelJson(modelPath);
+  const { model, bytes: modelJsonBytes } = await readModelJsonBytes(modelPath);
   const total = model.weightGroups.reduce((s, g) => s + g.paths.length, 0);
+  // Every shard path is checked and sized before a byte is read, so one group lands in one buffer of
+  // its final size (no per-shard copies to concatenate: peak memory stays near the weights' size).
+  const located: { rel: string; real: string; size: number }[][] = [];
+  for (const group of model.weightGroups) {
+    const g = [];
+    for (const rel of group.paths) {
+      const real = await resolveShardPath(modelDir, rel);
+      g.push({ rel, real, size: (await fs.stat(real)).size });
+    }
+    located.push(g);
+  }
+  checkGroupSizes(model, located.map((g) => ({ byteLength: g.reduce((s, f) => s + f.size, 0) })));
   const groupBytes: Uint8Array[] = [];
   const shards: { path: string; bytes: number }[] = [];
   let done = 0;
-  for (const group of model.weightGroups) {
-    const parts: Uint8Array[] = [];
-    for (const rel of group.paths) {
+  for (const g of located) {
+    const buffer = new Uint8Array(g.reduce((s, f) => s + f.size, 0));
+    let at = 0;
+    for (const f of g) {
       signal.throwIfCancelled();
-      const real = await resolveShardPath(modelDir, rel);
-      const buf = await fs.readFile(real);
-      parts.push(buf);
-      shards.push({ path: rel, bytes: buf.byteLength });
-      onShard(++done, total, rel);
+      const handle = await fs.open(f.real, 'r');
+      try {
+        const { bytesRead } = await handle.read(buffer, at, f.size, 0);
+        if (bytesRead !== f.size) throw unreadable(f.real, `it shrank from ${f.size} to ${bytesRead} bytes while being read`);
+      } finally {
+        await handle.close();
+      }
+      at += f.size;
+      shards.push({ path: f.rel, bytes: f.size });
+      onShard(++done, total, f.rel);
     }
-    groupBytes.push(parts.length === 1 ? parts[0] : concat(parts));
+    groupBytes.push(buffer);
   }
-  checkGroupSizes(model, groupBytes);
-  return { modelPath, modelDir, model, groupBytes, shards };
+  return { modelPath, modelDir, model, modelJsonBytes, groupBytes, shards };
 }
 
 export function concat(parts: Uint8Array[]): Uint8Array {

@@ -17,7 +17,7 @@
  *                       `rgp graph --in`
  *   report.json / .md   per-layer dense vs pruned params and MACs, totals, ratios, ASPL vs Moore bound
  */
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { realpathSync } from 'node:fs';
 import { RgpError } from '../core/errors';
@@ -33,7 +33,6 @@ import {
 } from '../core/graph';
 import type { JobContext } from '../core/job';
 import { buildLayerGraph } from '../core/model/layerGraph';
-import { parseModelJson } from '../core/model/modelJson';
 import { applyBlockMask, blockAdjacency, neighbourLists } from '../core/prune/blockMask';
 import { countPruned } from '../core/prune/counting';
 import { checkRatio, degreeForRatio } from '../core/prune/degree';
@@ -106,7 +105,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   const files = await readModelFiles(modelPath, ctx.signal, (done, total, name) =>
     ctx.progress.report({ fraction: (0.1 * done) / total, message: `read shard ${done} of ${total} (${name})` }),
   );
-  const modelJsonBytes = await readVerbatimModelJson(files.modelPath, files.model);
+  const { modelJsonBytes } = files;
   ctx.signal.throwIfCancelled();
   const graph = buildLayerGraph(files.model);
   const plan = planPruning(graph, { groups: n, keepFirst, keepLast, keepDense });
@@ -202,25 +201,6 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
     message: `pruned ${plan.targets.length} layers: parameters −${(100 * counts.totals.paramsReduction).toFixed(2)} %, MACs −${(100 * counts.totals.macsReduction).toFixed(2)} %`,
   });
   return summary;
-}
-
-/**
- * The model.json bytes to copy. Read again (readModelFiles keeps only the parsed form) and checked to
- * describe the same layers and manifest, so a file swapped between the two reads cannot slip through.
- */
-async function readVerbatimModelJson(modelPath: string, parsed: ReturnType<typeof parseModelJson>): Promise<Uint8Array> {
-  const bytes = await readFile(modelPath);
-  let again;
-  try {
-    const text = bytes.toString('utf8');
-    again = parseModelJson(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
-  } catch {
-    again = undefined;
-  }
-  if (!again || JSON.stringify([again.layers, again.weightGroups]) !== JSON.stringify([parsed.layers, parsed.weightGroups])) {
-    throw new RgpError('UNREADABLE_FILE', `${modelPath} changed while it was being read.`, 'Run the pruning again once the file is no longer being written.');
-  }
-  return bytes;
 }
 
 function obtainGraph(

@@ -138,7 +138,7 @@ export function parseModelJson(json: unknown): ModelJson {
  * Checks that each weight group's shards, concatenated, hold exactly the bytes its manifest
  * describes: a truncated download or a shard from another export shows up here, with both counts.
  */
-export function checkGroupSizes(model: ModelJson, groupBytes: readonly Uint8Array[]): void {
+export function checkGroupSizes(model: ModelJson, groupBytes: readonly { byteLength: number }[]): void {
   model.weightGroups.forEach((group, gi) => {
     const actual = groupBytes[gi].byteLength;
     const expected = group.weights.reduce((s, w) => s + storedBytes(w), 0);
