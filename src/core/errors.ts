@@ -13,6 +13,7 @@ export type RgpErrorCode =
   | 'BAD_GRAPH'
   | 'BAD_DATASET'
   | 'UNSUPPORTED'
+  | 'BUSY'
   | 'CANCELLED';
 
 export class RgpError extends Error {

@@ -24,6 +24,8 @@ export class CommandDeps {
    * for this job is closed then, since the error message says everything it could.
    */
   async runInPanel(modelPath: string, title: string, request: JobRequest): Promise<JobResult | undefined> {
+    // Refused before the view is touched: it may be showing the running job.
+    this.jobs.assertIdle();
     let created = false;
     const panel = ModelPanel.show(this.extensionUri, modelPath, (p) => {
       created = true;

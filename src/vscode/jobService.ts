@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { CancelledError, isRgpError } from '../core/errors';
+import { CancelledError, RgpError, isRgpError } from '../core/errors';
 import { startJob, type RunJobOptions } from '../host/jobRunner';
 import type { JobRequest, JobResult } from '../protocol/worker';
 
@@ -34,11 +34,16 @@ export class JobService implements vscode.Disposable {
     return this.workers;
   }
 
+  /** Throws a BUSY user error while a job runs: callers check before touching any view. */
+  assertIdle(): void {
+    if (this.current) {
+      throw new RgpError('BUSY', `RGP is already running "${this.currentTitle}".`, 'Wait for it to finish, or stop it with RGP: Cancel Running Job.');
+    }
+  }
+
   /** Returns the result, or `undefined` when the job was cancelled; throws on failure. */
   async run(title: string, request: JobRequest, cb: JobCallbacks = {}): Promise<JobResult | undefined> {
-    if (this.current) {
-      throw new Error(`RGP is already running "${this.currentTitle}". Cancel it first (RGP: Cancel Running Job).`);
-    }
+    this.assertIdle();
     const abort = new AbortController();
     this.current = abort;
     this.currentTitle = title;

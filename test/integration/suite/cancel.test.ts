@@ -46,6 +46,20 @@ describe('RGP: Cancel Running Job', () => {
     assert.equal(api.liveWorkers(), 0, 'the worker thread has exited');
   });
 
+  it('refuses a second job while one runs, saying which, and the first still cancels cleanly', async () => {
+    const api = await rgpApi();
+    const modelPath = workspacePath('examples', 'mnist-mlp', 'model', 'model.json');
+    const searching = nextEvent(api.onDidProgress, (p) => /graph search/.test(p.message), 60_000, 'the graph search to start');
+    const first = vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(modelPath), { ratio: 0.875, searchSeconds: 60, out: workspacePath('generated', 'busy') });
+    await searching;
+    const shown = nextEvent(api.onDidShowMessage, (m) => m.severity === 'error', 10_000, 'an error message');
+    const second = await vscode.commands.executeCommand('rgp.inspectModel', vscode.Uri.file(modelPath));
+    assert.equal(second, undefined);
+    assert.match((await shown).text, /already running "Prune model\/model\.json to 87\.50 %"\. Wait for it to finish, or stop it with RGP: Cancel Running Job\./);
+    await vscode.commands.executeCommand('rgp.cancel');
+    assert.equal(await first, undefined);
+  });
+
   it('says so when nothing is running', async () => {
     const api = await rgpApi();
     const shown = nextEvent(api.onDidShowMessage, (m) => m.severity === 'info', 10_000, 'an info message');
