@@ -15,7 +15,16 @@
  *   masks.json          the shared adjacency and each masked kernel (see src/core/prune/maskFile.ts)
  *   graph.json          { nodes, edges, n, k, aspl, diameter, mooreBound, …, history } — readable by
  *                       `rgp graph --in`
+ *   graph-n<n>.json     the same for each extra graph, only with per-layer n overrides
  *   report.json / .md   per-layer dense vs pruned params and MACs, totals, ratios, ASPL vs Moore bound
+ *
+ * Per-layer n (`groupsPerLayer`): RGP shares one adjacency across the masked layers; a layer given its own
+ * n (one narrower than the global n, say) cannot use it, so every distinct n gets its own graph with the
+ * degree the same ratio maps to at that n (degreeForRatio). All graphs use the run's seed — a graph on a
+ * different n is a different draw anyway, and `rgp graph --nodes n --degree k --seed s --swaps m` then
+ * reproduces any of them. `searchSeconds` is the budget of the whole job, split evenly between the graphs
+ * (the run takes as long as asked); `searchSwaps` applies to each graph (it is a per-search quantity and
+ * keeps each graph deterministic). The live chart (onSearchStart/onSearchSample) follows the main graph.
  */
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -36,9 +45,9 @@ import { buildLayerGraph } from '../core/model/layerGraph';
 import { applyBlockMask, blockAdjacency, neighbourLists } from '../core/prune/blockMask';
 import { countPruned } from '../core/prune/counting';
 import { checkRatio, degreeForRatio } from '../core/prune/degree';
-import { MASK_MAPPING, type MaskFile } from '../core/prune/maskFile';
+import { buildMaskFile } from '../core/prune/maskFile';
 import { planPruning } from '../core/prune/plan';
-import { reportMarkdown, type GraphStats, type PruneSummary } from '../core/prune/report';
+import { reportMarkdown, type GraphStats, type PruneSummary, type RunGraph } from '../core/prune/report';
 import { writeFolderAtomically } from '../io/atomicWrite';
 import { readModelFiles } from '../io/modelFolder';
 
@@ -47,6 +56,8 @@ export interface PruneOptions {
   ratio: number;
   /** Node count n = channel groups per layer side (default 64). */
   groups?: number;
+  /** Per-layer node count: layer name → its own n (2 ≤ n ≤ min(C_in, C_out) of that masked layer). */
+  groupsPerLayer?: Record<string, number>;
   /** Seed of the random start graph and the search (default 1). */
   seed?: number;
   /** Wall-clock budget of the ASPL search in seconds (default 5; 0 = the random regular graph as drawn). */
@@ -65,7 +76,7 @@ export interface PruneOptions {
   out?: string;
   /** Replace an existing non-empty output folder (never the input's). */
   overwrite?: boolean;
-  /** Use this graph instead of searching (flat n×k adjacency; n must equal `groups`). */
+  /** Use this graph instead of searching (flat n×k adjacency; n must equal `groups`; the main graph only). */
   graph?: { n: number; k: number; adjacency: ArrayLike<number> };
   /** Called once when (n, k) are known and the search begins: the chart draws the Moore bound at once. */
   onSearchStart?: (g: SearchStart) => void;
@@ -99,6 +110,10 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   const keepLast = options.keepLast ?? true;
   const keepDense = options.keepDense ?? [];
   const selfLoops = options.selfLoops ?? false;
+  const groupsPerLayer = options.groupsPerLayer ?? {};
+  if (typeof groupsPerLayer !== 'object' || groupsPerLayer === null || Array.isArray(groupsPerLayer)) {
+    throw new RgpError('BAD_ARGUMENT', 'The per-layer node counts must map layer names to n.', 'Example: --layer-groups conv_narrow=16.');
+  }
 
   // ---- Read and check the model ----
   ctx.progress.report({ fraction: 0, message: 'reading model.json' });
@@ -108,44 +123,56 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   const { modelJsonBytes } = files;
   ctx.signal.throwIfCancelled();
   const graph = buildLayerGraph(files.model);
-  const plan = planPruning(graph, { groups: n, keepFirst, keepLast, keepDense });
-  const degree = degreeForRatio(ratio, n, selfLoops);
+  const plan = planPruning(graph, { groups: n, keepFirst, keepLast, keepDense, groupsPerLayer });
+  // One degree per distinct n, the main graph's first.
+  const degrees = plan.groupCounts.map((m) => degreeForRatio(ratio, m, selfLoops));
+  const degree = degrees[0];
   const outputPath = resolveOutput(files.modelDir, options.out, ratio);
   await checkOutputFree(outputPath, options.overwrite === true);
-  ctx.progress.report({ fraction: 0.12, message: `${plan.targets.length} layers to mask; n = ${n}, k = ${degree.k}` });
+  ctx.progress.report({ fraction: 0.12, message: `${plan.targets.length} layers to mask; ${degrees.map((d) => `n = ${d.n}, k = ${d.k}`).join('; ')}` });
 
-  // ---- The graph ----
-  const { adjacency, stats, history } = obtainGraph(options, n, degree.k, seed, selfLoops, ctx);
-  const blocks = blockAdjacency(neighbourLists(n, degree.k, adjacency), selfLoops);
+  // ---- The graphs ----
+  const secondsEach = searchSeconds === undefined ? undefined : searchSeconds / degrees.length;
+  const runs = degrees.map((d, i) => {
+    const slice = { from: 0.15 + (0.65 * i) / degrees.length, width: 0.65 / degrees.length };
+    const run = obtainGraph(options, d.n, d.k, seed, selfLoops, secondsEach, slice, i === 0, ctx);
+    const neighbours = neighbourLists(d.n, d.k, run.adjacency);
+    return { ...run, degree: d, neighbours, blocks: blockAdjacency(neighbours, selfLoops) };
+  });
+  const runFor = new Map(runs.map((r) => [r.degree.n, r]));
+  const { stats, history } = runs[0];
 
   // ---- Masks: zero in place in the group buffers read above (the input files are never touched) ----
   const kept = new Map<string, number>();
   plan.targets.forEach((t, i) => {
     ctx.signal.throwIfCancelled();
-    kept.set(t.layer, applyBlockMask(files.groupBytes[t.weight.group], t.weight.offset, t.shape, blocks));
+    kept.set(t.layer, applyBlockMask(files.groupBytes[t.weight.group], t.weight.offset, t.shape, runFor.get(t.n)!.blocks));
     ctx.progress.report({ fraction: 0.8 + (0.05 * (i + 1)) / plan.targets.length, message: `masked ${t.layer}` });
   });
   const counts = countPruned(graph, plan, kept);
 
-  const maskFile: MaskFile = {
-    format: 'rgp-masks',
-    version: 1,
-    n,
-    k: degree.k,
+  const maskFile = buildMaskFile(
     selfLoops,
-    mapping: MASK_MAPPING,
-    neighbours: neighbourLists(n, degree.k, adjacency),
-    layers: plan.targets.map((t) => ({ layer: t.layer, weight: t.weight.spec.name, variable: t.variable, shape: t.shape, kept: kept.get(t.layer)!, total: t.weight.elements })),
-  };
-  const edges = edgeList(fromAdjacency(n, degree.k, Int32Array.from(adjacency)));
-  const graphJson = { nodes: n, edges, ...stats, history };
+    runs.map((r) => ({ n: r.degree.n, k: r.degree.k, neighbours: r.neighbours })),
+    plan.targets.map((t) => ({ layer: t.layer, n: t.n, weight: t.weight.spec.name, variable: t.variable, shape: t.shape, kept: kept.get(t.layer)!, total: t.weight.elements })),
+  );
+  // graph.json is the main graph as always; each extra graph gets its own file, readable by `rgp graph --in`.
+  const graphFiles = runs.map((r, i) => ({
+    name: i === 0 ? 'graph.json' : `graph-n${r.degree.n}.json`,
+    json: { nodes: r.degree.n, edges: edgeList(fromAdjacency(r.degree.n, r.degree.k, r.adjacency)), ...r.stats, history: r.history },
+  }));
+  const graphs: RunGraph[] = runs.map((r) => ({
+    ...r.stats,
+    achievedRatio: r.degree.achievedRatio,
+    layers: plan.targets.filter((t) => t.n === r.degree.n).map((t) => t.layer),
+  }));
   const shardFiles = files.shards.map((s) => s.path);
   const summary: PruneSummary = {
     format: 'rgp-prune-report',
     version: 1,
     modelPath: files.modelPath,
     outputPath,
-    files: ['model.json', ...shardFiles, 'masks.json', 'graph.json', 'report.json', 'report.md'],
+    files: ['model.json', ...shardFiles, 'masks.json', ...graphFiles.map((g) => g.name), 'report.json', 'report.md'],
     ratio: {
       requested: ratio,
       achieved: degree.achievedRatio,
@@ -154,6 +181,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
       macs: counts.totals.macsReduction,
     },
     graph: stats,
+    graphs,
     history,
     layers: counts.layers,
     totals: counts.totals,
@@ -163,6 +191,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
     options: {
       ratio,
       groups: n,
+      groupsPerLayer: Object.fromEntries(Object.entries(groupsPerLayer)),
       seed,
       searchSeconds: searchSeconds ?? null,
       searchSwaps: searchSwaps ?? null,
@@ -192,7 +221,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
     signal?.throwIfCancelled();
     await writeFile(path.join(tmp, 'model.json'), modelJsonBytes);
     await writeFile(path.join(tmp, 'masks.json'), JSON.stringify(maskFile) + '\n');
-    await writeFile(path.join(tmp, 'graph.json'), JSON.stringify(graphJson) + '\n');
+    for (const g of graphFiles) await writeFile(path.join(tmp, g.name), JSON.stringify(g.json) + '\n');
     await writeFile(path.join(tmp, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
     await writeFile(path.join(tmp, 'report.md'), reportMarkdown(summary));
   });
@@ -203,16 +232,23 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   return summary;
 }
 
+/**
+ * The graph for one n: the caller's (main graph only) or a search. `seconds` is this graph's share of the
+ * time budget; `slice` its share of the progress bar; only the main graph drives the live chart.
+ */
 function obtainGraph(
   options: PruneOptions,
   n: number,
   k: number,
   seed: number,
   selfLoops: boolean,
+  seconds: number | undefined,
+  slice: { from: number; width: number },
+  main: boolean,
   ctx: JobContext,
 ): { adjacency: Int32Array; stats: GraphStats; history: HistoryPoint[] } {
   const moore = mooreBound(n, k);
-  if (options.graph) {
+  if (options.graph && main) {
     const g = options.graph;
     if (g.n !== n || g.k !== k) {
       throw new RgpError('BAD_GRAPH', `The given graph has n=${g.n}, k=${g.k}, but this pruning needs n=${n}, k=${k}.`, 'Give a graph with the same node count and the degree the ratio maps to.');
@@ -229,9 +265,9 @@ function obtainGraph(
   }
   const progress = {
     report: (u: { fraction?: number; message: string }) =>
-      ctx.progress.report({ fraction: 0.15 + 0.65 * (u.fraction ?? 0), message: `graph search: ${u.message}` }),
+      ctx.progress.report({ fraction: slice.from + slice.width * (u.fraction ?? 0), message: `graph search${main ? '' : ` (n = ${n})`}: ${u.message}` }),
   };
-  options.onSearchStart?.({ n, k, mooreBound: moore.aspl, mooreDiameter: moore.diameter });
+  if (main) options.onSearchStart?.({ n, k, mooreBound: moore.aspl, mooreDiameter: moore.diameter });
   const r = searchRegularGraph(
     {
       n,
@@ -239,10 +275,10 @@ function obtainGraph(
       seed,
       // A complete graph (k = n − 1) has no swap to try.
       ...(k === n - 1 ? { maxSwaps: 0 } : {
-        ...(options.searchSeconds !== undefined || options.searchSwaps === undefined ? { seconds: options.searchSeconds ?? DEFAULT_SEARCH_SECONDS } : {}),
+        ...(seconds !== undefined ? { seconds } : {}),
         ...(options.searchSwaps !== undefined ? { maxSwaps: options.searchSwaps } : {}),
       }),
-      ...(options.onSearchSample ? { onSample: options.onSearchSample } : {}),
+      ...(main && options.onSearchSample ? { onSample: options.onSearchSample } : {}),
     },
     { signal: ctx.signal, progress },
   );

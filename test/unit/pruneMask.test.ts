@@ -8,6 +8,7 @@ import { buildLayerGraph } from '../../src/core/model/layerGraph';
 import { parseModelJson } from '../../src/core/model/modelJson';
 import { applyBlockMask, blockAdjacency, groupOf, groupStarts, kernelMask, keptConnections, neighbourLists } from '../../src/core/prune/blockMask';
 import { degreeForRatio } from '../../src/core/prune/degree';
+import { buildMaskFile, MASK_MAPPING, parseMaskFile } from '../../src/core/prune/maskFile';
 import { planPruning } from '../../src/core/prune/plan';
 import { MNIST_MODEL } from '../fixtures/makePruneFixtures';
 
@@ -115,4 +116,71 @@ test('plan: n larger than a masked layer\'s channels names the layer and the lar
   expectRgp(() => planPruning(g, { groups: 200, keepFirst: true, keepLast: true, keepDense: [] }), 'BAD_ARGUMENT', /n = 200 .*"dense_2".*C_out = 128/);
   expectRgp(() => planPruning(g, { groups: 64, keepFirst: true, keepLast: false, keepDense: [] }), 'BAD_ARGUMENT', /"dense_3".*C_out = 10/);
   assert.throws(() => planPruning(g, { groups: 64, keepFirst: true, keepLast: false, keepDense: [] }), (e: unknown) => isRgpError(e) && /--groups 10/.test(e.hint ?? ''));
+});
+
+test('plan: per-layer n overrides a layer\'s groups; distinct n listed with the main one first', () => {
+  const g = mnist();
+  const base = { groups: 64, keepFirst: false, keepLast: false, keepDense: [] as string[] };
+  const p = planPruning(g, { ...base, groupsPerLayer: { dense_3: 10 } });
+  assert.deepEqual(p.targets.map((t) => [t.layer, t.n]), [['dense_1', 64], ['dense_2', 64], ['dense_3', 10]]);
+  assert.equal(p.n, 64);
+  assert.deepEqual(p.groupCounts, [64, 10]);
+  // An override equal to the global n shares the main graph.
+  assert.deepEqual(planPruning(g, { ...base, groupsPerLayer: { dense_2: 64, dense_3: 8 } }).groupCounts, [64, 8]);
+  // When no masked layer uses the global n, the first masked layer's n is the main one.
+  const only = planPruning(g, { ...base, keepFirst: true, keepDense: ['dense_2'], groupsPerLayer: { dense_3: 5 } });
+  assert.equal(only.n, 5);
+  assert.deepEqual(only.groupCounts, [5]);
+  // No override: exactly one n, as before.
+  assert.deepEqual(planPruning(g, { ...base, keepLast: true }).groupCounts, [64]);
+  // An empty override map changes nothing.
+  assert.deepEqual(planPruning(g, { ...base, keepLast: true, groupsPerLayer: {} }).targets.map((t) => t.n), [64, 64]);
+});
+
+test('plan: per-layer n errors name the layer, its role or the largest usable n', () => {
+  const g = mnist();
+  const base = { groups: 64, keepFirst: true, keepLast: true, keepDense: [] as string[] };
+  expectRgp(() => planPruning(g, { ...base, groupsPerLayer: { nope: 8 } }), 'BAD_ARGUMENT', /no layer named "nope"/);
+  expectRgp(() => planPruning(g, { ...base, groupsPerLayer: { toString: 8 } }), 'BAD_ARGUMENT', /no layer named "toString"/);
+  expectRgp(() => planPruning(g, { ...base, groupsPerLayer: { dense_1: 8 } }), 'BAD_ARGUMENT', /"dense_1" is not masked \(first maskable layer/);
+  expectRgp(() => planPruning(g, { ...base, groupsPerLayer: { dense_3: 8 } }), 'BAD_ARGUMENT', /"dense_3" is not masked \(last maskable layer/);
+  expectRgp(() => planPruning(g, { ...base, groupsPerLayer: { dense_2: 129 } }), 'BAD_ARGUMENT', /n = 129 for layer "dense_2" must be an integer from 2 to 128/);
+  expectRgp(() => planPruning(g, { ...base, groupsPerLayer: { dense_2: 1 } }), 'BAD_ARGUMENT', /from 2 to 128/);
+  assert.throws(() => planPruning(g, { ...base, groupsPerLayer: { dense_2: 129 } }), (e: unknown) => isRgpError(e) && /--layer-groups dense_2=128/.test(e.hint ?? ''));
+  assert.throws(() => planPruning(g, { ...base, groupsPerLayer: { nope: 8 } }), (e: unknown) => isRgpError(e) && /Layers this pruning masks: dense_2\./.test(e.hint ?? ''));
+  // n too large for a layer without an override: the hint offers --layer-groups as well as --keep-dense.
+  assert.throws(
+    () => planPruning(g, { ...base, keepLast: false }),
+    (e: unknown) => isRgpError(e) && /--layer-groups dense_3=10/.test(e.hint ?? '') && /--keep-dense/.test(e.hint ?? '') && /--groups 10/.test(e.hint ?? ''),
+  );
+});
+
+test('masks.json: version 1 for one graph (as before), version 2 for several; both rebuild every mask', () => {
+  const ring8 = ring(8), ring4 = ring(4);
+  const layers = [
+    { layer: 'a', n: 8, weight: 'a/kernel', variable: 'kernel', shape: [16, 24], kept: (16 * 24 * 2) / 8, total: 16 * 24 },
+    { layer: 'b', n: 4, weight: 'b/kernel', variable: 'kernel', shape: [3, 3, 4, 8], kept: (9 * 4 * 8 * 2) / 4, total: 9 * 4 * 8 },
+  ];
+  const v1 = buildMaskFile(false, [{ n: 8, k: 2, neighbours: ring8 }], [layers[0]]);
+  assert.deepEqual(v1, { format: 'rgp-masks', version: 1, n: 8, k: 2, selfLoops: false, mapping: MASK_MAPPING, neighbours: ring8, layers: [{ layer: 'a', weight: 'a/kernel', variable: 'kernel', shape: [16, 24], kept: 96, total: 384 }] });
+  const one = parseMaskFile(JSON.parse(JSON.stringify(v1)));
+  assert.deepEqual(one.maskFor(one.file.layers[0]), kernelMask([16, 24], blockAdjacency(ring8, false)));
+
+  const v2 = buildMaskFile(true, [{ n: 8, k: 2, neighbours: ring8 }, { n: 4, k: 2, neighbours: ring4 }], layers);
+  assert.equal(v2.version, 2);
+  const two = parseMaskFile(JSON.parse(JSON.stringify(v2)));
+  assert.equal(two.adjacency.n, 8);
+  assert.deepEqual(two.maskFor(two.file.layers[0]), kernelMask([16, 24], blockAdjacency(ring8, true)));
+  assert.deepEqual(two.maskFor(two.file.layers[1]), kernelMask([3, 3, 4, 8], blockAdjacency(ring4, true)));
+
+  const broken = (patch: (f: Record<string, unknown>) => void) => {
+    const f = JSON.parse(JSON.stringify(v2));
+    patch(f);
+    return () => parseMaskFile(f);
+  };
+  expectRgp(broken((f) => { (f.layers as Array<{ n: number }>)[1].n = 5; }), 'BAD_MODEL', /"b" names no graph.*n = 5/);
+  expectRgp(broken((f) => { (f.layers as Array<{ shape: number[] }>)[0].shape = [4, 4]; }), 'BAD_MODEL', /"a" has fewer channels than n = 8/);
+  expectRgp(broken((f) => { f.graphs = []; }), 'BAD_MODEL', /no graphs/);
+  expectRgp(broken((f) => { (f.graphs as unknown[]).push({ n: 4, k: 2, neighbours: ring4 }); }), 'BAD_MODEL', /two graphs have n = 4/);
+  expectRgp(broken((f) => { f.version = 3; }), 'BAD_MODEL', /version 3/);
 });

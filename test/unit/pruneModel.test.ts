@@ -9,11 +9,13 @@ import { pruneCommand } from '../../src/cli/pruneCommand';
 import { isRgpError } from '../../src/core/errors';
 import { CancelSource, quietContext } from '../../src/core/job';
 import { parseModelJson, storedBytes } from '../../src/core/model/modelJson';
+import { parseGraphJson } from '../../src/core/graph';
+import { degreeForRatio } from '../../src/core/prune/degree';
 import { parseMaskFile } from '../../src/core/prune/maskFile';
 import { selectBackend } from '../../src/core/train/backend';
 import { pruneModel } from '../../src/jobs/pruneModel';
 import { loadLayersModelFromFolder } from '../../src/io/tfjsModelFolder';
-import { copyModel, hashFolder, MNIST_MODEL, ROOT, writeConverterMlp, writeResidualCnn } from '../fixtures/makePruneFixtures';
+import { copyModel, hashFolder, MNIST_MODEL, ROOT, writeConverterMlp, writeNarrowMlp, writeResidualCnn } from '../fixtures/makePruneFixtures';
 
 let dir: string;
 before(async () => {
@@ -241,4 +243,126 @@ test('CLI function: flags, --mask-first/--keep-first conflict, string numbers', 
   await assert.rejects(pruneCommand(modelPath, {}), /needs --ratio/);
   const kd = await pruneCommand(modelPath, { ratio: 0.875, searchSwaps: 10, maskFirst: true, keepDense: 'dense_1', out: join(dir, 'kd') });
   assert.deepEqual(kd.maskedLayers, ['dense_2']);
+});
+
+test('per-layer n: narrow layers get their own graph, exact densities k_n/n, masks.json v2 rebuilds every mask, predictions', async () => {
+  const { modelPath, model } = await writeNarrowMlp(dir);
+  const hash = hashFolder(join(dir, 'narrow'));
+  const ratio = 0.9375;
+  const k64 = degreeForRatio(ratio, 64).k, k16 = degreeForRatio(ratio, 16).k, k32 = degreeForRatio(ratio, 32).k;
+  assert.deepEqual([k64, k16, k32], [4, 2, 2]);
+  const starts: number[] = [];
+  const opts = { ratio, groupsPerLayer: { narrow: 16, back: 32 }, ...FAST };
+  const r = await pruneModel(modelPath, { ...opts, out: join(dir, 'a'), onSearchStart: (x) => starts.push(x.n) }, quietContext);
+  assert.equal(hashFolder(join(dir, 'narrow')), hash, 'input untouched');
+  assert.deepEqual(starts, [64], 'the live chart follows the main graph only');
+  assert.deepEqual(r.maskedLayers, ['wide', 'narrow', 'back']);
+  assert.equal(r.graph.n, 64);
+  assert.equal(r.graph.k, k64);
+  assert.equal(r.ratio.achieved, 1 - k64 / 64, 'the achieved ratio stays the main graph\'s');
+  assert.deepEqual(r.graphs.map((g) => [g.n, g.k, g.layers]), [[64, k64, ['wide']], [16, k16, ['narrow']], [32, k32, ['back']]]);
+  assert.deepEqual(r.graphs[0], { ...r.graph, achievedRatio: 1 - k64 / 64, layers: ['wide'] });
+  for (const g of r.graphs) {
+    assert.equal(g.seed, 3);
+    assert.ok(g.aspl >= g.mooreBound - 1e-12, `n=${g.n}: ASPL ${g.aspl} ≥ Moore ${g.mooreBound}`);
+    assert.equal(g.gapPct, (100 * (g.aspl - g.mooreBound)) / g.mooreBound);
+  }
+  assert.deepEqual(r.options.groupsPerLayer, { narrow: 16, back: 32 });
+  const rows = Object.fromEntries(r.layers.map((l) => [l.name, l]));
+  assert.equal(rows.wide.density, k64 / 64);
+  assert.equal(rows.narrow.density, k16 / 16);
+  assert.equal(rows.back.density, k32 / 32);
+  assert.deepEqual([rows.wide.masked!.n, rows.narrow.masked!.n, rows.back.masked!.n], [64, 16, 32]);
+  assert.equal(rows.narrow.prunedParams, (128 * 32 * k16) / 16 + 32);
+  assert.equal(rows.back.prunedMacs, (32 * 128 * k32) / 32);
+  assert.equal(rows.first.role, 'first');
+  assert.equal(rows.classifier.role, 'last');
+  const maskedTotal = 128 * 128 + 128 * 32 + 32 * 128;
+  const maskedKept = (128 * 128 * k64) / 64 + (128 * 32 * k16) / 16 + (32 * 128 * k32) / 32;
+  assert.equal(r.ratio.maskedKernels, 1 - maskedKept / maskedTotal, 'the counted ratio tells the truth');
+
+  assert.deepEqual(readdirSync(r.outputPath).sort(), ['graph-n16.json', 'graph-n32.json', 'graph.json', 'masks.json', 'model.json', 'report.json', 'report.md', 'weights.bin']);
+  assert.deepEqual(r.files.filter((f) => f.startsWith('graph')), ['graph.json', 'graph-n16.json', 'graph-n32.json']);
+  assert.deepEqual(JSON.parse(readFileSync(join(r.outputPath, 'report.json'), 'utf8')), JSON.parse(JSON.stringify(r)));
+  const md = readFileSync(join(r.outputPath, 'report.md'), 'utf8');
+  assert.match(md, /- Graph for narrow: n = 16, k = 2 /);
+  assert.match(md, /- Graph for back: n = 32, k = 2 /);
+  assert.match(md, /\| narrow \| Dense \| masked \|.*\| 12\.50 % \(n = 16\) \|/);
+
+  const raw = JSON.parse(readFileSync(join(r.outputPath, 'masks.json'), 'utf8'));
+  assert.equal(raw.version, 2);
+  assert.deepEqual(raw.graphs.map((g: { n: number; k: number }) => [g.n, g.k]), [[64, k64], [16, k16], [32, k32]]);
+  assert.deepEqual(raw.layers.map((l: { layer: string; n: number }) => [l.layer, l.n]), [['wide', 64], ['narrow', 16], ['back', 32]]);
+  const masks = parseMaskFile(raw);
+  assert.deepEqual([...masks.adjacencies.keys()], [64, 16, 32]);
+  assert.equal(masks.adjacency.n, 64);
+  for (const e of masks.file.layers) {
+    const m = masks.maskFor(e);
+    assert.equal(m.reduce((a, b) => a + b, 0), e.kept, `${e.layer}: the rebuilt mask keeps what was counted`);
+  }
+  // Each graph file is readable by `rgp graph --in` and is the graph masks.json uses.
+  for (const [file, n] of [['graph.json', 64], ['graph-n16.json', 16], ['graph-n32.json', 32]] as const) {
+    const g = parseGraphJson(readFileSync(join(r.outputPath, file), 'utf8'));
+    const adj = masks.adjacencies.get(n)!;
+    assert.equal(g.n, n);
+    const fromFile = new Uint8Array(n * n);
+    for (let u = 0; u < n; u++) for (let j = g.offsets[u]; j < g.offsets[u + 1]; j++) fromFile[u * n + g.neighbors[j]] = 1;
+    assert.deepEqual(fromFile, adj.matrix, file);
+  }
+  checkBytes(join(dir, 'narrow'), r.outputPath);
+  await checkPredictions(model, r.outputPath, tf.randomNormal([3, 32], 0, 1, 'float32', 9));
+
+  // Same seed and swap budget: the same graphs, masks and weights.
+  const again = await pruneModel(modelPath, { ...opts, out: join(dir, 'b') }, quietContext);
+  assert.deepEqual(again.graphs.map((g) => g.aspl), r.graphs.map((g) => g.aspl));
+  for (const f of ['masks.json', 'weights.bin', 'graph-n16.json']) {
+    if (f === 'graph-n16.json') {
+      const strip = (p: string) => { const j = JSON.parse(readFileSync(p, 'utf8')); return { edges: j.edges, aspl: j.aspl }; };
+      assert.deepEqual(strip(join(dir, 'b', f)), strip(join(dir, 'a', f)));
+    } else assert.deepEqual(readFileSync(join(dir, 'b', f)), readFileSync(join(dir, 'a', f)), f);
+  }
+});
+
+test('per-layer n: without an override a narrow layer is an error whose hint offers --layer-groups', async () => {
+  const { modelPath } = await writeNarrowMlp(dir);
+  await assert.rejects(pruneModel(modelPath, { ratio: 0.9375, ...FAST }, quietContext), (e: unknown) => {
+    assert.ok(isRgpError(e));
+    assert.match(e.message, /n = 64 groups is more than layer "narrow"/);
+    assert.match(e.hint ?? '', /--layer-groups narrow=32,back=32/);
+    assert.match(e.hint ?? '', /--keep-dense/);
+    return true;
+  });
+  // Overriding only one of the two narrow layers still names the other.
+  await assert.rejects(pruneModel(modelPath, { ratio: 0.9375, groupsPerLayer: { narrow: 16 }, ...FAST }, quietContext), /more than layer "back"/);
+});
+
+test('per-layer n: unknown, non-masked and out-of-range overrides are clear errors, nothing written', async () => {
+  const { modelPath } = await writeNarrowMlp(dir);
+  const input = join(dir, 'narrow');
+  const run = (groupsPerLayer: Record<string, number>) => () => pruneModel(modelPath, { ratio: 0.9375, groupsPerLayer: { narrow: 16, back: 32, ...groupsPerLayer }, ...FAST }, quietContext);
+  await rejectsCleanly(run({ nope: 8 }), 'BAD_ARGUMENT', /no layer named "nope"/, input);
+  await rejectsCleanly(run({ first: 8 }), 'BAD_ARGUMENT', /Layer "first" is not masked \(first maskable layer/, input);
+  await rejectsCleanly(run({ classifier: 8 }), 'BAD_ARGUMENT', /Layer "classifier" is not masked \(last maskable layer/, input);
+  await rejectsCleanly(run({ narrow: 64 }), 'BAD_ARGUMENT', /n = 64 for layer "narrow" must be an integer from 2 to 32/, input);
+  await rejectsCleanly(run({ narrow: 1 }), 'BAD_ARGUMENT', /n = 1 for layer "narrow" must be an integer from 2 to 32/, input);
+  await rejectsCleanly(run({ back: 2.5 }), 'BAD_ARGUMENT', /n = 2\.5 for layer "back"/, input);
+  await rejectsCleanly(() => pruneModel(modelPath, { ratio: 0.9375, groupsPerLayer: { narrow: 16, back: 32 }, keepDense: ['back'], ...FAST }, quietContext), 'BAD_ARGUMENT', /"back" is not masked \(kept dense by option\)/, input);
+  // The hint lists the layers that are masked, so the user can pick one.
+  await assert.rejects(run({ nope: 8 })(), (e: unknown) => isRgpError(e) && /wide, narrow, back/.test(e.hint ?? ''));
+});
+
+test('CLI --layer-groups: parsed into per-layer n, syntax errors name the flag, nothing written', async () => {
+  const { modelPath } = await writeNarrowMlp(dir);
+  const r = await pruneCommand(modelPath, { ratio: '0.9375', layerGroups: 'narrow=16, back=32', searchSwaps: '50', out: join(dir, 'cli') });
+  assert.deepEqual(r.graphs.map((g) => g.n), [64, 16, 32]);
+  assert.deepEqual(r.options.groupsPerLayer, { narrow: 16, back: 32 });
+  const input = join(dir, 'narrow');
+  const cli = (layerGroups: string | string[]) => () => pruneCommand(modelPath, { ratio: 0.9375, layerGroups, searchSwaps: 10, out: join(dir, 'bad') });
+  await rejectsCleanly(cli('narrow'), 'BAD_ARGUMENT', /--layer-groups expects name=n, got "narrow"/, input);
+  await rejectsCleanly(cli('=16'), 'BAD_ARGUMENT', /expects name=n/, input);
+  await rejectsCleanly(cli('narrow=x'), 'BAD_ARGUMENT', /node count for "narrow" must be an integer, got "x"/, input);
+  await rejectsCleanly(cli('narrow=16,narrow=8'), 'BAD_ARGUMENT', /names layer "narrow" twice/, input);
+  await rejectsCleanly(cli(' , '), 'BAD_ARGUMENT', /needs at least one name=n/, input);
+  await rejectsCleanly(cli('narrow=16,back=32,missing=4'), 'BAD_ARGUMENT', /no layer named "missing"/, input);
+  await rejectsCleanly(cli(['narrow=16', 'back=-3']), 'BAD_ARGUMENT', /n = -3 for layer "back" must be an integer from 2 to 32/, input);
 });

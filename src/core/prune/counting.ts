@@ -22,8 +22,8 @@ export interface LayerCount {
   prunedMacs: number | null;
   /** For a masked layer: kept / total entries of its masked kernel. */
   density?: number;
-  /** For a masked layer: [C_in, C_out] and the masked kernel's shape. */
-  masked?: { variable: string; shape: number[]; cIn: number; cOut: number; kept: number; total: number };
+  /** For a masked layer: [C_in, C_out], the masked kernel's shape and the node count n it is grouped by. */
+  masked?: { variable: string; shape: number[]; cIn: number; cOut: number; n: number; kept: number; total: number };
 }
 
 export interface CountTotals {
@@ -69,7 +69,7 @@ export function countPruned(graph: LayerGraph, plan: PrunePlan, kept: ReadonlyMa
       row.prunedParams = l.params - total + k;
       row.prunedMacs = l.known ? layerMacs(l.className, l.inputShapes[0] ?? null, l.outputShape, (v) => (v === t.variable ? k : l.weights.find((w) => w.variable === v)?.elements)) : null;
       row.density = k / total;
-      row.masked = { variable: t.variable, shape: t.shape, cIn: t.cIn, cOut: t.cOut, kept: k, total };
+      row.masked = { variable: t.variable, shape: t.shape, cIn: t.cIn, cOut: t.cOut, n: t.n, kept: k, total };
     }
     return row;
   });

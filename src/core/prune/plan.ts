@@ -12,6 +12,13 @@
  * weights — `keepFirst` / `keepLast` false masks them too. `keepDense` names further layers to leave alone.
  *
  * Every masked layer must split into n non-empty groups on both sides: n ≤ min(C_in, C_out).
+ *
+ * Per-layer n (`groupsPerLayer`): RGP shares one adjacency across all masked layers, which needs every
+ * masked layer to have at least n channels on both sides. A layer narrower than the global n (or one the
+ * user wants grouped more finely or coarsely) can name its own n; every distinct n gets its own graph
+ * (see src/jobs/pruneModel.ts), and layers without an override keep the global n and the main graph.
+ * An override may only name a layer this plan masks: naming a dense or unknown layer would silently do
+ * nothing, so it is an error.
  */
 import { RgpError } from '../errors';
 import type { LayerGraph, LayerNode } from '../model/layerGraph';
@@ -24,6 +31,8 @@ export interface PlanOptions {
   keepFirst: boolean;
   keepLast: boolean;
   keepDense: readonly string[];
+  /** Layer name → its own node count n (overrides `groups` for that layer). */
+  groupsPerLayer?: Readonly<Record<string, number>>;
 }
 
 export interface MaskTarget {
@@ -36,6 +45,8 @@ export interface MaskTarget {
   taps: number;
   cIn: number;
   cOut: number;
+  /** The node count this layer is grouped by: `groups`, or its override. */
+  n: number;
 }
 
 export type LayerRole = 'masked' | 'first' | 'last' | 'kept' | 'not-maskable' | 'no-weights';
@@ -49,7 +60,10 @@ export interface LayerDecision {
 }
 
 export interface PrunePlan {
+  /** The main node count: the global n when a masked layer uses it, else the first masked layer's n. */
   n: number;
+  /** Every distinct n of the masked layers, the main n first, the others ascending. */
+  groupCounts: number[];
   targets: MaskTarget[];
   decisions: LayerDecision[];
 }
@@ -78,6 +92,8 @@ export function planPruning(graph: LayerGraph, opts: PlanOptions): PrunePlan {
   for (const name of opts.keepDense) {
     if (!graph.byName.has(name)) throw new RgpError('BAD_ARGUMENT', `There is no layer named "${name}" to keep dense.`, `Layer names: ${graph.layers.map((l) => l.name).slice(0, 20).join(', ')}.`);
   }
+  // Own properties only, so a layer called "constructor" or "toString" never picks up Object's members.
+  const overrides = new Map(Object.entries(opts.groupsPerLayer ?? {}));
   const candidate = new Map<string, { variable: string } | { reason: string } | null>();
   for (const l of graph.layers) candidate.set(l.name, maskableKernel(l));
   const isCand = (name: string) => {
@@ -129,7 +145,7 @@ export function planPruning(graph: LayerGraph, opts: PlanOptions): PrunePlan {
       );
     }
     const g = kernelGeometry(weight.spec.shape);
-    targets.push({ layer: l.name, className: l.className, variable: c.variable, weight, shape: [...weight.spec.shape], ...g });
+    targets.push({ layer: l.name, className: l.className, variable: c.variable, weight, shape: [...weight.spec.shape], ...g, n: overrides.get(l.name) ?? n });
     decisions.push({ ...base, role: 'masked' });
   }
 
@@ -140,17 +156,47 @@ export function planPruning(graph: LayerGraph, opts: PlanOptions): PrunePlan {
       'Allow the first/last layers to be masked (--mask-first / --mask-last), or prune a model with hidden Dense/Conv layers.',
     );
   }
-  const tooNarrow = targets.filter((t) => Math.min(t.cIn, t.cOut) < n);
+  checkOverrides(graph, overrides, targets, decisions);
+  const tooNarrow = targets.filter((t) => Math.min(t.cIn, t.cOut) < t.n);
   if (tooNarrow.length > 0) {
     const narrowest = tooNarrow.reduce((a, b) => (Math.min(b.cIn, b.cOut) < Math.min(a.cIn, a.cOut) ? b : a));
-    const maxN = Math.min(...targets.map((t) => Math.min(t.cIn, t.cOut)));
+    const global = targets.filter((t) => !overrides.has(t.layer));
+    const maxN = Math.min(...global.map((t) => Math.min(t.cIn, t.cOut)));
+    const names = tooNarrow.map((t) => t.layer);
     throw new RgpError(
       'BAD_ARGUMENT',
       `n = ${n} groups is more than layer "${narrowest.layer}" has channels (C_in = ${narrowest.cIn}, C_out = ${narrowest.cOut})` +
         (tooNarrow.length > 1 ? `; also too narrow: ${tooNarrow.filter((t) => t !== narrowest).map((t) => t.layer).join(', ')}` : '') +
         '. Every masked layer needs at least one channel per group on both sides.',
-      `Use --groups ${maxN} or fewer, or keep ${tooNarrow.map((t) => t.layer).join(', ')} dense (--keep-dense).`,
+      `Use --groups ${maxN} or fewer, give the narrow layers their own n (--layer-groups ${tooNarrow.map((t) => `${t.layer}=${Math.min(t.cIn, t.cOut)}`).join(',')}), ` +
+        `or keep ${names.join(', ')} dense (--keep-dense).`,
     );
   }
-  return { n, targets, decisions };
+  const used = [...new Set(targets.map((t) => t.n))];
+  const main = used.includes(n) ? n : targets[0].n;
+  const groupCounts = [main, ...used.filter((m) => m !== main).sort((a, b) => a - b)];
+  return { n: main, groupCounts, targets, decisions };
+}
+
+/** Each override names a masked layer and an n that splits both of its sides into non-empty groups. */
+function checkOverrides(graph: LayerGraph, overrides: ReadonlyMap<string, number>, targets: MaskTarget[], decisions: LayerDecision[]): void {
+  const masked = targets.map((t) => t.layer);
+  const maskedList = `Layers this pruning masks: ${masked.slice(0, 20).join(', ')}${masked.length > 20 ? ', …' : ''}.`;
+  for (const [name, value] of overrides) {
+    if (!graph.byName.has(name)) throw new RgpError('BAD_ARGUMENT', `There is no layer named "${name}" to give its own node count n (--layer-groups).`, maskedList);
+    const t = targets.find((x) => x.layer === name);
+    if (!t) {
+      const d = decisions.find((x) => x.layer === name);
+      const why = d?.reason ?? (d?.role === 'no-weights' ? 'it has no weights' : 'it is not a maskable layer');
+      throw new RgpError('BAD_ARGUMENT', `Layer "${name}" is not masked (${why}), so it cannot have its own node count n (--layer-groups).`, maskedList);
+    }
+    const maxN = Math.min(t.cIn, t.cOut);
+    if (!Number.isInteger(value) || value < 2 || value > maxN) {
+      throw new RgpError(
+        'BAD_ARGUMENT',
+        `The node count n = ${value} for layer "${name}" must be an integer from 2 to ${maxN} (C_in = ${t.cIn}, C_out = ${t.cOut}).`,
+        `Use --layer-groups ${name}=${maxN} or less; every group needs at least one channel on both sides.`,
+      );
+    }
+  }
 }

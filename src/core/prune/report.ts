@@ -24,6 +24,13 @@ export interface GraphStats {
   objective: 'exact' | 'proxy' | 'given';
 }
 
+/** One graph of the run: its statistics, the ratio it achieves and the masked layers it is mapped to. */
+export interface RunGraph extends GraphStats {
+  /** 1 − kept/n for this graph's n and k. */
+  achievedRatio: number;
+  layers: string[];
+}
+
 export interface PruneSummary {
   format: 'rgp-prune-report';
   version: 1;
@@ -40,7 +47,13 @@ export interface PruneSummary {
     params: number;
     macs: number;
   };
+  /** The main graph (the global n; see PrunePlan.n). */
   graph: GraphStats;
+  /**
+   * Every graph of the run, the main one first: one per distinct n when layers have their own n
+   * (`groupsPerLayer`), so a single entry without overrides.
+   */
+  graphs: RunGraph[];
   /** Best ASPL over the search (seconds since start), for the history chart; graph.json has it too. */
   history: HistoryPoint[];
   layers: LayerCount[];
@@ -51,6 +64,8 @@ export interface PruneSummary {
   options: {
     ratio: number;
     groups: number;
+    /** Per-layer node counts n given as overrides (empty without). */
+    groupsPerLayer: Record<string, number>;
     seed: number;
     searchSeconds: number | null;
     searchSwaps: number | null;
@@ -64,6 +79,12 @@ export interface PruneSummary {
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 const num = (x: number | null) => (x === null ? '?' : x.toLocaleString('en-US'));
 
+/** The density cell; with several graphs it also names the layer's n, since densities then differ. */
+function density(l: LayerCount, showN: boolean): string {
+  if (l.density === undefined) return '';
+  return showN && l.masked ? `${pct(l.density)} (n = ${l.masked.n})` : pct(l.density);
+}
+
 export function reportMarkdown(s: PruneSummary): string {
   const g = s.graph;
   const lines = [
@@ -76,6 +97,12 @@ export function reportMarkdown(s: PruneSummary): string {
     `- Graph: n = ${g.n}, k = ${g.k}${g.selfLoops ? ' + self-loops' : ''} (kept ${g.k + (g.selfLoops ? 1 : 0)}/${g.n} per block row), seed ${g.seed}`,
     `- ASPL ${g.aspl.toFixed(4)} (start ${g.initialAspl.toFixed(4)}), diameter ${g.diameter}; Moore bound ${g.mooreBound.toFixed(4)} ` +
       `(diameter ≥ ${g.mooreDiameter}), gap ${g.gapPct.toFixed(2)} %; ${g.swapsTried} swaps tried, ${g.swapsAccepted} kept in ${g.searchSeconds.toFixed(2)} s (${g.objective})`,
+    ...s.graphs.slice(1).map(
+      (x) =>
+        `- Graph for ${x.layers.join(', ')}: n = ${x.n}, k = ${x.k}${x.selfLoops ? ' + self-loops' : ''} (ratio ${pct(x.achievedRatio)}), ` +
+        `ASPL ${x.aspl.toFixed(4)} (start ${x.initialAspl.toFixed(4)}), diameter ${x.diameter}; Moore bound ${x.mooreBound.toFixed(4)}, gap ${x.gapPct.toFixed(2)} %; ` +
+        `${x.swapsTried} swaps tried, ${x.swapsAccepted} kept in ${x.searchSeconds.toFixed(2)} s (${x.objective})`,
+    ),
     `- Options: first layer ${s.options.keepFirst ? 'dense' : 'masked'}, last layer ${s.options.keepLast ? 'dense' : 'masked'}` +
       (s.options.keepDense.length ? `, kept dense: ${s.options.keepDense.join(', ')}` : ''),
     '',
@@ -84,7 +111,7 @@ export function reportMarkdown(s: PruneSummary): string {
     ...s.layers.map(
       (l) =>
         `| ${l.name} | ${l.className} | ${l.role} | ${l.outputShape ? `[${l.outputShape.map((d) => d ?? '?').join(', ')}]` : '?'} | ${num(l.denseParams)} | ${num(l.prunedParams)} | ` +
-        `${num(l.denseMacs)} | ${num(l.prunedMacs)} | ${l.density === undefined ? '' : pct(l.density)} |`,
+        `${num(l.denseMacs)} | ${num(l.prunedMacs)} | ${density(l, s.graphs.length > 1)} |`,
     ),
     `| **Total** | | | | **${num(s.totals.denseParams)}** | **${num(s.totals.prunedParams)}** | **${num(s.totals.denseMacs)}** | **${num(s.totals.prunedMacs)}** | |`,
     '',
