@@ -9,12 +9,13 @@
  * With --in alone the given graph is evaluated (ASPL, diameter, clustering, degree check, Moore gap); with
  * --in plus a budget a k-regular input is the starting point of the search.
  */
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { RgpError } from '../core/errors';
 import { quietContext, type JobContext } from '../core/job';
 import { asRegular, edgeList, fromAdjacency, type Graph } from '../core/graph/graph';
 import { parseGraph } from '../core/graph/graphIO';
-import { graphMetrics } from '../core/graph/metrics';
+import { graphMetrics, type GraphMetrics } from '../core/graph/metrics';
+import { writeFileAtomic } from '../io/atomicWrite';
 import { searchRegularGraph, type HistoryPoint, type SearchResult } from '../core/graph/swapSearch';
 import { parallelSearch, type WorkerLaunch } from '../node/parallelSearch';
 
@@ -60,24 +61,12 @@ export interface GraphSearchOutput {
   out: string | null;
 }
 
-export interface GraphEvaluateOutput {
-  mode: 'evaluate';
-  file: string;
-  n: number;
-  edges: number;
-  regular: boolean;
-  k: number | null;
-  minDegree: number;
-  maxDegree: number;
-  connected: boolean;
+/** The graph's metrics, with the infinite distances of a disconnected graph as null (JSON has no Infinity). */
+export type GraphEvaluateOutput = { mode: 'evaluate'; file: string } & Omit<GraphMetrics, 'aspl' | 'diameter'> & {
   aspl: number | null;
   diameter: number | null;
-  clustering: number;
-  mooreBound: number | null;
-  mooreDiameter: number | null;
-  gapPct: number | null;
   out: string | null;
-}
+};
 
 export type GraphCommandOutput = GraphSearchOutput | GraphEvaluateOutput;
 
@@ -136,18 +125,9 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
       const result: GraphEvaluateOutput = {
         mode: 'evaluate',
         file: opts.in,
-        n: m.n,
-        edges: m.edges,
-        regular: m.regular,
-        k: m.k,
-        minDegree: m.minDegree,
-        maxDegree: m.maxDegree,
-        connected: m.connected,
+        ...m,
         aspl: finiteOrNull(m.aspl),
         diameter: finiteOrNull(m.diameter),
-        clustering: m.clustering,
-        mooreBound: m.mooreBound,
-        mooreDiameter: m.mooreDiameter,
         gapPct: m.gapPct === null ? null : finiteOrNull(m.gapPct),
         out,
       };
@@ -203,7 +183,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
 }
 
 /**
- * Writes the graph file atomically: to `<path>.tmp-<pid>` first, then renamed over `path`, so a failed or
+ * Writes the graph file atomically (writeFileAtomic: a temporary sibling renamed over `path`), so a failed or
  * cancelled run never leaves a half-written file.
  */
 export async function writeGraphFile(path: string, g: Graph, summary: GraphCommandOutput, history: HistoryPoint[]): Promise<void> {
@@ -225,12 +205,9 @@ export async function writeGraphFile(path: string, g: Graph, summary: GraphComma
     `"summary": ${JSON.stringify(file.summary)},\n` +
     `"edges": [\n${file.edges.map((e) => JSON.stringify(e)).join(',\n')}\n],\n` +
     `"history": [\n${file.history.map((h) => JSON.stringify(h)).join(',\n')}\n]\n}\n`;
-  const tmp = `${path}.tmp-${process.pid}`;
   try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
+    await writeFileAtomic(path, text);
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new RgpError('UNREADABLE_FILE', `Cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'Check that the folder exists and is writable.');
   }
 }
