@@ -7,8 +7,20 @@ import type { SearchSample } from '../core/graph';
 import type { ModelSummary } from '../core/model/layerSummary';
 import type { PruneSummary } from '../core/prune/report';
 import type { SearchStart } from '../jobs/pruneModel';
+import type { SweepResult, SweepRun } from '../core/train/results';
+import type { SparsifyResult, SparsifyRun } from '../core/sparse/results';
 
-export const WEBVIEW_PROTOCOL_VERSION = 2;
+/** A regular graph to draw: flat n×k neighbour list (row i = the k neighbours of node i). */
+export interface TopologyGraph {
+  n: number;
+  k: number;
+  adjacency: number[];
+  aspl: number;
+  /** What it is, e.g. "searched, seed 1" or "ring lattice". */
+  label: string;
+}
+
+export const WEBVIEW_PROTOCOL_VERSION = 3;
 
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -18,10 +30,23 @@ export type HostToWebview =
   | { type: 'modelSummary'; modelPath: string; summary: ModelSummary }
   | { type: 'searchStart'; start: SearchStart }
   | { type: 'searchSample'; sample: SearchSample }
-  | { type: 'pruneResult'; summary: PruneSummary };
+  | { type: 'pruneResult'; summary: PruneSummary }
+  /** The regular graph of a pruning run (or one loaded with Show Graph Structure). */
+  | { type: 'topology'; graph: TopologyGraph }
+  /** A ratio sweep started: clears the experiment view. */
+  | { type: 'sweepStart'; ratios: number[]; graphs: SweepResult['graphs']; seeds: number[] }
+  /** One finished cell of a running sweep (drawn as it arrives). */
+  | { type: 'sweepRun'; run: SweepRun }
+  | { type: 'sweepResult'; result: SweepResult }
+  | { type: 'sparsifyRun'; run: SparsifyRun }
+  | { type: 'sparsifyResult'; result: SparsifyResult };
 
-/** `layers`: parameters per layer; `aspl`: the search's ASPL history; `sparsity`: dense vs pruned per layer. */
-export type RenderedView = 'layers' | 'aspl' | 'sparsity';
+/**
+ * `layers`: parameters per layer; `aspl`: the search's ASPL history; `sparsity`: dense vs pruned per layer;
+ * `topology`: the regular graph on canvas; `experiment`: sweep accuracy vs ratio and vs ASPL;
+ * `sparsify`: sparsification accuracy vs sparsity and vs training FLOPs.
+ */
+export type RenderedView = 'layers' | 'aspl' | 'sparsity' | 'topology' | 'experiment' | 'sparsify';
 
 export type WebviewToHost =
   | { type: 'ready'; version: typeof WEBVIEW_PROTOCOL_VERSION }
@@ -34,4 +59,7 @@ export interface WebviewState {
   last?: Extract<HostToWebview, { type: 'modelSummary' }>;
   prune?: Extract<HostToWebview, { type: 'pruneResult' }>;
   job?: Extract<HostToWebview, { type: 'job' }>;
+  topology?: Extract<HostToWebview, { type: 'topology' }>;
+  sweep?: Extract<HostToWebview, { type: 'sweepResult' }>;
+  sparsify?: Extract<HostToWebview, { type: 'sparsifyResult' }>;
 }
