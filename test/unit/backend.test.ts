@@ -58,6 +58,7 @@ test('selectBackend picks the fastest available backend, reports it, and it comp
     assert.deepEqual(info.skipped?.map((s) => s.name), ['tensorflow']);
     assert.match(info.skipped![0]!.reason, /not installed/);
     assert.equal(describeBackend(info), 'wasm (SIMD, 1 thread)');
+    assert.equal(info.kernels, 'rgp-training', 'the training kernels are installed with wasm');
   }
   checkMatMuls();
 });

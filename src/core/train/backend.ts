@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { installWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasmKernels';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -29,6 +30,8 @@ export interface BackendInfo {
   threads?: number;
   /** Backends tried before this one and why each was passed over. */
   skipped?: { name: BackendName; reason: string }[];
+  /** Extra kernels registered for training on this backend (wasm: 'rgp-training', see wasmKernels.ts). */
+  kernels?: string;
 }
 
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -75,7 +78,9 @@ async function tryBackend(name: BackendName, opts: BackendOptions): Promise<Back
     } catch {
       // Only thrown before initialisation, which `activate` has just done; keep the default.
     }
-    return { name: 'wasm', simd, threads };
+    // Stock tfjs-backend-wasm cannot train convolutions and is slow on every matMul gradient.
+    installWasmTrainingKernels();
+    return { name: 'wasm', simd, threads, kernels: WASM_TRAINING_KERNELS };
   }
   await activate('cpu');
   return { name: 'cpu' };

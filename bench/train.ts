@@ -1,0 +1,186 @@
+/**
+ * Training throughput (examples/s), side by side in one run: tfjs on the selected backend (wasm with our
+ * training kernels, see src/core/train/wasmKernels.ts), the same wasm backend with its stock kernels, and
+ * PyTorch on CPU (Debian python3-torch via /usr/bin/python3, 2 threads; bench/train_torch.py), on the same
+ * models, batch sizes, optimiser and input shapes:
+ *   mlp: 784-300-100-10 ReLU, batch 128
+ *   cnn: conv3x3-32, conv3x3-32, maxpool2, conv3x3-64, conv3x3-64, maxpool2, dense 10 ('same', ReLU),
+ *        on 32×32×3, batch 64 (NHWC here, NCHW in torch)
+ * Adam (lr 1e-3), softmax cross-entropy on logits, synthetic seeded normal inputs and uniform labels.
+ * One step = forward + backward + update + reading the loss back; `warmup` untimed steps, then `steps`
+ * timed ones. The sides run one after another, never concurrently (the machine has 2 cores).
+ * Run: npx tsx bench/train.ts [--steps 20] [--warmup 3] [--models mlp,cnn] [--no-stock] [--no-torch]
+ *      (prints JSON)
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describeBackend, selectBackend } from '../src/core/train/backend';
+import { installWasmTrainingKernels, uninstallWasmTrainingKernels } from '../src/core/train/wasmKernels';
+import { Random } from '../src/core/random';
+
+type ModelName = 'mlp' | 'cnn';
+
+interface Options {
+  steps: number;
+  warmup: number;
+  models: ModelName[];
+  stock: boolean;
+  torch: boolean;
+  seed: number;
+}
+
+interface Throughput {
+  batch: number;
+  steps: number;
+  seconds: number;
+  /** CPU time this process spent in the timed steps; far below `seconds` means other work shared the cores. */
+  cpuSeconds: number;
+  examplesPerSecond: number;
+  medianStepMs: number;
+  finalLoss: number;
+}
+
+type Outcome = Throughput | { error: string };
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { steps: 20, warmup: 3, models: ['mlp', 'cnn'], stock: true, torch: true, seed: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--steps') opts.steps = Math.max(1, parseInt(value(), 10));
+    else if (a === '--warmup') opts.warmup = Math.max(0, parseInt(value(), 10));
+    else if (a === '--seed') opts.seed = parseInt(value(), 10);
+    else if (a === '--models') {
+      opts.models = value().split(',').map((m) => {
+        if (m !== 'mlp' && m !== 'cnn') throw new Error(`unknown model '${m}'; use mlp and/or cnn`);
+        return m;
+      });
+    } else if (a === '--no-stock') opts.stock = false;
+    else if (a === '--no-torch') opts.torch = false;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return opts;
+}
+
+function build(name: ModelName, seed: number): { model: tf.Sequential; input: number[]; batch: number } {
+  let s = seed;
+  const init = (): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform({ seed: s++ });
+  const model = tf.sequential();
+  if (name === 'mlp') {
+    model.add(tf.layers.dense({ inputShape: [784], units: 300, activation: 'relu', kernelInitializer: init() }));
+    model.add(tf.layers.dense({ units: 100, activation: 'relu', kernelInitializer: init() }));
+    model.add(tf.layers.dense({ units: 10, kernelInitializer: init() }));
+    return { model, input: [784], batch: 128 };
+  }
+  const conv = (filters: number, first = false): tf.layers.Layer =>
+    tf.layers.conv2d({ ...(first ? { inputShape: [32, 32, 3] } : {}), filters, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init() });
+  model.add(conv(32, true));
+  model.add(conv(32));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(conv(64));
+  model.add(conv(64));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: 10, kernelInitializer: init() }));
+  return { model, input: [32, 32, 3], batch: 64 };
+}
+
+function measureTfjs(name: ModelName, opts: Options): Outcome {
+  const { model, input, batch } = build(name, opts.seed);
+  const rng = new Random(opts.seed);
+  const x = tf.tensor(Float32Array.from({ length: batch * input.reduce((p, d) => p * d, 1) }, () => rng.normal()), [batch, ...input]);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, () => rng.int(10)), 'int32'), 10).toFloat());
+  const optimizer = tf.train.adam(1e-3);
+  const step = (): number => {
+    const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar, true)!;
+    const v = cost.dataSync()[0]!;
+    cost.dispose();
+    return v;
+  };
+  try {
+    for (let i = 0; i < opts.warmup; i++) step();
+    const times: number[] = [];
+    let loss = NaN;
+    const cpu0 = process.cpuUsage();
+    const start = performance.now();
+    for (let i = 0; i < opts.steps; i++) {
+      const t0 = performance.now();
+      loss = step();
+      times.push(performance.now() - t0);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    times.sort((a, b) => a - b);
+    return { batch, steps: opts.steps, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, examplesPerSecond: (opts.steps * batch) / seconds, medianStepMs: times[times.length >> 1]!, finalLoss: loss };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+function measureTorch(opts: Options): Record<string, unknown> {
+  const python = '/usr/bin/python3';
+  const args = JSON.stringify({ models: opts.models, warmup: opts.warmup, steps: opts.steps, seed: opts.seed, threads: 2 });
+  const r = spawnSync(python, [join(__dirname, 'train_torch.py'), args], { encoding: 'utf8', timeout: 30 * 60 * 1000 });
+  if (r.error) return { available: false, reason: `${python} could not run: ${r.error.message}` };
+  if (r.status !== 0) return { available: false, reason: `train_torch.py exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` };
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+  } catch {
+    return { available: false, reason: `train_torch.py printed no JSON: ${r.stdout.slice(0, 200)}` };
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const info = await selectBackend();
+  const tfjs: Record<string, Record<string, Outcome>> = {};
+  const label = `${describeBackend(info)}${info.kernels ? ` + ${info.kernels} kernels` : ''}`;
+  tfjs[label] = {};
+  for (const m of opts.models) tfjs[label][m] = measureTfjs(m, opts);
+  if (opts.stock && info.name === 'wasm') {
+    const stock = `${describeBackend(info)}, stock kernels`;
+    tfjs[stock] = {};
+    uninstallWasmTrainingKernels();
+    try {
+      for (const m of opts.models) tfjs[stock][m] = measureTfjs(m, opts);
+    } finally {
+      installWasmTrainingKernels();
+    }
+  }
+  const torch = opts.torch ? measureTorch(opts) : { available: false, reason: 'skipped (--no-torch)' };
+  const torchModels = (torch.models ?? {}) as Record<string, Throughput>;
+  const ratio: Record<string, number | null> = {};
+  for (const m of opts.models) {
+    const ours = tfjs[label][m];
+    const ref = torchModels[m];
+    ratio[m] = ours && 'examplesPerSecond' in ours && ref ? ours.examplesPerSecond / ref.examplesPerSecond : null;
+  }
+  const result = {
+    bench: 'train',
+    what: 'training throughput, examples/s (Adam, forward+backward+update+loss read-back)',
+    node: process.version,
+    tfjs: tf.version.tfjs,
+    cpus: cpus().length,
+    options: opts,
+    backend: info,
+    tfjsResults: tfjs,
+    torch,
+    ratioOursToTorch: ratio,
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});
