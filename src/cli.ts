@@ -9,6 +9,9 @@ import { inspectModel } from './jobs/inspectModel';
 import { writeJsonAtomic } from './io/atomicWrite';
 import { pruneCommand, type PruneCommandOptions } from './cli/pruneCommand';
 import { graphCommand, type GraphCommandOptions } from './cli/graphCommand';
+import { registerTrainCommand } from './cli/trainCommand';
+import { registerSweepCommand } from './cli/sweepCommand';
+import { registerSparsifyCommand } from './cli/sparsifyCommand';
 import * as path from 'node:path';
 
 function jobContext(quiet: boolean): { ctx: JobContext; cancel: CancelSource } {
@@ -96,6 +99,9 @@ export function buildProgram(): Command {
       if (process.stderr.isTTY && !opts.quiet) process.stderr.write('\r\x1b[K');
       printJson(summary);
     });
+  registerTrainCommand(program, jobContext);
+  registerSweepCommand(program, jobContext);
+  registerSparsifyCommand(program, jobContext);
   return program;
 }
 

@@ -3,13 +3,22 @@
  * integration tests to see what the user saw). Every resource is a disposable on context.subscriptions.
  */
 import * as vscode from 'vscode';
-import type { WebviewToHost, WebviewState } from './protocol/webview';
+import type { ModelSummary } from './core/model/layerSummary';
+import type { TopologyGraph, WebviewToHost, WebviewState } from './protocol/webview';
+import type { PruneJobOptions, SweepJobOptions } from './protocol/worker';
+import { activeInspectorUri } from './vscode/activeModel';
 import { CommandDeps } from './vscode/commandDeps';
+import { runExperiment } from './vscode/experimentCommand';
 import { inspectModel } from './vscode/inspectModelCommand';
-import { JobService } from './vscode/jobService';
+import { ModelCodeLensProvider } from './vscode/modelCodeLens';
+import { MODEL_JSON_SELECTOR, ModelDocuments } from './vscode/modelDocuments';
+import { ModelHoverProvider } from './vscode/modelHover';
+import { MODEL_INSPECTOR_VIEW_TYPE, ModelInspectorProvider } from './vscode/modelInspectorEditor';
 import { MODEL_VIEW_TYPE, ModelPanel } from './vscode/modelPanel';
 import { pruneModel } from './vscode/pruneModelCommand';
-import type { PruneJobOptions } from './protocol/worker';
+import { postRunTopology, showGraph, type ShowGraphOptions } from './vscode/showGraphCommand';
+import { compareSparsification, type SparsifyGiven } from './vscode/sparsifyCommand';
+import { TrackedJobService } from './vscode/trackedJobService';
 import { UserMessages, type UserMessage } from './vscode/userMessages';
 
 export interface RgpApi {
@@ -19,8 +28,12 @@ export interface RgpApi {
   onDidShowMessage: vscode.Event<UserMessage>;
   /** Progress reports of running jobs. */
   onDidProgress: vscode.Event<{ title: string; fraction?: number; message: string }>;
+  /** Every regular graph posted to an RGP view (Show Graph Structure, and after Prune Model). */
+  onDidShowTopology: vscode.Event<{ modelPath: string; graph: TopologyGraph }>;
+  /** Each inspection the RGP Model Inspector editor finished: its summary, or the error it showed. */
+  onDidInspectInEditor: vscode.Event<{ modelPath: string; summary?: ModelSummary; error?: string }>;
   statusBarText(): string;
-  /** Job worker threads still alive. */
+  /** Job worker threads still alive (commands' and the Model Inspector's). */
   liveWorkers(): number;
 }
 
@@ -29,12 +42,22 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
   const status = vscode.window.createStatusBarItem('rgp.status', vscode.StatusBarAlignment.Left, 10);
   status.name = 'RGP';
   const messages = new UserMessages(log);
-  const jobs = new JobService(context.extensionUri, log, status);
+  const jobs = new TrackedJobService(context.extensionUri, log, status);
   const fromWebview = new vscode.EventEmitter<{ modelPath: string; message: WebviewToHost }>();
+  const topologies = new vscode.EventEmitter<{ modelPath: string; graph: TopologyGraph }>();
   const watchPanel = (p: ModelPanel) => {
     context.subscriptions.push(p, p.onDidReceive((message) => fromWebview.fire({ modelPath: p.modelPath, message })));
   };
-  const deps = Object.assign(new CommandDeps(context.extensionUri, jobs, messages, watchPanel), { state: context.globalState });
+  const deps = Object.assign(new CommandDeps(context.extensionUri, jobs, messages, watchPanel), {
+    state: context.globalState,
+    watchPanel,
+    onTopology: (modelPath: string, graph: TopologyGraph) => topologies.fire({ modelPath, graph }),
+  });
+  const documents = new ModelDocuments();
+  const codeLens = new ModelCodeLensProvider(documents);
+  const inspector = new ModelInspectorProvider(context.extensionUri, messages, (modelPath, message) => fromWebview.fire({ modelPath, message }));
+  // A command run from the palette while the Model Inspector is in front acts on its model.
+  const target = (uri?: vscode.Uri) => uri ?? (vscode.window.activeTextEditor ? undefined : activeInspectorUri());
 
   context.subscriptions.push(
     log,
@@ -42,12 +65,29 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
     messages,
     jobs,
     fromWebview,
-    vscode.commands.registerCommand('rgp.pruneModel', (uri?: vscode.Uri, options?: Partial<PruneJobOptions>) => pruneModel(deps, uri, options)),
-    vscode.commands.registerCommand('rgp.inspectModel', (uri?: vscode.Uri) => inspectModel(deps, uri)),
+    topologies,
+    documents,
+    codeLens,
+    inspector,
+    vscode.commands.registerCommand('rgp.pruneModel', async (uri?: vscode.Uri, options?: Partial<PruneJobOptions>) => {
+      const summary = await pruneModel(deps, target(uri), options);
+      if (summary) await postRunTopology(deps, summary.modelPath, summary);
+      return summary;
+    }),
+    vscode.commands.registerCommand('rgp.inspectModel', (uri?: vscode.Uri) => inspectModel(deps, target(uri))),
+    vscode.commands.registerCommand('rgp.showGraph', (uri?: vscode.Uri, options?: Partial<ShowGraphOptions>) => showGraph(deps, uri, options)),
+    vscode.commands.registerCommand('rgp.runExperiment', (uri?: vscode.Uri, options?: Partial<SweepJobOptions>) => runExperiment(deps, uri, options)),
+    // Not tied to a model: a file argument is the edge list to compare on.
+    vscode.commands.registerCommand('rgp.compareSparsification', (uri?: vscode.Uri, options?: SparsifyGiven) =>
+      compareSparsification(deps, { ...(uri instanceof vscode.Uri && uri.scheme === 'file' ? { dataset: uri.fsPath } : {}), ...options }),
+    ),
     vscode.commands.registerCommand('rgp.cancel', () => {
       if (!jobs.cancel()) void messages.info('No RGP job is running.');
     }),
     vscode.commands.registerCommand('rgp.showLog', () => log.show()),
+    vscode.languages.registerCodeLensProvider(MODEL_JSON_SELECTOR, codeLens),
+    vscode.languages.registerHoverProvider(MODEL_JSON_SELECTOR, new ModelHoverProvider(documents)),
+    vscode.window.registerCustomEditorProvider(MODEL_INSPECTOR_VIEW_TYPE, inspector, { supportsMultipleEditorsPerDocument: true }),
     vscode.window.registerWebviewPanelSerializer(MODEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: WebviewState | undefined) {
         const modelPath = state?.last?.modelPath ?? state?.prune?.summary.modelPath ?? panel.title;
@@ -59,8 +99,10 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
     onDidReceiveFromWebview: fromWebview.event,
     onDidShowMessage: messages.onDidShow,
     onDidProgress: jobs.onDidProgress,
+    onDidShowTopology: topologies.event,
+    onDidInspectInEditor: inspector.onDidInspect,
     statusBarText: () => status.text,
-    liveWorkers: () => jobs.liveWorkers,
+    liveWorkers: () => jobs.liveWorkers + inspector.liveWorkers,
   };
 }
 

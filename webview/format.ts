@@ -1,6 +1,7 @@
 /** Numbers as a person reads them in a table: 1 234 567 → "1.23 M". */
 export function compact(n: number): string {
   const trim = (s: string) => s.replace(/\.0+$/, '').replace(/(\.\d*?)0+$/, '$1');
+  if (n >= 1e12) return `${trim((n / 1e12).toFixed(2))} T`;
   if (n >= 1e9) return `${trim((n / 1e9).toFixed(2))} G`;
   if (n >= 1e6) return `${trim((n / 1e6).toFixed(2))} M`;
   if (n >= 1e3) return `${trim((n / 1e3).toFixed(1))} k`;

@@ -1,7 +1,8 @@
 /**
  * The RGP webview: draws what the extension sends (src/protocol/webview.ts) and reports back what it
- * drew. Its state (the last summary and job) is saved with setState, so a reloaded panel redraws
- * without asking the host.
+ * drew. Its state (the last summary, pruning run, graph, experiment results and job) is saved with
+ * setState, so a reloaded panel redraws without asking the host. Views are sections with headings,
+ * shown as their data arrives and listed in a jump-to nav for keyboard readers.
  */
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type WebviewState } from '../src/protocol/webview';
 import { bytes, compact } from './format';
@@ -11,44 +12,111 @@ import { drawAsplHistory, type AsplPoint } from './asplHistoryChart';
 import { drawPruneStats, drawPruneTable } from './pruneViews';
 import { drawSparsityChart } from './sparsityChart';
 import { host, onHostMessage } from './vscodeApi';
+import { createTopologyView, type TopologyLayout } from './topologyView';
+import { drawExperiment, type SweepView } from './experimentCharts';
+import { drawSparsify, type SparsifyView } from './sparsifyCharts';
 
 const app = document.getElementById('app')!;
 app.innerHTML = `
   <header><h1 id="title">RGP</h1><p id="subtitle" class="muted"></p></header>
+  <nav id="views" class="views" aria-label="Views" hidden></nav>
   <section id="job" class="job" hidden>
     <div class="job-line"><span id="job-title"></span> <span id="job-state" class="badge"></span></div>
     <progress id="job-progress" max="1"></progress>
     <div id="job-message" class="muted"></div>
   </section>
   <section id="totals" class="totals" hidden></section>
-  <section id="prune-section" aria-labelledby="prune-heading" hidden>
+  <section id="prune-section" data-nav="Pruned model" aria-labelledby="prune-heading" hidden>
     <h2 id="prune-heading">Pruned model</h2>
     <div id="prune-stats" class="totals"></div>
     <p id="prune-output" class="muted"></p>
   </section>
-  <section id="aspl-section" aria-labelledby="aspl-heading" hidden>
+  <section id="topology-section" data-nav="Graph" aria-labelledby="topology-heading" hidden>
+    <h2 id="topology-heading">Regular graph</h2>
+    <div id="topology-view"></div>
+  </section>
+  <section id="aspl-section" data-nav="ASPL search" aria-labelledby="aspl-heading" hidden>
     <h2 id="aspl-heading">ASPL of the regular graph during the search</h2>
     <div id="aspl-chart"></div>
   </section>
-  <section id="sparsity-section" aria-labelledby="sparsity-heading" hidden>
+  <section id="sparsity-section" data-nav="Per-layer sparsity" aria-labelledby="sparsity-heading" hidden>
     <h2 id="sparsity-heading">Parameters per layer, dense and pruned</h2>
     <div id="sparsity-chart"></div>
     <div id="prune-table"></div>
   </section>
-  <section aria-labelledby="params-heading" id="params-section" hidden>
+  <section aria-labelledby="params-heading" id="params-section" data-nav="Parameters" hidden>
     <h2 id="params-heading">Parameters per layer</h2>
     <div id="params-chart"></div>
   </section>
-  <section id="layers-section" hidden><div id="layers-table"></div></section>`;
+  <section id="layers-section" hidden><div id="layers-table"></div></section>
+  <section id="experiment-section" data-nav="Ratio experiment" aria-labelledby="experiment-heading" hidden>
+    <h2 id="experiment-heading">Ratio experiment</h2>
+    <p id="experiment-subtitle" class="muted"></p>
+    <h3 id="experiment-ratio-heading">Accuracy against the pruning ratio</h3>
+    <div id="experiment-ratio-chart"></div>
+    <div id="experiment-ratio-table"></div>
+    <h3 id="experiment-aspl-heading">Accuracy against the ASPL of the graph</h3>
+    <div id="experiment-aspl-chart"></div>
+    <details class="runs"><summary>Every run behind this chart</summary><div id="experiment-aspl-table"></div></details>
+  </section>
+  <section id="sparsify-section" data-nav="Sparsification" aria-labelledby="sparsify-heading" hidden>
+    <h2 id="sparsify-heading">Sparsification compared</h2>
+    <p id="sparsify-subtitle" class="muted"></p>
+    <h3>Accuracy against sparsity</h3>
+    <div id="sparsify-sparsity-chart"></div>
+    <h3>Accuracy against training FLOPs</h3>
+    <div id="sparsify-flops-chart"></div>
+    <div id="sparsify-table"></div>
+  </section>`;
 
 const $ = (id: string) => document.getElementById(id)!;
 const saved = host.getState();
 let state: WebviewState = saved?.version === WEBVIEW_PROTOCOL_VERSION ? saved : { version: WEBVIEW_PROTOCOL_VERSION };
 /** The running search: its Moore bound and the samples so far (not saved: the final history is). */
 let search: { mooreBound?: number; points: AsplPoint[] } = { points: [] };
+/** The sweep and sparsification drawn now: a finished result, or the runs of a live job so far. */
+let sweep: SweepView | null = null;
+let sparsify: (SparsifyView & { done: boolean }) | null = null;
+
+const topology = createTopologyView($('topology-view'), (layout, r) => {
+  state = { ...state, topologyLayout: layout };
+  host.setState(state);
+  host.postMessage({ type: 'rendered', view: 'topology', items: r.items, labels: r.labels });
+});
+
+/** Shows a section and lists it in the jump-to nav (in page order). */
+function showSection(id: string): void {
+  $(id).hidden = false;
+  const nav = $('views');
+  const visible = Array.from(app.querySelectorAll<HTMLElement>('section[aria-labelledby]')).filter((sec) => !sec.hidden);
+  nav.hidden = visible.length < 2;
+  nav.replaceChildren(
+    ...visible.map((sec) => {
+      const a = document.createElement('a');
+      a.href = `#${sec.id}`;
+      a.textContent = sec.dataset.nav ?? document.getElementById(sec.getAttribute('aria-labelledby')!)?.textContent ?? sec.id;
+      return a;
+    }),
+  );
+}
+
+function drawSweep(): void {
+  showSection('experiment-section');
+  const r = drawExperiment(
+    { ratioChart: $('experiment-ratio-chart'), ratioTable: $('experiment-ratio-table'), asplChart: $('experiment-aspl-chart'), asplTable: $('experiment-aspl-table') },
+    sweep!,
+  );
+  host.postMessage({ type: 'rendered', view: 'experiment', items: r.items, labels: r.labels });
+}
+
+function drawSparsifyView(): void {
+  showSection('sparsify-section');
+  const r = drawSparsify({ sparsityChart: $('sparsify-sparsity-chart'), flopsChart: $('sparsify-flops-chart'), table: $('sparsify-table') }, sparsify!);
+  host.postMessage({ type: 'rendered', view: 'sparsify', items: r.items, labels: r.labels });
+}
 
 function drawAspl(): void {
-  $('aspl-section').hidden = false;
+  showSection('aspl-section');
   const r = drawAsplHistory($('aspl-chart'), { points: search.points, ...(search.mooreBound !== undefined ? { mooreBound: search.mooreBound } : {}) });
   host.postMessage({ type: 'rendered', view: 'aspl', items: r.points, labels: r.labels });
 }
@@ -95,7 +163,7 @@ function render(m: HostToWebview): void {
         d.querySelector('.label')!.textContent = label;
         totals.append(d);
       }
-      $('params-section').hidden = false;
+      showSection('params-section');
       $('layers-section').hidden = false;
       const chart = drawLayerParamsChart($('params-chart'), summary.layers);
       drawLayerTable($('layers-table'), summary.layers);
@@ -116,17 +184,67 @@ function render(m: HostToWebview): void {
       const s = m.summary;
       $('title').textContent = s.modelPath.split(/[\\/]/).slice(-2).join('/');
       $('subtitle').textContent = `pruned with RGP · seed ${s.graph.seed}`;
-      $('prune-section').hidden = false;
+      showSection('prune-section');
       drawPruneStats($('prune-stats'), s);
       $('prune-output').textContent = `Written to ${s.outputPath}`;
       search = { mooreBound: s.graph.mooreBound, points: s.history.map((h) => ({ t: h.t, aspl: h.bestAspl })) };
       $('aspl-heading').textContent = `ASPL of the regular graph during the search (n = ${s.graph.n}, k = ${s.graph.k})`;
       drawAspl();
-      $('sparsity-section').hidden = false;
+      showSection('sparsity-section');
       const chart = drawSparsityChart($('sparsity-chart'), s.layers);
       drawPruneTable($('prune-table'), s);
       state = { ...state, prune: m };
       host.postMessage({ type: 'rendered', view: 'sparsity', items: chart.bars, labels: chart.labels });
+      break;
+    }
+    case 'topology': {
+      showSection('topology-section');
+      const layout: TopologyLayout = state.topologyLayout ?? 'circular';
+      const r = topology.show(m.graph, layout);
+      state = { ...state, topology: m };
+      host.postMessage({ type: 'rendered', view: 'topology', items: r.items, labels: r.labels });
+      break;
+    }
+    case 'sweepStart': {
+      sweep = { ratios: m.ratios, graphs: m.graphs, seeds: m.seeds, runs: [] };
+      $('experiment-subtitle').textContent = `running: ${m.ratios.length} ratios × ${m.graphs.length} graph kinds × ${m.seeds.length} seeds`;
+      const { sweep: _finished, ...rest } = state;
+      state = rest;
+      drawSweep();
+      break;
+    }
+    case 'sweepRun':
+      sweep ??= { ratios: [], graphs: [], seeds: [], runs: [] };
+      sweep.runs.push(m.run);
+      drawSweep();
+      return;
+    case 'sweepResult': {
+      const r = m.result;
+      sweep = { ratios: r.ratios, graphs: r.graphs, seeds: r.seeds, runs: r.runs };
+      const model = r.modelPath.split(/[\\/]/).slice(-3).join('/');
+      $('experiment-subtitle').textContent =
+        `${model} on ${r.dataset} · n = ${r.groups} groups · ${r.config.mode === 'scratch' ? 'trained from scratch' : 'fine-tuned'}, ` +
+        `${r.config.epochs} epochs, ${r.config.optimizer} · ${r.backend} · ${r.runs.length} runs in ${r.seconds.toFixed(0)} s`;
+      state = { ...state, sweep: m };
+      drawSweep();
+      break;
+    }
+    case 'sparsifyRun':
+      // A run after a finished comparison starts a new one.
+      if (!sparsify || sparsify.done) {
+        sparsify = { runs: [], sparsities: [], methods: [], seeds: [], done: false };
+        $('sparsify-subtitle').textContent = `running: ${m.run.dataset}, ${m.run.task} prediction, ${m.run.model.toUpperCase()}`;
+      }
+      sparsify.runs.push(m.run);
+      drawSparsifyView();
+      return;
+    case 'sparsifyResult': {
+      const r = m.result;
+      sparsify = { runs: r.runs, sparsities: r.sparsities, methods: r.methods, seeds: r.seeds, done: true };
+      $('sparsify-subtitle').textContent =
+        `${r.dataset}, ${r.task} prediction, ${r.model.toUpperCase()} · ${r.methods.length} methods × ${r.sparsities.length} sparsities × ${r.seeds.length} seeds · ${r.backend} · ${r.seconds.toFixed(0)} s`;
+      state = { ...state, sparsify: m };
+      drawSparsifyView();
       break;
     }
   }
@@ -143,6 +261,9 @@ function safely(m: HostToWebview): void {
 
 if (state.last) safely(state.last);
 if (state.prune) safely(state.prune);
+if (state.topology) safely(state.topology);
+if (state.sweep) safely(state.sweep);
+if (state.sparsify) safely(state.sparsify);
 if (state.job) safely(state.job);
 onHostMessage(safely);
 host.postMessage({ type: 'ready', version: WEBVIEW_PROTOCOL_VERSION });

@@ -18,12 +18,16 @@ export interface RunJobOptions {
   onSearchStart?: (s: SearchStart) => void;
   /** Live samples of a graph search (prune jobs), for the ASPL history chart. */
   onSearchSample?: (s: SearchSample) => void;
+  /** Records streamed by long jobs as they finish: a training epoch, a sweep run, a sparsification run. */
+  onRecord?: (m: StreamedRecord) => void;
   signal?: AbortSignal;
   /** How long a cancelled worker may take to stop by itself before it is terminated. */
   graceMs?: number;
   /** Extra Node flags for the worker (tests run TypeScript sources through tsx). */
   execArgv?: string[];
 }
+
+export type StreamedRecord = Extract<WorkerToHost, { type: 'epoch' | 'sweepRun' | 'sparsifyRun' }>;
 
 export interface RunningJob {
   result: Promise<JobResult>;
@@ -68,6 +72,11 @@ export function startJob(workerScript: string | URL, request: JobRequest, opts: 
           break;
         case 'searchSample':
           opts.onSearchSample?.(m.sample);
+          break;
+        case 'epoch':
+        case 'sweepRun':
+        case 'sparsifyRun':
+          opts.onRecord?.(m);
           break;
         case 'result':
           finish(() => resolve(m.result));

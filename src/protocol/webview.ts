@@ -60,6 +60,8 @@ export interface WebviewState {
   prune?: Extract<HostToWebview, { type: 'pruneResult' }>;
   job?: Extract<HostToWebview, { type: 'job' }>;
   topology?: Extract<HostToWebview, { type: 'topology' }>;
+  /** The topology layout the user picked, kept across reloads. */
+  topologyLayout?: 'circular' | 'force';
   sweep?: Extract<HostToWebview, { type: 'sweepResult' }>;
   sparsify?: Extract<HostToWebview, { type: 'sparsifyResult' }>;
 }

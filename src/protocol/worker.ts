@@ -8,19 +8,44 @@ import type { SearchSample } from '../core/graph';
 import type { ModelSummary } from '../core/model/layerSummary';
 import type { PruneSummary } from '../core/prune/report';
 import type { PruneOptions, SearchStart } from '../jobs/pruneModel';
+import type { GraphStructure, GraphStructureOptions } from '../jobs/graphStructure';
+import type { EpochRecord, SweepResult, SweepRun, TrainSummary } from '../core/train/results';
+import type { TrainOptions } from '../jobs/trainModel';
+import type { SweepOptions } from '../jobs/sweep';
+import type { SparsifyOptions } from '../jobs/sparsify';
+import type { SparsifyResult } from '../core/sparse/results';
+import type { SparsifyRunDetail } from '../core/sparse/summary';
 
 export const WORKER_PROTOCOL_VERSION = 2;
 
 /** Prune options that can cross a thread boundary (no callbacks). */
 export type PruneJobOptions = Omit<PruneOptions, 'onSearchSample' | 'onSearchStart'>;
 
+/** Train / sweep options that can cross a thread boundary (no callbacks; a dataset path or an in-memory split). */
+export type TrainJobOptions = Omit<TrainOptions, 'onEpoch'>;
+export type SweepJobOptions = Omit<SweepOptions, 'onRun'>;
+/** GNN sparsification options that can cross a thread boundary. */
+export type SparsifyJobOptions = Omit<SparsifyOptions, 'onRun'>;
+
 export type JobRequest =
   | { kind: 'inspect'; modelPath: string }
-  | { kind: 'prune'; modelPath: string; options: PruneJobOptions };
+  | { kind: 'prune'; modelPath: string; options: PruneJobOptions }
+  /** A searched k-regular graph on n nodes (RGP: Show Graph Structure); streams searchStart/searchSample. */
+  | ({ kind: 'graph' } & GraphStructureOptions)
+  /** Masked training / fine-tuning (streams `epoch`). */
+  | { kind: 'train'; modelPath: string; options: TrainJobOptions }
+  /** A ratio × graph × seed experiment (streams `sweepRun`). */
+  | { kind: 'sweep'; modelPath: string; options: SweepJobOptions }
+  /** Train-and-prune vs sparse training vs RGP on a graph model (streams `sparsifyRun`). */
+  | { kind: 'sparsify'; options: SparsifyJobOptions };
 
 export type JobResult =
   | { kind: 'inspect'; summary: ModelSummary }
-  | { kind: 'prune'; summary: PruneSummary };
+  | { kind: 'prune'; summary: PruneSummary }
+  | { kind: 'graph'; graph: GraphStructure }
+  | { kind: 'train'; summary: TrainSummary }
+  | { kind: 'sweep'; result: SweepResult }
+  | { kind: 'sparsify'; result: SparsifyResult };
 
 /** Sent once, as workerData, when the worker is created. */
 export interface WorkerStart {
@@ -34,5 +59,11 @@ export type WorkerToHost =
   | { type: 'progress'; fraction?: number; message: string }
   | { type: 'searchStart'; start: SearchStart }
   | { type: 'searchSample'; sample: SearchSample }
+  /** A training epoch finished (train jobs). */
+  | { type: 'epoch'; record: EpochRecord }
+  /** A sweep run finished (sweep jobs). */
+  | { type: 'sweepRun'; run: SweepRun }
+  /** A sparsification run finished (sparsify jobs). */
+  | { type: 'sparsifyRun'; run: SparsifyRunDetail }
   | { type: 'result'; result: JobResult }
   | { type: 'error'; error: ErrorInfo };

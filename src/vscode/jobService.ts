@@ -4,7 +4,7 @@ import { CancelledError, RgpError, isRgpError } from '../core/errors';
 import { startJob, type RunJobOptions } from '../host/jobRunner';
 import type { JobRequest, JobResult } from '../protocol/worker';
 
-export type JobCallbacks = Pick<RunJobOptions, 'onProgress' | 'onSearchStart' | 'onSearchSample'>;
+export type JobCallbacks = Pick<RunJobOptions, 'onProgress' | 'onSearchStart' | 'onSearchSample' | 'onRecord'>;
 
 /**
  * Runs jobs in the worker thread with a cancellable progress notification, logs them to the RGP output
@@ -60,6 +60,7 @@ export class JobService implements vscode.Disposable {
             signal: abort.signal,
             ...(cb.onSearchStart ? { onSearchStart: cb.onSearchStart } : {}),
             ...(cb.onSearchSample ? { onSearchSample: cb.onSearchSample } : {}),
+            ...(cb.onRecord ? { onRecord: cb.onRecord } : {}),
             onProgress: (p) => {
               const pct = p.fraction !== undefined ? Math.round(p.fraction * 100) : undefined;
               const increment = pct !== undefined ? Math.max(0, pct - last) : undefined;

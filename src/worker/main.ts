@@ -8,6 +8,10 @@ import { SharedCancelSignal, type JobContext } from '../core/job';
 import { WORKER_PROTOCOL_VERSION, type JobRequest, type JobResult, type WorkerStart, type WorkerToHost } from '../protocol/worker';
 import { inspectModel } from '../jobs/inspectModel';
 import { pruneModel } from '../jobs/pruneModel';
+import { searchGraphStructure } from '../jobs/graphStructure';
+import { trainModel } from '../jobs/trainModel';
+import { sweep } from '../jobs/sweep';
+import { sparsify } from '../jobs/sparsify';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
@@ -30,6 +34,20 @@ async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
           ctx,
         ),
       };
+    case 'graph':
+      return {
+        kind: 'graph',
+        graph: searchGraphStructure(request, ctx, {
+          onSearchStart: (start) => post({ type: 'searchStart', start }),
+          onSearchSample: (sample) => post({ type: 'searchSample', sample }),
+        }),
+      };
+    case 'train':
+      return { kind: 'train', summary: await trainModel(request.modelPath, { ...request.options, onEpoch: (record) => post({ type: 'epoch', record }) }, ctx) };
+    case 'sweep':
+      return { kind: 'sweep', result: await sweep(request.modelPath, { ...request.options, onRun: (run) => post({ type: 'sweepRun', run }) }, ctx) };
+    case 'sparsify':
+      return { kind: 'sparsify', result: await sparsify({ ...request.options, onRun: (run) => post({ type: 'sparsifyRun', run }) }, ctx) };
   }
 }
 

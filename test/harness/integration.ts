@@ -3,6 +3,9 @@
  * (code-server + headless Chromium), first against the development folder, then against the .vsix
  * that `npm run package` builds, installed into a fresh code-server. Prints one line per test and a
  * closing "N passed, N failed" line; exits non-zero on any failure.
+ *
+ * `npm run test:integration -- dev` runs only the dev-folder suite; RGP_TEST_GREP=<regexp> in the environment
+ * runs only the tests whose full title matches (mocha's grep, see test/integration/mochaRunner.ts).
  */
 import { cpSync, mkdirSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -12,12 +15,15 @@ import { runInVsCode, type SuiteResult } from './runInVsCode';
 
 const ARTIFACTS = path.join(REPO, 'test-artifacts');
 
-/** A throwaway workspace with the example model and the test fixtures, so tests never touch the repo. */
+/** A throwaway workspace with the example model, the test fixtures and the real data, so tests never touch the repo. */
 function makeWorkspace(root: string): string {
   const ws = path.join(root, 'workspace');
   mkdirSync(ws, { recursive: true });
   cpSync(path.join(REPO, 'examples'), path.join(ws, 'examples'), { recursive: true });
   cpSync(path.join(REPO, 'test', 'fixtures'), path.join(ws, 'fixtures'), { recursive: true });
+  // The real data the experiments train on: examples/mnist-mlp/mnist.dataset.json points at ../../data/mnist;
+  // the sparsification presets live in data/snap.
+  for (const d of ['mnist', 'snap']) cpSync(path.join(REPO, 'data', d), path.join(ws, 'data', d), { recursive: true });
   return ws;
 }
 

@@ -7,7 +7,10 @@ import Mocha from 'mocha';
 import { writeFileSync } from 'node:fs';
 
 export function runMocha(files: string[]): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec' });
+  // RGP_TEST_GREP (set where the harness runs; code-server passes its environment on) runs only the
+  // tests whose full title matches it, e.g. RGP_TEST_GREP='CodeLens|hover' npm run test:integration -- dev.
+  const grep = process.env.RGP_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec', ...(grep ? { grep } : {}) });
   for (const f of files) mocha.addFile(f);
   const tests: { title: string; state: 'passed' | 'failed'; error?: string }[] = [];
   const save = () => {

@@ -29,8 +29,8 @@ export interface WebviewHarness {
   waitForPosted(type: WebviewToHost['type'], count?: number): Promise<WebviewToHost[]>;
 }
 
-export async function openWebview(browser: Browser, theme: keyof typeof THEMES, width = 900): Promise<WebviewHarness> {
-  const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: theme === 'dark' ? 'dark' : 'light' });
+export async function openWebview(browser: Browser, theme: keyof typeof THEMES, width = 900, deviceScaleFactor = 1): Promise<WebviewHarness> {
+  const context = await browser.newContext({ viewport: { width, height: 800 }, deviceScaleFactor, colorScheme: theme === 'dark' ? 'dark' : 'light' });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {

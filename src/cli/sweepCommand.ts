@@ -1,0 +1,89 @@
+/**
+ * `rgp sweep`: train the model masked at each ratio by each kind of graph, for each seed (plus an optional
+ * dense baseline), and write results.json + results.csv.
+ *
+ *   rgp sweep <model.json> --data PATH --ratios 0.875,0.9375 [--graphs searched,random,ring]
+ *             [--seeds 1,2,3] [--dense] [--groups N] [--mask-first] [--mask-last]
+ *             [--search-seconds T | --search-swaps M] [training flags as rgp train] [--out DIR] [--overwrite]
+ *             [--backend tensorflow|wasm|cpu] [--json]
+ *
+ * stderr gets one line per finished run; stdout the per-cell table (test accuracy mean ± std over seeds),
+ * or the whole SweepResult as JSON with --json.
+ */
+import type { Command } from 'commander';
+import { RgpError } from '../core/errors';
+import { quietContext, type JobContext } from '../core/job';
+import type { GraphKind, SweepResult, SweepRun } from '../core/train/results';
+import { summariseSweep, sweepTextTable } from '../core/train/sweepTable';
+import { sweep, type SweepOptions } from '../jobs/sweep';
+import { addTrainingFlags, choiceFlag, numberListFlag, trainingOptions, type TrainingFlags } from './trainCommand';
+
+export interface SweepCommandOptions extends TrainingFlags {
+  ratios?: string;
+  graphs?: string;
+  seeds?: string;
+  dense?: boolean;
+}
+
+export interface SweepCommandDeps {
+  ctx?: JobContext;
+  onRun?: (run: SweepRun) => void;
+}
+
+export async function sweepCommand(modelPath: string, opts: SweepCommandOptions, deps: SweepCommandDeps = {}): Promise<SweepResult> {
+  if (opts.ratios === undefined) throw new RgpError('BAD_ARGUMENT', 'rgp sweep needs --ratios.', 'Example: --ratios 0.875,0.9375 (n = 64: k = 8 and k = 4).');
+  const ratios = numberListFlag(opts.ratios, 'ratios')!;
+  const seeds = numberListFlag(opts.seeds, 'seeds', { integer: true });
+  const graphs = opts.graphs?.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map((g) => choiceFlag<Exclude<GraphKind, 'dense'>>(g, 'graphs', ['searched', 'random', 'ring'])!);
+  const options: SweepOptions = {
+    ...trainingOptions(opts),
+    ratios,
+    ...(graphs ? { graphs } : {}),
+    ...(seeds ? { seeds } : {}),
+    dense: opts.dense === true,
+    ...(deps.onRun ? { onRun: deps.onRun } : {}),
+  };
+  return sweep(modelPath, options, deps.ctx ?? quietContext);
+}
+
+/** One stderr line per finished run. */
+export function runLine(r: SweepRun, index: number): string {
+  const what = r.graph === 'dense' ? 'dense' : `ratio ${r.ratio.toFixed(4)} ${r.graph} (k=${r.k}, ASPL ${r.aspl!.toFixed(4)})`;
+  return `run ${index}: ${what}, seed ${r.seed}: test accuracy ${(100 * r.testAccuracy).toFixed(2)} % (best ${(100 * r.bestTestAccuracy).toFixed(2)} %), ${r.seconds.toFixed(1)} s`;
+}
+
+export function sweepTable(result: SweepResult): string {
+  return `${sweepTextTable(summariseSweep(result.runs))}\nbackend ${result.backend}; ${result.runs.length} runs in ${result.seconds.toFixed(0)} s; wrote ${result.files.join(', ')}\n`;
+}
+
+/** The whole `rgp sweep` action: one line per run on stderr, the cell table (or --json) on stdout. */
+export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean }, ctx: JobContext): Promise<SweepResult> {
+  let done = 0;
+  const result = await sweepCommand(modelPath, opts, {
+    ctx,
+    onRun: (r) => {
+      done++;
+      if (!opts.quiet) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${runLine(r, done)}\n`);
+    },
+  });
+  if (!opts.quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : sweepTable(result));
+  return result;
+}
+
+/** Registers `rgp sweep`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
+export function registerSweepCommand(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
+  addTrainingFlags(
+    program
+      .command('sweep')
+      .description('train the model masked at each ratio by each graph kind for each seed (plus a dense baseline); writes results.json + results.csv')
+      .argument('<model.json>', 'path to the model.json of a TF.js layers model (never modified)')
+      .option('--ratios <list>', 'pruning ratios, comma-separated (n = 64: 0.9375 is k = 4, 0.875 is k = 8)')
+      .option('--graphs <list>', 'graph kinds, comma-separated: searched, random, ring (default searched,ring)')
+      .option('--seeds <list>', 'seeds, comma-separated (default 1,2,3)')
+      .option('--dense', 'also train the unmasked model once per seed (the baseline)')
+      .option('--out <dir>', 'output folder for results.json and results.csv (default: <model folder>-sweep)'),
+  ).action(async (modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean }) => {
+    await sweepCli(modelPath, opts, jobContext(!!opts.quiet).ctx);
+  });
+}

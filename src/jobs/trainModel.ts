@@ -1,0 +1,303 @@
+/**
+ * The "train" job: train a TF.js layers model on a dataset with RGP masks held fixed (or dense), from
+ * scratch (RGP's recipe, arXiv 2110.15192 §4) or fine-tuning its trained weights, and keep the best
+ * model. The same function runs in the extension's worker and in the CLI.
+ *
+ * Where the mask comes from (first that applies):
+ *   graph 'dense'            no mask: the dense baseline;
+ *   ratio given              a new plan, as `rgp prune` makes it (groups n, first/last layers kept unless
+ *                            asked) over a graph of the given kind — searched low-ASPL (default), random,
+ *                            or the ring lattice — seeded with the run's seed;
+ *   masks.json beside model  the masks of a pruned model folder (what `rgp prune` wrote);
+ *   otherwise                dense.
+ *
+ * Every check a user's input can fail (options, model, dataset vs model, output folder) runs before the
+ * graph search and before anything is written. Output folder (default `<model folder>-trained`, never the
+ * input): after every epoch whose test accuracy beats all earlier ones, the whole folder — model.json,
+ * weights.bin, masks.json (when masked), train-report.json — is written under a temporary name and renamed
+ * over the previous checkpoint only when complete. When training ends, train-report.json is replaced
+ * (atomically) by the final report: the full curve, with `best` naming the epoch whose weights are kept.
+ *
+ * Cancellation stops training before the next batch. With a checkpoint written, the job returns its
+ * summary with `cancelled: true` (the folder holds the best complete epoch); before the first checkpoint
+ * it throws CANCELLED and nothing is left behind.
+ */
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import type { DatasetSplit } from '../core/data/dataset';
+import { CancelledError, RgpError } from '../core/errors';
+import type { JobContext } from '../core/job';
+import { buildLayerGraph, type LayerGraph } from '../core/model/layerGraph';
+import { degreeForRatio, checkRatio } from '../core/prune/degree';
+import { parseMaskFile } from '../core/prune/maskFile';
+import { planPruning } from '../core/prune/plan';
+import { describeBackend, selectBackend, type BackendInfo, type BackendName } from '../core/train/backend';
+import { resolveTrainConfig } from '../core/train/config';
+import { reinitialiseWeights } from '../core/train/initWeights';
+import { outputKind, type OutputKind } from '../core/train/loss';
+import { applyMasks, bindMasks, disposeMasks, maskedMaxAbs, type MaskBinding } from '../core/train/maskBinding';
+import { buildMaskGraph, type GraphBudget } from '../core/train/maskGraph';
+import { densePlan, planFromGraph, planFromMaskFile, type MaskPlan } from '../core/train/maskPlan';
+import { trainMasked } from '../core/train/maskedTraining';
+import type { EpochRecord, GraphKind, TrainConfig, TrainSummary } from '../core/train/results';
+import { checkDatasetFits, uploadSplit, type DatasetFit } from '../core/train/tensorData';
+import { writeFolderAtomically, writeJsonAtomic } from '../io/atomicWrite';
+import { loadDataset } from '../io/dataset';
+import { readModelFiles } from '../io/modelFolder';
+import { loadLayersModelFromFolder, saveLayersModelToFolder } from '../io/tfjsModelFolder';
+
+export interface TrainOptions extends Partial<TrainConfig> {
+  /** A dataset path (spec .json, IDX folder, .csv — see src/io/dataset.ts) or a split already in memory. */
+  dataset: string | DatasetSplit;
+  /** At most this many examples per part (train, test) when reading a dataset path. */
+  datasetLimit?: number;
+  /** Pruning ratio of a new mask (mapped to the nearest feasible k, as `rgp prune`). */
+  ratio?: number;
+  /** Node count n of a new mask (default 64). */
+  groups?: number;
+  /** Graph kind of a new mask (default 'searched'); 'dense' trains without a mask. */
+  graph?: GraphKind;
+  /** Budget of the graph search: seconds, or proposed swaps (deterministic; default 50,000 swaps). */
+  searchSeconds?: number;
+  searchSwaps?: number;
+  /** Keep the first / last maskable layer dense (default true, as RGP and `rgp prune`). */
+  keepFirst?: boolean;
+  keepLast?: boolean;
+  /** Output folder; default `<model folder>-trained` beside the input. */
+  out?: string;
+  overwrite?: boolean;
+  /** The backend to try first (default: tensorflow, then wasm, then cpu). */
+  backend?: BackendName;
+  /** Every finished epoch (after its checkpoint, if any, is written). */
+  onEpoch?: (record: EpochRecord) => void;
+}
+
+/** A swap budget rather than seconds: the same seed then gives the same graph (≈1 s at n = 64). */
+export const DEFAULT_SEARCH_SWAPS = 50_000;
+const DEFAULT_GROUPS = 64;
+
+const now = () => performance.now();
+
+/** How the mask is chosen, decided from the options alone (cheap, before anything is read). */
+export type MaskSource =
+  | { kind: 'dense' }
+  | { kind: 'ratio'; ratio: number; groups: number; graph: Exclude<GraphKind, 'dense'>; budget: GraphBudget; keepFirst: boolean; keepLast: boolean }
+  | { kind: 'auto' };
+
+export function resolveMaskSource(o: Pick<TrainOptions, 'ratio' | 'groups' | 'graph' | 'searchSeconds' | 'searchSwaps' | 'keepFirst' | 'keepLast'>): MaskSource {
+  const graph = o.graph;
+  if (graph !== undefined && !['searched', 'random', 'ring', 'dense'].includes(graph)) {
+    throw new RgpError('BAD_ARGUMENT', `The graph must be searched, random, ring or dense, got "${String(graph)}".`, 'searched is RGP\'s low-ASPL graph; ring the worst-ASPL baseline.');
+  }
+  if (graph === 'dense') {
+    if (o.ratio !== undefined) throw new RgpError('BAD_ARGUMENT', 'A pruning ratio and the dense graph contradict each other.', 'Leave out --ratio for dense training, or pick searched, random or ring.');
+    return { kind: 'dense' };
+  }
+  if (o.ratio === undefined) {
+    if (graph !== undefined) throw new RgpError('BAD_ARGUMENT', `A ${graph} graph needs a pruning ratio.`, 'Add --ratio, e.g. --ratio 0.9375 (n = 64, k = 4).');
+    return { kind: 'auto' };
+  }
+  const ratio = checkRatio(o.ratio);
+  const groups = o.groups ?? DEFAULT_GROUPS;
+  if (!Number.isInteger(groups) || groups < 2) throw new RgpError('BAD_ARGUMENT', `The node count n (--groups) must be an integer ≥ 2, got ${groups}.`, 'RGP uses n = 64.');
+  if (o.searchSeconds !== undefined && !(Number.isFinite(o.searchSeconds) && o.searchSeconds >= 0)) {
+    throw new RgpError('BAD_ARGUMENT', `The search time must be a number of seconds ≥ 0, got ${o.searchSeconds}.`, 'Example: --search-seconds 5.');
+  }
+  if (o.searchSwaps !== undefined && !(Number.isInteger(o.searchSwaps) && o.searchSwaps >= 0)) {
+    throw new RgpError('BAD_ARGUMENT', `The search budget must be a whole number of swaps ≥ 0, got ${o.searchSwaps}.`, 'Example: --search-swaps 50000.');
+  }
+  const budget: GraphBudget = o.searchSeconds !== undefined || o.searchSwaps !== undefined
+    ? { ...(o.searchSeconds !== undefined ? { seconds: o.searchSeconds } : {}), ...(o.searchSwaps !== undefined ? { swaps: o.searchSwaps } : {}) }
+    : { swaps: DEFAULT_SEARCH_SWAPS };
+  return { kind: 'ratio', ratio, groups, graph: graph ?? 'searched', budget, keepFirst: o.keepFirst ?? true, keepLast: o.keepLast ?? true };
+}
+
+/** Everything a training run needs once the files are read and checked; `dispose` frees the tensors. */
+export interface TrainingSession {
+  modelPath: string;
+  modelDir: string;
+  layerGraph: LayerGraph;
+  split: DatasetSplit;
+  datasetLabel: string;
+  backend: BackendInfo;
+  model: tf.LayersModel;
+  fit: DatasetFit;
+  outputKind: OutputKind;
+  /** masks.json of the model folder, parsed as JSON, when there is one. */
+  maskFileJson?: unknown;
+}
+
+/**
+ * Reads the model (checked), the dataset, selects the backend, loads the model into tfjs and checks the
+ * dataset against it. Nothing is written. On error the loaded model is disposed.
+ */
+export async function openTrainingSession(
+  modelPath: string,
+  o: Pick<TrainOptions, 'dataset' | 'datasetLimit' | 'backend'>,
+  ctx: JobContext,
+): Promise<TrainingSession> {
+  ctx.progress.report({ fraction: 0, message: 'reading model.json' });
+  const files = await readModelFiles(modelPath, ctx.signal);
+  const layerGraph = buildLayerGraph(files.model);
+  let maskFileJson: unknown;
+  const maskPath = path.join(files.modelDir, 'masks.json');
+  try {
+    maskFileJson = JSON.parse(await readFile(maskPath, 'utf8'));
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ENOENT') throw new RgpError('BAD_MODEL', `${maskPath} cannot be read: ${(e as Error).message}.`, 'Remove it, or use the masks.json written by rgp prune.');
+  }
+  ctx.signal.throwIfCancelled();
+  ctx.progress.report({ fraction: 0.02, message: 'reading the dataset' });
+  const split = typeof o.dataset === 'string' ? await loadDataset(o.dataset, { ...(o.datasetLimit !== undefined ? { limit: o.datasetLimit } : {}), ctx: { signal: ctx.signal, progress: { report() {} } } }) : o.dataset;
+  const datasetLabel = typeof o.dataset === 'string' ? path.resolve(o.dataset) : split.name;
+  ctx.signal.throwIfCancelled();
+  const backend = await selectBackend(o.backend ? { prefer: o.backend } : {});
+  const model = await loadLayersModelFromFolder(files.modelPath);
+  try {
+    const fit = checkDatasetFits(model, split);
+    return { modelPath: files.modelPath, modelDir: files.modelDir, layerGraph, split, datasetLabel, backend, model, fit, outputKind: outputKind(model), ...(maskFileJson !== undefined ? { maskFileJson } : {}) };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+/** The mask plan of a source; a 'ratio' source builds (and for 'searched', searches) its graph. */
+export function planMasks(session: TrainingSession, source: MaskSource, seed: number, ctx: JobContext): MaskPlan {
+  if (source.kind === 'dense') return densePlan(session.layerGraph);
+  if (source.kind === 'auto') return session.maskFileJson === undefined ? densePlan(session.layerGraph) : planFromMaskFile(session.layerGraph, parseMaskFile(session.maskFileJson));
+  const plan = planPruning(session.layerGraph, { groups: source.groups, keepFirst: source.keepFirst, keepLast: source.keepLast, keepDense: [] });
+  const { k } = degreeForRatio(source.ratio, source.groups);
+  return planFromGraph(session.layerGraph, plan, buildMaskGraph(source.graph, source.groups, k, seed, source.budget, ctx));
+}
+
+/** `<model folder><suffix>` unless given; never the input folder or a folder that contains it. */
+export function resolveOutputFolder(modelDir: string, out: string | undefined, suffix: string): string {
+  const target = path.resolve(out ?? `${modelDir}${suffix}`);
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  for (const dir of new Set([modelDir, real(modelDir)])) {
+    for (const t of new Set([target, real(target)])) {
+      if (t === dir || dir.startsWith(t + path.sep)) {
+        throw new RgpError('UNSAFE_PATH', `The output folder ${target} would replace the input model's folder.`, `Choose an output folder outside the model folder, e.g. the default <model folder>${suffix}.`);
+      }
+    }
+  }
+  return target;
+}
+
+/** Refuses an existing file, or a non-empty folder without overwrite, before any training time is spent. */
+export async function checkOutputFree(target: string, overwrite: boolean): Promise<void> {
+  let s;
+  try {
+    s = await stat(target);
+  } catch {
+    return;
+  }
+  if (!s.isDirectory()) throw new RgpError('BAD_ARGUMENT', `${target} exists and is a file, not a folder.`, 'Choose a new output folder (--out).');
+  if (!overwrite && (await readdir(target)).length > 0) {
+    throw new RgpError('BAD_ARGUMENT', `The output folder ${target} already exists and is not empty.`, 'Choose another folder with --out, or allow overwriting it (--overwrite).');
+  }
+}
+
+export async function trainModel(modelPath: string, options: TrainOptions, ctx: JobContext): Promise<TrainSummary> {
+  const t0 = now();
+  const config = resolveTrainConfig(options);
+  const source = resolveMaskSource(options);
+  const session = await openTrainingSession(modelPath, options, ctx);
+  let masks: MaskBinding[] = [];
+  let data: ReturnType<typeof uploadSplit> | undefined;
+  try {
+    const outputPath = resolveOutputFolder(session.modelDir, options.out, '-trained');
+    await checkOutputFree(outputPath, options.overwrite === true);
+    ctx.progress.report({ fraction: 0.05, message: source.kind === 'ratio' && source.graph === 'searched' ? 'searching a low-ASPL graph' : 'building the masks' });
+    const plan = planMasks(session, source, config.seed, { signal: ctx.signal, progress: { report: (u) => ctx.progress.report({ fraction: 0.05 + 0.1 * (u.fraction ?? 0), message: `graph search: ${u.message}` }) } });
+    ctx.signal.throwIfCancelled();
+
+    const { model } = session;
+    if (config.mode === 'scratch') reinitialiseWeights(model, config.seed);
+    masks = bindMasks(model, plan.kernels);
+    applyMasks(masks);
+    data = uploadSplit(session.split, session.fit);
+    const backend = { name: session.backend.name as BackendName, description: describeBackend(session.backend) };
+    const describeRun = `${plan.graph === 'dense' ? 'dense' : `${plan.graph} graph n = ${plan.n}, k = ${plan.k}, ASPL ${plan.aspl!.toFixed(4)}`}; ${describeBackend(session.backend)}`;
+    ctx.progress.report({ fraction: 0.15, message: `training ${config.epochs} epochs (${describeRun}); data: ${session.split.description}` });
+
+    const summaryAt = (curve: EpochRecord[], best: { epoch: number; testAccuracy: number }, cancelled: boolean): TrainSummary => {
+      const last = curve[curve.length - 1]!;
+      return {
+        format: 'rgp-train-report',
+        version: 1,
+        modelPath: session.modelPath,
+        outputPath,
+        dataset: session.datasetLabel,
+        config,
+        backend,
+        graph: plan.graph,
+        ...(plan.n !== undefined ? { n: plan.n, k: plan.k!, aspl: plan.aspl! } : {}),
+        ratio: plan.ratio,
+        params: plan.params,
+        macs: plan.macs,
+        curve: [...curve],
+        best,
+        final: { testAccuracy: last.testAccuracy, testLoss: last.testLoss },
+        maskedMaxAbs: maskedMaxAbs(masks),
+        seconds: (now() - t0) / 1000,
+        cancelled,
+      };
+    };
+
+    const curve: EpochRecord[] = [];
+    let best: { epoch: number; testAccuracy: number } | undefined;
+    const result = await trainMasked(model, data, {
+      config,
+      outputKind: session.outputKind,
+      masks,
+      signal: ctx.signal,
+      progress: ctx.progress,
+      progressSlice: { from: 0.15, width: 0.83 },
+      onEpoch: async (record) => {
+        curve.push(record);
+        if (!best || record.testAccuracy > best.testAccuracy) {
+          const first = !best;
+          best = { epoch: record.epoch, testAccuracy: record.testAccuracy };
+          // Not cancellable: a finished epoch's checkpoint is always completed, and a cancel takes effect at the next batch.
+          await writeCheckpoint(outputPath, model, plan, summaryAt(curve, best, false), first ? options.overwrite === true : true);
+        }
+        options.onEpoch?.(record);
+      },
+    });
+    if (!best) throw new CancelledError();
+    const summary = summaryAt(result.curve, best, result.cancelled);
+    await writeJsonAtomic(path.join(outputPath, 'train-report.json'), summary);
+    ctx.progress.report({
+      fraction: 1,
+      message: `${result.cancelled ? 'cancelled; kept' : 'kept'} epoch ${best.epoch}: test accuracy ${(100 * best.testAccuracy).toFixed(2)} % → ${outputPath}`,
+    });
+    return summary;
+  } finally {
+    data?.dispose();
+    disposeMasks(masks);
+    session.model.dispose();
+  }
+}
+
+/**
+ * One checkpoint folder, complete or not at all. tfjs writes model.json + weights.bin into the (empty)
+ * temporary folder through the same atomic saver, then masks.json and the report join them; only then
+ * is the folder renamed over the previous checkpoint.
+ */
+async function writeCheckpoint(outputPath: string, model: tf.LayersModel, plan: MaskPlan, report: TrainSummary, overwrite: boolean): Promise<void> {
+  await writeFolderAtomically(outputPath, { overwrite }, async (tmp) => {
+    await saveLayersModelToFolder(model, tmp, { overwrite: true });
+    if (plan.maskFile) await writeFile(path.join(tmp, 'masks.json'), JSON.stringify(plan.maskFile) + '\n');
+    await writeFile(path.join(tmp, 'train-report.json'), JSON.stringify(report, null, 2) + '\n');
+  });
+}

@@ -1,0 +1,140 @@
+/**
+ * The two prompt shapes of the experiment commands, both remembering the last answer in globalState
+ * (falling back to the default from the settings): a multi-select quick pick over presets with an
+ * optional "Other…" entry that asks for values of its own, and an input box for a whole number in a
+ * range. O(choices) per prompt.
+ */
+import * as vscode from 'vscode';
+import { parseRatio } from './pruneOptionsPrompt';
+
+export interface Choice<T> {
+  value: T;
+  label: string;
+  description?: string;
+  detail?: string;
+}
+
+export interface PickManyOptions<T> {
+  title: string;
+  placeholder: string;
+  choices: Choice<T>[];
+  state: vscode.Memento;
+  /** globalState key of the last answer. */
+  key: string;
+  /** Selected when there is no last answer (from the settings). */
+  defaults: T[];
+  /** An entry that asks for values not among the choices (e.g. "Other ratios…"). */
+  other?: { label: string; detail?: string; ask: (current: T[]) => Promise<T[] | undefined> };
+  /** Why this selection cannot be accepted (e.g. none picked); undefined when it can. */
+  validate?: (values: T[]) => string | undefined;
+  /** Present answers in this order (e.g. ascending ratios). */
+  order?: (a: T, b: T) => number;
+}
+
+type Item<T> = vscode.QuickPickItem & { value?: T; other?: true };
+
+/** The picked values (ordered, unique); undefined when the user backs out. */
+export async function pickMany<T extends {}>(o: PickManyOptions<T>): Promise<T[] | undefined> {
+  const initial = o.state.get<T[]>(o.key) ?? o.defaults;
+  const choices = [...o.choices];
+  // A remembered value that is no preset (a custom ratio) stays offered, and selected.
+  for (const v of initial) if (!choices.some((c) => c.value === v)) choices.push({ value: v, label: String(v), description: 'last used' });
+  const items: Item<T>[] = choices.map((c) => ({ label: c.label, value: c.value, ...(c.description ? { description: c.description } : {}), ...(c.detail ? { detail: c.detail } : {}) }));
+  if (o.other) items.push({ label: o.other.label, other: true, ...(o.other.detail ? { detail: o.other.detail } : {}), alwaysShow: true });
+
+  const picked = await new Promise<Item<T>[] | undefined>((resolve) => {
+    const qp = vscode.window.createQuickPick<Item<T>>();
+    qp.title = o.title;
+    qp.placeholder = o.placeholder;
+    qp.canSelectMany = true;
+    qp.items = items;
+    qp.selectedItems = items.filter((i) => i.value !== undefined && initial.includes(i.value));
+    let done = false;
+    qp.onDidAccept(() => {
+      const sel = [...qp.selectedItems];
+      const values = sel.flatMap((i) => (i.value !== undefined ? [i.value] : []));
+      // With "Other…" ticked the check waits until its values are in.
+      const problem = sel.some((i) => i.other) ? undefined : o.validate?.(values);
+      if (problem) {
+        qp.placeholder = problem;
+        return;
+      }
+      done = true;
+      resolve(sel);
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      if (!done) resolve(undefined);
+      qp.dispose();
+    });
+    qp.show();
+  });
+  if (!picked) return undefined;
+  let values = picked.flatMap((i) => (i.value !== undefined ? [i.value] : []));
+  if (o.other && picked.some((i) => i.other)) {
+    const more = await o.other.ask(values);
+    if (more === undefined) return undefined;
+    values = [...values, ...more];
+  }
+  values = [...new Set(values)];
+  if (o.order) values.sort(o.order);
+  const problem = o.validate?.(values);
+  if (problem) {
+    void vscode.window.showWarningMessage(`RGP: ${problem}`);
+    return undefined;
+  }
+  await o.state.update(o.key, values);
+  return values;
+}
+
+export interface AskIntegerOptions {
+  title: string;
+  prompt: string;
+  state: vscode.Memento;
+  key: string;
+  /** Shown when there is no last answer. */
+  fallback: number;
+  min: number;
+  max: number;
+}
+
+/** A whole number in [min, max]; undefined when the user backs out. */
+export async function askInteger(o: AskIntegerOptions): Promise<number | undefined> {
+  const last = o.state.get<number>(o.key);
+  const initial = last !== undefined && last >= o.min && last <= o.max ? last : o.fallback;
+  const text = await vscode.window.showInputBox({
+    title: o.title,
+    prompt: o.prompt,
+    value: String(initial),
+    validateInput: (v) => (parseInteger(v, o.min, o.max) === undefined ? `Enter a whole number from ${o.min} to ${o.max}.` : undefined),
+  });
+  if (text === undefined) return undefined;
+  const n = parseInteger(text, o.min, o.max)!;
+  await o.state.update(o.key, n);
+  return n;
+}
+
+export function parseInteger(text: string, min: number, max: number): number | undefined {
+  if (!/^\s*\d+\s*$/.test(text)) return undefined;
+  const n = Number(text.trim());
+  return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+}
+
+/** "0.9, 95 %, .99" → [0.9, 0.95, 0.99]; undefined when any item is not a fraction strictly in (0, 1). */
+export function parseFractionList(text: string): number[] | undefined {
+  const parts = text.split(/[,;\s]+(?![%])/).map((s) => s.trim()).filter((s) => s.length > 0);
+  if (parts.length === 0) return undefined;
+  const values = parts.map((p) => parseRatio(p));
+  return values.every((v): v is number => v !== undefined) ? values : undefined;
+}
+
+/** Input box for fractions not among the presets ("Other ratios…", "Other sparsities…"). */
+export async function askFractions(title: string, prompt: string, what: string): Promise<number[] | undefined> {
+  const text = await vscode.window.showInputBox({
+    title,
+    prompt,
+    placeHolder: '0.8, 0.95',
+    validateInput: (v) => (parseFractionList(v) === undefined ? `Enter ${what} between 0 and 1 (or 0 % and 100 %), separated by commas.` : undefined),
+  });
+  return text === undefined ? undefined : parseFractionList(text);
+}

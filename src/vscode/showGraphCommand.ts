@@ -1,0 +1,146 @@
+/**
+ * "RGP: Show Graph Structure": the regular graph of a model drawn in the RGP view beside the editor.
+ *  - A pruning run's output (masks.json + graph.json beside model.json): the graph it was pruned with,
+ *    read from graph.json (readRunGraph; small, read on the host).
+ *  - Any other model: asks for the ratio and the node count n (defaults from the settings; n is checked
+ *    against the layers pruning would mask), maps the ratio to k as pruning does (degreeForRatio), and
+ *    searches the graph in the worker (`graph` job) — the view draws the ASPL history live, then the
+ *    topology. The same n, k and seed give the graph `RGP: Prune Model` would use for the same budget
+ *    in swaps (the time budget makes the search itself time-dependent, as in pruning).
+ * Nothing is written, so this works in restricted mode. After "RGP: Prune Model" the run's graph is
+ * posted the same way (postRunTopology).
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { RgpError } from '../core/errors';
+import { buildLayerGraph } from '../core/model/layerGraph';
+import { checkRatio, degreeForRatio } from '../core/prune/degree';
+import { planPruning } from '../core/prune/plan';
+import type { PruneSummary } from '../core/prune/report';
+import { isPrunedFolder, readRunGraph, type GraphStructure } from '../jobs/graphStructure';
+import { readModelJson } from '../io/modelFolder';
+import type { TopologyGraph } from '../protocol/webview';
+import { resolveModelTarget } from './activeModel';
+import type { CommandDeps } from './commandDeps';
+import { ModelPanel } from './modelPanel';
+import { shortModelName } from './modelTarget';
+import { promptRatio } from './pruneOptionsPrompt';
+
+export interface ShowGraphOptions {
+  ratio: number;
+  groups: number;
+  seed: number;
+  searchSeconds: number;
+}
+
+export type ShowGraphDeps = CommandDeps & {
+  state: vscode.Memento;
+  /** Registers a panel this command had to open (its messages reach the API like the others'). */
+  watchPanel: (p: ModelPanel) => void;
+  /** Every topology posted to a view, for the API. */
+  onTopology: (modelPath: string, graph: TopologyGraph) => void;
+};
+
+const LAST_GROUPS_KEY = 'rgp.lastGraphGroups';
+
+/**
+ * `given` lets tests and other extensions pass the options instead of answering prompts. Resolves to the
+ * graph shown, or undefined when cancelled or failed (failures are shown, never thrown into VS Code).
+ */
+export async function showGraph(deps: ShowGraphDeps, arg?: unknown, given?: Partial<ShowGraphOptions>): Promise<TopologyGraph | undefined> {
+  try {
+    const uri = await resolveModelTarget(arg);
+    if (!uri) return undefined;
+    const modelPath = uri.fsPath;
+    if (await isPrunedFolder(path.dirname(modelPath))) {
+      const g = await readRunGraph(path.dirname(modelPath));
+      const panel = ModelPanel.show(deps.extensionUri, modelPath, deps.watchPanel);
+      return show(deps, panel, modelPath, topology(g, `pruned with this graph${g.seed !== null ? ` · seed ${g.seed}` : ''}`));
+    }
+
+    const cfg = vscode.workspace.getConfiguration('rgp');
+    // What pruning would mask decides which n fit; reading model.json alone (no weights) is enough.
+    const layers = buildLayerGraph(await readModelJson(modelPath), { validate: false });
+    const plan = planPruning(layers, {
+      groups: 2,
+      keepFirst: cfg.get<boolean>('keepFirstLayerDense', true),
+      keepLast: cfg.get<boolean>('keepLastLayerDense', true),
+      keepDense: [],
+    });
+    const maxGroups = Math.min(...plan.targets.map((t) => Math.min(t.cIn, t.cOut)));
+
+    deps.jobs.assertIdle();
+    const asked = given?.ratio ?? (await promptRatio(deps.state));
+    if (asked === undefined) return undefined;
+    const ratio = checkRatio(asked);
+    const n = given?.groups ?? (await promptGroups(deps.state, cfg.get<number>('groups', 64), maxGroups));
+    if (n === undefined) return undefined;
+    checkGroups(n, maxGroups);
+    const { k, achievedRatio } = degreeForRatio(ratio, n, cfg.get<boolean>('selfLoops', false));
+    const seed = given?.seed ?? cfg.get<number>('seed', 1);
+    const searchSeconds = given?.searchSeconds ?? cfg.get<number>('searchSeconds', 5);
+
+    const title = `Graph for ${shortModelName(modelPath)}: n = ${n}, k = ${k}`;
+    const result = await deps.runInPanel(modelPath, title, { kind: 'graph', n, k, seed, searchSeconds });
+    if (result?.kind !== 'graph') return undefined;
+    const panel = deps.panelFor(modelPath);
+    const label = `searched ${searchSeconds} s · seed ${seed} · prunes ${(achievedRatio * 100).toFixed(2)} %`;
+    return panel ? show(deps, panel, modelPath, topology(result.graph, label)) : undefined;
+  } catch (e) {
+    deps.messages.error(e);
+    return undefined;
+  }
+}
+
+/** After "RGP: Prune Model": the run's graph in the same view. Best effort — the run itself succeeded. */
+export async function postRunTopology(deps: ShowGraphDeps, modelPath: string, summary: PruneSummary): Promise<void> {
+  const panel = deps.panelFor(modelPath);
+  if (!panel) return;
+  try {
+    const g = await readRunGraph(summary.outputPath);
+    const t = topology(g, `pruned with this graph · seed ${summary.graph.seed}`);
+    panel.post({ type: 'topology', graph: t });
+    deps.onTopology(modelPath, t);
+  } catch {
+    // The report, the status bar and the message already show the graph's numbers.
+  }
+}
+
+function show(deps: ShowGraphDeps, panel: ModelPanel, modelPath: string, t: TopologyGraph): TopologyGraph {
+  panel.post({ type: 'topology', graph: t });
+  deps.onTopology(modelPath, t);
+  deps.jobs.setStatus(`$(type-hierarchy) RGP: n ${t.n} · k ${t.k} · ASPL ${t.aspl.toFixed(3)}`, `${modelPath}\n${t.label}`, 'rgp.showGraph');
+  return t;
+}
+
+function topology(g: GraphStructure, label: string): TopologyGraph {
+  return { n: g.n, k: g.k, adjacency: g.adjacency, aspl: g.aspl, label };
+}
+
+function checkGroups(n: number, maxGroups: number): void {
+  if (!Number.isInteger(n) || n < 2 || n > maxGroups) {
+    throw new RgpError(
+      'BAD_ARGUMENT',
+      `The node count n must be an integer from 2 to ${maxGroups} for this model, got ${n}.`,
+      `Each masked layer's channels are split into n groups, so n is at most the narrowest masked layer's channel count (${maxGroups}).`,
+    );
+  }
+}
+
+async function promptGroups(state: vscode.Memento, fallback: number, maxGroups: number): Promise<number | undefined> {
+  const last = state.get<number>(LAST_GROUPS_KEY);
+  const initial = Math.min(last ?? fallback, maxGroups);
+  const text = await vscode.window.showInputBox({
+    title: 'RGP: Show Graph Structure — node count n',
+    prompt: `Channel groups per layer side, the graph's nodes (RGP uses 64); at most ${maxGroups} for this model.`,
+    value: String(initial),
+    validateInput: (v) => {
+      const n = Number(v.trim());
+      return Number.isInteger(n) && n >= 2 && n <= maxGroups ? undefined : `Enter a whole number from 2 to ${maxGroups}.`;
+    },
+  });
+  if (text === undefined) return undefined;
+  const n = Number(text.trim());
+  await state.update(LAST_GROUPS_KEY, n);
+  return n;
+}
