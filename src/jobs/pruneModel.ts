@@ -26,9 +26,9 @@
  * (the run takes as long as asked); `searchSwaps` applies to each graph (it is a per-search quantity and
  * keeps each graph deterministic). The live chart (onSearchStart/onSearchSample) follows the main graph.
  */
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { realpathSync } from 'node:fs';
+import { checkOutputFree, resolveOutputFolder } from './outputFolder';
 import { RgpError } from '../core/errors';
 import {
   aspl as measureAspl,
@@ -127,7 +127,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   // One degree per distinct n, the main graph's first.
   const degrees = plan.groupCounts.map((m) => degreeForRatio(ratio, m, selfLoops));
   const degree = degrees[0];
-  const outputPath = resolveOutput(files.modelDir, options.out, ratio);
+  const outputPath = resolveOutputFolder(files.modelDir, options.out, `-rgp-${ratio}`);
   await checkOutputFree(outputPath, options.overwrite === true);
   ctx.progress.report({ fraction: 0.12, message: `${plan.targets.length} layers to mask; ${degrees.map((d) => `n = ${d.n}, k = ${d.k}`).join('; ')}` });
 
@@ -289,41 +289,4 @@ function obtainGraph(
   return { adjacency: r.adjacency, stats, history: r.history };
 }
 
-/** `<model folder>-rgp-<ratio>` unless given; never the input folder or a folder that contains it. */
-function resolveOutput(modelDir: string, out: string | undefined, ratio: number): string {
-  const target = path.resolve(out ?? `${modelDir}-rgp-${ratio}`);
-  let realModelDir = modelDir;
-  try {
-    realModelDir = realpathSync(modelDir);
-  } catch {
-    // The folder was just read; keep the resolved path if realpath fails.
-  }
-  let realTarget = target;
-  try {
-    realTarget = realpathSync(target);
-  } catch {
-    // Not there yet: the usual case.
-  }
-  for (const dir of new Set([modelDir, realModelDir])) {
-    for (const t of new Set([target, realTarget])) {
-      if (t === dir || dir.startsWith(t + path.sep)) {
-        throw new RgpError('UNSAFE_PATH', `The output folder ${target} would replace the input model's folder.`, 'Choose an output folder outside the model folder, e.g. the default <model folder>-rgp-<ratio>.');
-      }
-    }
-  }
-  return target;
-}
 
-/** Refuses an existing non-empty output before the search runs (writeFolderAtomically checks again at the end). */
-async function checkOutputFree(target: string, overwrite: boolean): Promise<void> {
-  let s;
-  try {
-    s = await stat(target);
-  } catch {
-    return;
-  }
-  if (!s.isDirectory()) throw new RgpError('BAD_ARGUMENT', `${target} exists and is a file, not a folder.`, 'Choose a new output folder (--out).');
-  if (!overwrite && (await readdir(target)).length > 0) {
-    throw new RgpError('BAD_ARGUMENT', `The output folder ${target} already exists and is not empty.`, 'Choose another folder with --out, or allow overwriting it.');
-  }
-}

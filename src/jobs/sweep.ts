@@ -32,7 +32,8 @@ import { sweepCsv } from '../core/train/sweepTable';
 import { uploadSplit } from '../core/train/tensorData';
 import type { DatasetSplit } from '../core/data/dataset';
 import { writeFolderAtomically } from '../io/atomicWrite';
-import { checkOutputFree, openTrainingSession, planMasks, resolveMaskSource, resolveOutputFolder, type MaskSource } from './trainModel';
+import { checkOutputFree, resolveOutputFolder } from './outputFolder';
+import { openTrainingSession, planMasks, resolveMaskSource, type MaskSource } from './trainModel';
 
 export interface SweepOptions extends Partial<Omit<TrainConfig, 'seed'>> {
   dataset: string | DatasetSplit;

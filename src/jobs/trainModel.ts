@@ -22,8 +22,8 @@
  * summary with `cancelled: true` (the folder holds the best complete epoch); before the first checkpoint
  * it throws CANCELLED and nothing is left behind.
  */
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { realpathSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { checkOutputFree, resolveOutputFolder } from './outputFolder';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { DatasetSplit } from '../core/data/dataset';
@@ -173,39 +173,7 @@ export function planMasks(session: TrainingSession, source: MaskSource, seed: nu
   return planFromGraph(session.layerGraph, plan, buildMaskGraph(source.graph, source.groups, k, seed, source.budget, ctx));
 }
 
-/** `<model folder><suffix>` unless given; never the input folder or a folder that contains it. */
-export function resolveOutputFolder(modelDir: string, out: string | undefined, suffix: string): string {
-  const target = path.resolve(out ?? `${modelDir}${suffix}`);
-  const real = (p: string) => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return p;
-    }
-  };
-  for (const dir of new Set([modelDir, real(modelDir)])) {
-    for (const t of new Set([target, real(target)])) {
-      if (t === dir || dir.startsWith(t + path.sep)) {
-        throw new RgpError('UNSAFE_PATH', `The output folder ${target} would replace the input model's folder.`, `Choose an output folder outside the model folder, e.g. the default <model folder>${suffix}.`);
-      }
-    }
-  }
-  return target;
-}
 
-/** Refuses an existing file, or a non-empty folder without overwrite, before any training time is spent. */
-export async function checkOutputFree(target: string, overwrite: boolean): Promise<void> {
-  let s;
-  try {
-    s = await stat(target);
-  } catch {
-    return;
-  }
-  if (!s.isDirectory()) throw new RgpError('BAD_ARGUMENT', `${target} exists and is a file, not a folder.`, 'Choose a new output folder (--out).');
-  if (!overwrite && (await readdir(target)).length > 0) {
-    throw new RgpError('BAD_ARGUMENT', `The output folder ${target} already exists and is not empty.`, 'Choose another folder with --out, or allow overwriting it (--overwrite).');
-  }
-}
 
 export async function trainModel(modelPath: string, options: TrainOptions, ctx: JobContext): Promise<TrainSummary> {
   const t0 = now();

@@ -114,6 +114,27 @@ export async function askInteger(o: AskIntegerOptions): Promise<number | undefin
   return n;
 }
 
+/** Most seeds a prompt offers: each seed multiplies the runs of an experiment. */
+export const MAX_SEEDS = 20;
+
+/**
+ * How many seeds to run, as consecutive seeds from `rgp.seed`: the spread over them shows what is noise.
+ * `why` ends the prompt (what a seed draws in this experiment); undefined when the user backs out.
+ */
+export async function askSeeds(o: { title: string; why: string; state: vscode.Memento; key: string; fallback: number }): Promise<number[] | undefined> {
+  const first = vscode.workspace.getConfiguration('rgp').get<number>('seed', 1);
+  const count = await askInteger({
+    title: o.title,
+    prompt: `Runs per cell, each with its own seed (from rgp.seed = ${first}): ${o.why}`,
+    state: o.state,
+    key: o.key,
+    fallback: o.fallback,
+    min: 1,
+    max: MAX_SEEDS,
+  });
+  return count === undefined ? undefined : Array.from({ length: count }, (_, i) => first + i);
+}
+
 export function parseInteger(text: string, min: number, max: number): number | undefined {
   if (!/^\s*\d+\s*$/.test(text)) return undefined;
   const n = Number(text.trim());

@@ -16,7 +16,7 @@ import { checkRatio, degreeForRatio } from '../core/prune/degree';
 import type { GraphKind, SweepResult } from '../core/train/results';
 import type { SweepJobOptions } from '../protocol/worker';
 import { resolveModelTarget } from './activeModel';
-import { askFractions, askInteger, pickMany, type Choice } from './choicePrompts';
+import { askFractions, askInteger, askSeeds, pickMany, type Choice } from './choicePrompts';
 import { pickDataset, workspaceRelative } from './datasetPrompt';
 import { chooseOutputFolder } from './outputFolder';
 import { shortModelName } from './modelTarget';
@@ -35,7 +35,6 @@ const GRAPH_CHOICES: Choice<GraphChoice>[] = [
   { value: 'ring', label: 'Ring lattice', detail: 'Each node joined to its k nearest on a circle: the worst ASPL, the baseline' },
   { value: 'dense', label: 'Dense baseline', detail: 'Also train the unmasked model once per seed' },
 ];
-const MAX_SEEDS = 20;
 const MAX_EPOCHS = 1000;
 
 export type ExperimentDeps = ViewJobDeps & { state: vscode.Memento };
@@ -91,21 +90,8 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
       dense ??= picked.includes('dense');
     }
 
-    let seeds = given.seeds;
-    if (seeds === undefined) {
-      const count = await askInteger({
-        title: title('seeds'),
-        prompt: `Runs per cell, each with its own seed (from rgp.seed = ${cfg.get<number>('seed', 1)}): the spread over seeds shows what is noise.`,
-        state: deps.state,
-        key: 'rgp.experiment.lastSeeds',
-        fallback: cfg.get<number>('experiment.seeds', 3),
-        min: 1,
-        max: MAX_SEEDS,
-      });
-      if (count === undefined) return undefined;
-      const first = cfg.get<number>('seed', 1);
-      seeds = Array.from({ length: count }, (_, i) => first + i);
-    }
+    const seeds = given.seeds ?? (await askSeeds({ title: title('seeds'), why: 'the spread over seeds shows what is noise.', state: deps.state, key: 'rgp.experiment.lastSeeds', fallback: cfg.get<number>('experiment.seeds', 3) }));
+    if (seeds === undefined) return undefined;
 
     const epochs =
       given.epochs ??

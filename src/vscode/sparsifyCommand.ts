@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { RgpError } from '../core/errors';
 import type { SparsifyMethod, SparsifyModel, SparsifyResult, SparsifyTask } from '../core/sparse/results';
 import type { SparsifyJobOptions } from '../protocol/worker';
-import { askFractions, askInteger, pickMany, type Choice } from './choicePrompts';
+import { askFractions, askInteger, askSeeds, pickMany, type Choice } from './choicePrompts';
 import { describeGiven, pickGraphDataset, type GraphDataset } from './graphDatasetPrompt';
 import { chooseOutputFolder } from './outputFolder';
 import { offerResults } from './resultActions';
@@ -39,7 +39,6 @@ const MODEL_CHOICES: { label: string; detail: string; model: SparsifyModel }[] =
   { label: 'GCN', detail: 'Graph convolutional network, full batch (node classification)', model: 'gcn' },
   { label: 'GraphSAGE', detail: 'Mean-aggregator GraphSAGE, full batch (node classification)', model: 'sage' },
 ];
-const MAX_SEEDS = 20;
 const MAX_EPOCHS = 2000;
 
 export type SparsifyGiven = Partial<SparsifyJobOptions> & { overwrite?: boolean };
@@ -103,21 +102,8 @@ export async function compareSparsification(deps: SparsifyDeps, given: SparsifyG
           }));
     if (sparsities === undefined) return undefined;
 
-    let seeds = jobGiven.seeds;
-    if (seeds === undefined) {
-      const count = await askInteger({
-        title: title('seeds'),
-        prompt: `Runs per cell, each with its own seed (from rgp.seed = ${cfg.get<number>('seed', 1)}): the seed draws the split, the walks and the weights.`,
-        state: deps.state,
-        key: 'rgp.sparsify.lastSeeds',
-        fallback: cfg.get<number>('sparsify.seeds', 3),
-        min: 1,
-        max: MAX_SEEDS,
-      });
-      if (count === undefined) return undefined;
-      const first = cfg.get<number>('seed', 1);
-      seeds = Array.from({ length: count }, (_, i) => first + i);
-    }
+    const seeds = jobGiven.seeds ?? (await askSeeds({ title: title('seeds'), why: 'the seed draws the split, the walks and the weights.', state: deps.state, key: 'rgp.sparsify.lastSeeds', fallback: cfg.get<number>('sparsify.seeds', 3) }));
+    if (seeds === undefined) return undefined;
 
     const epochs =
       jobGiven.epochs ??

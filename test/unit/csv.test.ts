@@ -6,18 +6,9 @@ import { pairImagesLabels, parseIdx } from '../../src/core/data/idx';
 import { isRgpError } from '../../src/core/errors';
 import { CancelSource } from '../../src/core/job';
 import { readMaybeGzip } from '../../src/io/readBytes';
+import { throwsRgp } from './rgpAssert';
 
 const MNIST = join(__dirname, '..', '..', 'data', 'mnist');
-
-function throwsRgp(fn: () => unknown, code: string, ...patterns: RegExp[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(isRgpError(e), `expected an RgpError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    for (const p of patterns) assert.match(e.message, p);
-    assert.ok(e.hint, 'a user error says what to do');
-    return true;
-  });
-}
 
 function records(text: string, d: ',' | ';' | '\t' = ','): Array<[string[], number]> {
   const out: Array<[string[], number]> = [];

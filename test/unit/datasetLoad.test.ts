@@ -11,6 +11,7 @@ import { isRgpError } from '../../src/core/errors';
 import { CancelSource } from '../../src/core/job';
 import { loadDataset } from '../../src/io/dataset';
 import { readMaybeGzip } from '../../src/io/readBytes';
+import { rejectsRgp } from './rgpAssert';
 
 const ROOT = join(__dirname, '..', '..');
 const MNIST = join(ROOT, 'data', 'mnist');
@@ -29,16 +30,6 @@ function folder(files: Record<string, string | Uint8Array | object>): string {
     writeFileSync(join(dir, name), data);
   }
   return dir;
-}
-
-async function rejectsRgp(p: Promise<unknown>, code: string, ...patterns: RegExp[]): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(isRgpError(e), `expected an RgpError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    for (const re of patterns) assert.match(e.message, re);
-    assert.ok(e.hint, 'a user error says what to do');
-    return true;
-  });
 }
 
 function histogram(ds: TensorDataset): number[] {

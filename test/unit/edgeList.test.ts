@@ -9,6 +9,7 @@ import { isRgpError } from '../../src/core/errors';
 import { CancelSource } from '../../src/core/job';
 import { Random } from '../../src/core/random';
 import { readEdgeList, readNodeLabels } from '../../src/io/edgeListFile';
+import { throwsRgp } from './rgpAssert';
 
 const SNAP = join(__dirname, '..', '..', 'data', 'snap');
 const COLLEGE = join(SNAP, 'CollegeMsg.txt.gz');
@@ -16,16 +17,6 @@ const EMAIL = join(SNAP, 'email-Eu-core.txt.gz');
 const DEPARTMENTS = join(SNAP, 'email-Eu-core-department-labels.txt.gz');
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
-
-function throwsRgp(fn: () => unknown, code: string, ...patterns: RegExp[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(isRgpError(e), `expected an RgpError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    for (const p of patterns) assert.match(e.message, p);
-    assert.ok(e.hint, 'a user error says what to do');
-    return true;
-  });
-}
 
 /** The same edges, id for id and time for time. */
 function assertSameEdges(a: TemporalEdges, b: TemporalEdges): void {

@@ -14,32 +14,12 @@ import {
   toFloatPixels,
   type IdxTensor,
 } from '../../src/core/data/idx';
-import { isRgpError } from '../../src/core/errors';
 import { readMaybeGzip } from '../../src/io/readBytes';
+import { rejectsRgp, throwsRgp } from './rgpAssert';
 
 const MNIST = join(__dirname, '..', '..', 'data', 'mnist');
 const IMAGES = join(MNIST, 't10k-images-idx3-ubyte.gz');
 const LABELS = join(MNIST, 't10k-labels-idx1-ubyte.gz');
-
-/** Asserts that `fn` throws an RgpError with `code` whose message matches every pattern. */
-function throwsRgp(fn: () => unknown, code: string, ...patterns: RegExp[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(isRgpError(e), `expected an RgpError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    for (const p of patterns) assert.match(e.message, p);
-    assert.ok(e.hint, 'a user error says what to do');
-    return true;
-  });
-}
-
-async function rejectsRgp(p: Promise<unknown>, code: string, ...patterns: RegExp[]): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(isRgpError(e), `expected an RgpError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    for (const re of patterns) assert.match(e.message, re);
-    return true;
-  });
-}
 
 test('the real MNIST t10k files parse: 10,000 images 28×28 and 10,000 labels starting 7 2 1 0 4', async () => {
   const images = parseIdx(await readMaybeGzip(IMAGES));

@@ -4,20 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeNpy, parseNpy, type NpyArray, type NpyDtype } from '../../src/core/data/npy';
 import { isRgpError } from '../../src/core/errors';
+import { throwsRgp } from './rgpAssert';
 
 /** Written by real NumPy 1.24.2 — see test/fixtures/datasets/make_npy_fixtures.py. */
 const FIX = join(__dirname, '..', 'fixtures', 'datasets');
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(FIX, name)));
-
-function throwsRgp(fn: () => unknown, ...patterns: RegExp[]): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(isRgpError(e), `expected an RgpError, got ${String(e)}`);
-    assert.equal(e.code, 'BAD_DATASET');
-    for (const p of patterns) assert.match(e.message, p);
-    assert.ok(e.hint, 'a user error says what to do');
-    return true;
-  });
-}
 
 test('files written by NumPy: uint8 3-d, int64, one-hot float32 — dtype, shape and every value', () => {
   const x = parseNpy(fixture('x_u1.npy'), 'x_u1.npy');
@@ -109,31 +100,31 @@ test('the header is padded so the data starts on a 64-byte boundary, as NumPy do
 });
 
 test('refused with a message that says how to re-save: Fortran order, object, structured, float16, .npz', () => {
-  throwsRgp(() => parseNpy(fixture('fortran_f4.npy'), 'fortran_f4.npy'), /fortran_f4\.npy: .*Fortran \(column-major\) order/);
+  throwsRgp(() => parseNpy(fixture('fortran_f4.npy'), 'fortran_f4.npy'), 'BAD_DATASET', /fortran_f4\.npy: .*Fortran \(column-major\) order/);
   assert.throws(() => parseNpy(fixture('fortran_f4.npy')), (e: unknown) => isRgpError(e) && /ascontiguousarray/.test(e.hint ?? ''));
-  throwsRgp(() => parseNpy(fixture('object.npy')), /object array \(pickled Python objects\)/);
-  throwsRgp(() => parseNpy(fixture('structured.npy')), /structured arrays/);
-  throwsRgp(() => parseNpy(fixture('x_f2.npy')), /float16 is not supported/);
-  throwsRgp(() => parseNpy(fixture('pair.npz'), 'pair.npz'), /pair\.npz: this is a zip archive \(\.npz\)/);
+  throwsRgp(() => parseNpy(fixture('object.npy')), 'BAD_DATASET', /object array \(pickled Python objects\)/);
+  throwsRgp(() => parseNpy(fixture('structured.npy')), 'BAD_DATASET', /structured arrays/);
+  throwsRgp(() => parseNpy(fixture('x_f2.npy')), 'BAD_DATASET', /float16 is not supported/);
+  throwsRgp(() => parseNpy(fixture('pair.npz'), 'pair.npz'), 'BAD_DATASET', /pair\.npz: this is a zip archive \(\.npz\)/);
 });
 
 test('damaged files: bad magic, unknown version, truncated or overlong data, a header that is not a dict, unsafe int64', () => {
   const good = fixture('y_i8.npy');
-  throwsRgp(() => parseNpy(new TextEncoder().encode('1,2,3\n4,5,6\n')), /does not start with the magic/);
+  throwsRgp(() => parseNpy(new TextEncoder().encode('1,2,3\n4,5,6\n')), 'BAD_DATASET', /does not start with the magic/);
   const v9 = good.slice();
   v9[6] = 9;
-  throwsRgp(() => parseNpy(v9), /format version 9\.0/);
-  throwsRgp(() => parseNpy(good.subarray(0, good.length - 3)), /truncated: shape \(6\) of int64 needs 48 data bytes, the file has 45 \(3 missing\)/);
+  throwsRgp(() => parseNpy(v9), 'BAD_DATASET', /format version 9\.0/);
+  throwsRgp(() => parseNpy(good.subarray(0, good.length - 3)), 'BAD_DATASET', /truncated: shape \(6\) of int64 needs 48 data bytes, the file has 45 \(3 missing\)/);
   const longer = new Uint8Array(good.length + 8);
   longer.set(good);
-  throwsRgp(() => parseNpy(longer), /8 unexpected bytes after the data/);
-  throwsRgp(() => parseNpy(good.subarray(0, 20)), /truncated header/);
+  throwsRgp(() => parseNpy(longer), 'BAD_DATASET', /8 unexpected bytes after the data/);
+  throwsRgp(() => parseNpy(good.subarray(0, 20)), 'BAD_DATASET', /truncated header/);
   const header = good.slice();
   header.set(new TextEncoder().encode("{'descr' = "), 10);
-  throwsRgp(() => parseNpy(header), /not a Python dict literal/);
+  throwsRgp(() => parseNpy(header), 'BAD_DATASET', /not a Python dict literal/);
   const big = encodeNpy({ dtype: 'int64', shape: [2], data: new Float64Array([1, 0]) });
   new DataView(big.buffer).setBigInt64(big.length - 8, 2n ** 60n, true);
-  throwsRgp(() => parseNpy(big), /value 1 \(1152921504606846976\) of this int64 array cannot be held exactly/);
+  throwsRgp(() => parseNpy(big), 'BAD_DATASET', /value 1 \(1152921504606846976\) of this int64 array cannot be held exactly/);
 });
 
 test('the parsed data never aliases the input bytes', () => {

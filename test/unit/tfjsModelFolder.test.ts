@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { pairImagesLabels, parseIdx, splitFirstLast, toFloatPixels } from '../../src/core/data/idx';
-import { isRgpError, CancelledError } from '../../src/core/errors';
+import { CancelledError } from '../../src/core/errors';
 import type { CancelSignal } from '../../src/core/job';
 import { selectBackend } from '../../src/core/train/backend';
 import { readMaybeGzip } from '../../src/io/readBytes';
@@ -15,6 +15,7 @@ import {
   loadLayersModelFromFolder,
   saveLayersModelToFolder,
 } from '../../src/io/tfjsModelFolder';
+import { rejectsRgp } from './rgpAssert';
 
 const ROOT = join(__dirname, '..', '..');
 let dir: string;
@@ -38,15 +39,6 @@ function smallModel(seed = 1): tf.Sequential {
 
 function weightBytes(m: tf.LayersModel): Buffer[] {
   return m.getWeights().map((w) => Buffer.from((w.dataSync() as Float32Array).buffer.slice(0)));
-}
-
-async function rejectsRgp(p: Promise<unknown>, code: string, pattern?: RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(isRgpError(e), `expected an RgpError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (pattern) assert.match(e.message, pattern);
-    return true;
-  });
 }
 
 test('save writes exactly what tfjs-node writes; load gives bit-identical weights and equal predictions', async () => {
