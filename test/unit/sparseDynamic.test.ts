@@ -106,3 +106,16 @@ for (const kind of ['rigl', 'set'] as const) {
     else assert.equal(meter.denseGradientSteps, report.topologyUpdates);
   });
 }
+
+test('rigl: at most `updates` topology updates, also when T_end is shorter than that many intervals', async () => {
+  await tf.setBackend('cpu');
+  const task = blobTask(12);
+  const net = SparseNet.initial(task.arch, new Random(1));
+  const rng = new Random(4);
+  task.arch.terms.forEach((t, i) => net.setMask(i, randomMask(t.cIn * t.cOut, keptCount(t.cIn * t.cOut, 0.75), rng)));
+  // 8 epochs × 5 steps: T_end = 30, ΔT = max(1, ⌊30/20⌋) = 1 — without the cap every step 1…29 would update.
+  const meter = newMeter(task);
+  const r = trainPhase(net, task, { kind: 'rigl', epochs: 8, learningRate: 0.01, updates: 20 }, meter, new Random(2), quietContext);
+  assert.equal(r.topologyUpdates, 20);
+  assert.equal(meter.denseGradientSteps, 20);
+});

@@ -9,7 +9,8 @@
  *           and it is the only step whose weight gradient is dense
  *   set     SET (Mocanu et al. 2018) on the same schedule: an optimiser step, then random regrowth
  * The drop fraction follows RigL's cosine decay from `dropFraction` (α) to 0 at T_end = endFraction·T;
- * ΔT = max(1, ⌊T_end / updates⌋), so every run gets about `updates` topology changes whatever the data size.
+ * ΔT = max(1, ⌊T_end / updates⌋) and at most `updates` of them, so every run gets (nearly) `updates`
+ * topology changes whatever the data size — never one at every step of a short run.
  * The learning rate is cosine-decayed to 0 over the phase (Loshchilov & Hutter 2017). Adam, fresh per phase.
  *
  * Parameters, masks and Adam live in Float32Arrays (sparseNet.ts, maskedAdam.ts); a step uploads the
@@ -39,7 +40,7 @@ export interface PhaseSpec {
   endFraction?: number;
   /** rigl/set: initial drop fraction α (default 0.5). */
   dropFraction?: number;
-  /** rigl/set: topology updates over the phase (default 20). */
+  /** rigl/set: the most topology updates over the phase (default 20). */
   updates?: number;
   /** set: the stream random regrowth draws from (kept apart from the batch order). */
   growthRng?: Random;
@@ -81,7 +82,8 @@ export function trainPhase(net: SparseNet, task: TrainingTask, spec: PhaseSpec, 
   const totalSteps = spec.epochs * task.stepsPerEpoch;
   const dynamic = spec.kind === 'rigl' || spec.kind === 'set';
   const endStep = Math.floor((spec.endFraction ?? 0.75) * totalSteps);
-  const every = Math.max(1, Math.floor(endStep / (spec.updates ?? 20)));
+  const maxUpdates = spec.updates ?? 20;
+  const every = Math.max(1, Math.floor(endStep / maxUpdates));
   const alpha = spec.dropFraction ?? 0.5;
   if ((spec.kind === 'masked' || dynamic) && net.masks.every((m) => m === null)) throw new Error(`a ${spec.kind} phase needs masks`);
   if (spec.kind === 'dense' || spec.kind === 'admm') for (let i = 0; i < terms; i++) net.setMask(i, null);
@@ -122,7 +124,7 @@ export function trainPhase(net: SparseNet, task: TrainingTask, spec: PhaseSpec, 
       tf.dispose([g.loss, ...g.weights, ...g.biases]);
 
       const nnz = net.activeCounts();
-      const updateNow = dynamic && step > 0 && step < endStep && step % every === 0;
+      const updateNow = dynamic && step > 0 && step < endStep && step % every === 0 && topologyUpdates < maxUpdates;
       if (updateNow && spec.kind === 'rigl') {
         // RigL grows by the dense gradient: this step's weight gradient is counted dense, and no optimiser step is taken.
         meter.record(batch.rows, nnz, true, task.aggregationPerStep);
