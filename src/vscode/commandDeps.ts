@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isRgpError } from '../core/errors';
+import type { StreamedRecord } from '../host/jobRunner';
 import type { JobRequest, JobResult } from '../protocol/worker';
 import type { JobService } from './jobService';
 import { ModelPanel } from './modelPanel';
@@ -19,31 +20,44 @@ export class CommandDeps {
   }
 
   /**
-   * Runs a job for a model with its RGP view open beside the editor, following the job's progress and
-   * search. Returns the result, or undefined when cancelled; throws when it failed — a view opened only
-   * for this job is closed then, since the error message says everything it could.
+   * Runs a job for a model with its RGP view open beside the editor, following the job's progress, its
+   * graph search and the records it streams (a sweep's or a sparsification's runs). Returns the result,
+   * or undefined when cancelled; throws when it failed — a view opened only for this job is closed then,
+   * since the error message says everything it could.
    */
-  async runInPanel(modelPath: string, title: string, request: JobRequest): Promise<JobResult | undefined> {
+  async runInView(
+    viewKey: string,
+    title: string,
+    request: JobRequest,
+    hooks: { onStart?: (panel: ModelPanel) => void; onRecord?: (record: StreamedRecord, panel: ModelPanel) => void } = {},
+  ): Promise<{ result: JobResult | undefined; panel: ModelPanel }> {
     // Refused before the view is touched: it may be showing the running job.
     this.jobs.assertIdle();
     let created = false;
-    const panel = ModelPanel.show(this.extensionUri, modelPath, (p) => {
+    const panel = ModelPanel.show(this.extensionUri, viewKey, (p) => {
       created = true;
       this.onPanelCreated(p);
     });
     panel.post({ type: 'job', title, state: 'running' });
+    hooks.onStart?.(panel);
     try {
       const result = await this.jobs.run(title, request, {
         onProgress: (p) => panel.post({ type: 'progress', ...p }),
         onSearchStart: (start) => panel.post({ type: 'searchStart', start }),
         onSearchSample: (sample) => panel.post({ type: 'searchSample', sample }),
+        onRecord: (r) => hooks.onRecord?.(r, panel),
       });
       panel.post(result ? { type: 'job', title, state: 'done' } : { type: 'job', title, state: 'cancelled', message: 'Cancelled; nothing was written.' });
-      return result;
+      return { result, panel };
     } catch (e) {
       if (created) panel.dispose();
       else panel.post({ type: 'job', title, state: 'failed', message: isRgpError(e) ? e.userMessage : String(e) });
       throw e;
     }
+  }
+
+  /** runInView without streamed records: the result, or undefined when cancelled. */
+  async runInPanel(modelPath: string, title: string, request: JobRequest): Promise<JobResult | undefined> {
+    return (await this.runInView(modelPath, title, request)).result;
   }
 }

@@ -22,7 +22,7 @@ import { chooseOutputFolder } from './outputFolder';
 import { shortModelName } from './modelTarget';
 import { offerResults } from './resultActions';
 import { bestSweepCell, percent, sweepHeadline } from './resultHeadlines';
-import { runJobInView, type ViewJobDeps } from './viewJob';
+import type { CommandDeps } from './commandDeps';
 import { requireTrust } from './workspaceTrust';
 
 type MaskGraph = Exclude<GraphKind, 'dense'>;
@@ -37,7 +37,7 @@ const GRAPH_CHOICES: Choice<GraphChoice>[] = [
 ];
 const MAX_EPOCHS = 1000;
 
-export type ExperimentDeps = ViewJobDeps & { state: vscode.Memento };
+export type ExperimentDeps = CommandDeps & { state: vscode.Memento };
 
 export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: Partial<SweepJobOptions> = {}): Promise<SweepResult | undefined> {
   try {
@@ -136,7 +136,7 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
     const total = seeds.length * (ratios.length * graphs.length + (options.dense ? 1 : 0));
     const jobTitle = `Ratio experiment on ${shortModelName(modelPath)} (${total} runs)`;
     const runs: SweepResult['runs'] = [];
-    const { result, panel } = await runJobInView(deps, modelPath, jobTitle, { kind: 'sweep', modelPath, options }, {
+    const { result, panel } = await deps.runInView(modelPath, jobTitle, { kind: 'sweep', modelPath, options }, {
       onStart: (p) => p.post({ type: 'sweepStart', ratios, graphs: options.dense ? ['dense', ...graphs] : graphs, seeds }),
       onRecord: (r, p) => {
         if (r.type !== 'sweepRun') return;

@@ -22,7 +22,7 @@ import { describeGiven, pickGraphDataset, type GraphDataset } from './graphDatas
 import { chooseOutputFolder } from './outputFolder';
 import { offerResults } from './resultActions';
 import { bestSparsifyCell, percent, sparsifyHeadline } from './resultHeadlines';
-import { runJobInView, type ViewJobDeps } from './viewJob';
+import type { CommandDeps } from './commandDeps';
 import { requireTrust } from './workspaceTrust';
 
 export const SPARSITY_PRESETS = [0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984];
@@ -42,7 +42,7 @@ const MODEL_CHOICES: { label: string; detail: string; model: SparsifyModel }[] =
 const MAX_EPOCHS = 2000;
 
 export type SparsifyGiven = Partial<SparsifyJobOptions> & { overwrite?: boolean };
-export type SparsifyDeps = ViewJobDeps & { state: vscode.Memento };
+export type SparsifyDeps = CommandDeps & { state: vscode.Memento };
 
 /** The job's default epochs for a task and model (src/jobs/sparsify.ts). */
 export function defaultEpochs(task: SparsifyTask, model: SparsifyModel): number {
@@ -146,7 +146,7 @@ export async function compareSparsification(deps: SparsifyDeps, given: SparsifyG
     const total = seeds.length * ((methods.includes('dense') ? 1 : 0) + sparse.length * sparsities.length);
     const jobTitle = `Compare sparsification on ${name} (${total} runs)`;
     const runs: SparsifyResult['runs'] = [];
-    const { result, panel } = await runJobInView(deps, data.edgesPath, jobTitle, { kind: 'sparsify', options }, {
+    const { result, panel } = await deps.runInView(data.edgesPath, jobTitle, { kind: 'sparsify', options }, {
       onRecord: (r, p) => {
         if (r.type !== 'sparsifyRun') return;
         runs.push(r.run);
