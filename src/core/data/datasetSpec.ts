@@ -87,7 +87,7 @@ class Checker {
     for (const key of Object.keys(v)) {
       if (key.startsWith('$') || allowed.includes(key)) continue;
       const near = closest(key, allowed);
-      this.fail(join(path, key), `is not a known key${near ? `; did you mean "${near}"?` : ''}`, `The keys allowed here are ${allowed.map((k) => `"${k}"`).join(', ')}.`);
+      this.fail(join(path, key), `is not a known key${near ? `; did you mean "${near}"?` : '.'}`, `The keys allowed here are ${allowed.map((k) => `"${k}"`).join(', ')}.`);
     }
     return v as Obj;
   }
