@@ -9,7 +9,8 @@ import type { GraphKind, SweepRun } from '../src/core/train/results';
 import { captionedTable } from './dom';
 import { compact, percent } from './format';
 import { drawSeriesChart, type Baseline, type Series } from './seriesChart';
-import { accuracyText, groupBy, meanStd } from './seriesStats';
+import { meanStd } from '../src/core/stats';
+import { accuracyText, groupBy } from './seriesStats';
 
 export interface SweepView {
   ratios: number[];

@@ -8,7 +8,8 @@ import type { SparsifyMethod, SparsifyRun } from '../src/core/sparse/results';
 import { captionedTable } from './dom';
 import { compact, percent } from './format';
 import { drawSeriesChart, type Baseline, type Series } from './seriesChart';
-import { accuracyText, groupBy, meanStd } from './seriesStats';
+import { meanStd } from '../src/core/stats';
+import { accuracyText, groupBy } from './seriesStats';
 
 export interface SparsifyView {
   runs: SparsifyRun[];

@@ -7,7 +7,7 @@
  *                [--sparsities 0.5,...,0.984] [--seeds 1,2,3] [--epochs N] [--lr X] [--batch-size B]
  *                [--admm-epochs N] [--retrain-epochs N] [--updates N] [--groups N] [--search-swaps M]
  *                [--dim D] [--walks-per-node W] [--walk-length L] [--window K] [--sg-epochs E]
- *                [--out DIR] [--json] [-q]
+ *                [--out DIR [--overwrite]] [--json] [-q]
  *
  * stderr: one line per finished run; stdout: the table of mean ± std per method × sparsity (accuracy, AUC,
  * training FLOPs relative to dense, training and final sparsity) and the sparse-training / train-and-prune
@@ -42,6 +42,7 @@ export interface SparsifyCommandOptions {
   window?: string;
   sgEpochs?: string;
   out?: string;
+  overwrite?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -97,6 +98,7 @@ export function sparsifyOptions(o: SparsifyCommandOptions): Omit<SparsifyOptions
     ...opt('rgpSearchSwaps', num(o.searchSwaps, 'search-swaps', true, 0)),
     ...(Object.keys(embedding).length ? { embedding } : {}),
     ...opt('out', o.out),
+    ...(o.overwrite ? { overwrite: true } : {}),
   };
 }
 
@@ -166,6 +168,7 @@ export function registerSparsifyCommand(program: Command, jobContext: (quiet: bo
     .option('--window <k>', 'skip-gram window (default 5)')
     .option('--sg-epochs <e>', 'skip-gram epochs (default 1)')
     .option('--out <dir>', 'folder for results.json and results.csv (nothing is written without it)')
+    .option('--overwrite', 'replace an existing non-empty --out folder')
     .option('--json', 'print the whole result as JSON instead of the table')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (opts: SparsifyCommandOptions) => {

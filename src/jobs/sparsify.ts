@@ -22,7 +22,9 @@ import { trainDense, trainSparse, type DenseRun, type MethodConfig, type RunOutc
 import type { SparsifyMethod, SparsifyModel, SparsifyResult, SparsifyRun, SparsifyTask } from '../core/sparse/results';
 import { runsCsv, type SparsifyRunDetail } from '../core/sparse/summary';
 import { describeBackend, selectBackend, type BackendOptions } from '../core/train/backend';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomicWrite';
+import { writeFile } from 'node:fs/promises';
+import { writeFolderAtomically } from '../io/atomicWrite';
+import { checkOutputFree } from './outputFolder';
 import { readEdgeList, readNodeLabels } from '../io/edgeListFile';
 
 export const DEFAULT_SPARSITIES = [0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984];
@@ -57,6 +59,8 @@ export interface SparsifyOptions {
   embedding?: EmbeddingSettings;
   /** Folder for results.json and results.csv; nothing is written without it. */
   out?: string;
+  /** Replace an existing non-empty `out` folder (it is replaced whole, and only once the results are complete). */
+  overwrite?: boolean;
   /** Where the presets' files live (default: data/snap under the working folder, else beside the bundle). */
   dataRoot?: string;
   backend?: BackendOptions;
@@ -144,6 +148,10 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
     rgp: { ...(options.rgpGroups !== undefined ? { groups: options.rgpGroups } : {}), ...(options.rgpSearchSwaps !== undefined ? { searchSwaps: options.rgpSearchSwaps } : {}) },
   };
 
+  const outputPath = options.out === undefined ? undefined : path.resolve(options.out);
+  // Refused before any embedding or training time is spent; the atomic write at the end checks again.
+  if (outputPath) await checkOutputFree(outputPath, options.overwrite === true);
+
   const backend = await selectBackend(options.backend ?? {});
   ctx.progress.report({ message: `reading ${data.name}` });
   const edges = await readEdgeList(data.edges, { ctx });
@@ -206,12 +214,13 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
     files: [],
     seconds: 0,
   };
-  if (options.out) {
-    const dir = path.resolve(options.out);
-    result.files = [path.join(dir, 'results.json'), path.join(dir, 'results.csv')];
+  if (outputPath) {
+    result.files = [path.join(outputPath, 'results.json'), path.join(outputPath, 'results.csv')];
     result.seconds = (performance.now() - t0) / 1000;
-    await writeFileAtomic(result.files[1], runsCsv(runs));
-    await writeJsonAtomic(result.files[0], result);
+    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal }, async (tmp) => {
+      await writeFile(path.join(tmp, 'results.json'), JSON.stringify(result, null, 2) + '\n');
+      await writeFile(path.join(tmp, 'results.csv'), runsCsv(runs));
+    });
   }
   result.seconds = (performance.now() - t0) / 1000;
   return result;

@@ -41,7 +41,7 @@ const MODEL_CHOICES: { label: string; detail: string; model: SparsifyModel }[] =
 ];
 const MAX_EPOCHS = 2000;
 
-export type SparsifyGiven = Partial<SparsifyJobOptions> & { overwrite?: boolean };
+export type SparsifyGiven = Partial<SparsifyJobOptions>;
 export type SparsifyDeps = CommandDeps & { state: vscode.Memento };
 
 /** The job's default epochs for a task and model (src/jobs/sparsify.ts). */
@@ -55,23 +55,22 @@ export async function compareSparsification(deps: SparsifyDeps, given: SparsifyG
     deps.jobs.assertIdle();
     const cfg = vscode.workspace.getConfiguration('rgp');
     const title = (what: string) => `RGP: Compare Sparsification — ${what}`;
-    const { overwrite, ...jobGiven } = given;
 
     const data: GraphDataset | undefined =
-      jobGiven.dataset !== undefined
-        ? describeGiven({ dataset: jobGiven.dataset, ...(jobGiven.labels ? { labels: jobGiven.labels } : {}), ...(jobGiven.task ? { task: jobGiven.task } : {}), ...(jobGiven.dataRoot ? { dataRoot: jobGiven.dataRoot } : {}) }, deps.extensionUri)
+      given.dataset !== undefined
+        ? describeGiven({ dataset: given.dataset, ...(given.labels ? { labels: given.labels } : {}), ...(given.task ? { task: given.task } : {}), ...(given.dataRoot ? { dataRoot: given.dataRoot } : {}) }, deps.extensionUri)
         : await pickGraphDataset(deps.state, deps.extensionUri);
     if (!data) return undefined;
     if (data.task === 'node' && !data.labels) {
       throw new RgpError('BAD_ARGUMENT', `Node classification on ${path.basename(data.edgesPath)} needs a labels file.`, 'Choose the labels file (`node label` per line), or link prediction.');
     }
 
-    const model = jobGiven.model ?? (data.task === 'link' ? 'mlp' : await pickModel(deps.state, cfg.get<SparsifyModel>('sparsify.model', 'mlp')));
+    const model = given.model ?? (data.task === 'link' ? 'mlp' : await pickModel(deps.state, cfg.get<SparsifyModel>('sparsify.model', 'mlp')));
     if (model === undefined) return undefined;
     if (data.task === 'link' && model !== 'mlp') throw new RgpError('UNSUPPORTED', `Link prediction runs on the MLP pipeline, not ${model}.`, 'Pick the MLP, or node classification for GCN and GraphSAGE.');
 
     const methods =
-      jobGiven.methods ??
+      given.methods ??
       (await pickMany<SparsifyMethod>({
         title: title('methods'),
         placeholder: 'Methods to compare on the weight layers',
@@ -86,7 +85,7 @@ export async function compareSparsification(deps: SparsifyDeps, given: SparsifyG
 
     const sparse = methods.filter((m) => m !== 'dense');
     const sparsities =
-      jobGiven.sparsities ??
+      given.sparsities ??
       (sparse.length === 0
         ? SPARSITY_PRESETS.slice(0, 1)
         : await pickMany<number>({
@@ -102,11 +101,11 @@ export async function compareSparsification(deps: SparsifyDeps, given: SparsifyG
           }));
     if (sparsities === undefined) return undefined;
 
-    const seeds = jobGiven.seeds ?? (await askSeeds({ title: title('seeds'), why: 'the seed draws the split, the walks and the weights.', state: deps.state, key: 'rgp.sparsify.lastSeeds', fallback: cfg.get<number>('sparsify.seeds', 3) }));
+    const seeds = given.seeds ?? (await askSeeds({ title: title('seeds'), why: 'the seed draws the split, the walks and the weights.', state: deps.state, key: 'rgp.sparsify.lastSeeds', fallback: cfg.get<number>('sparsify.seeds', 3) }));
     if (seeds === undefined) return undefined;
 
     const epochs =
-      jobGiven.epochs ??
+      given.epochs ??
       (await askInteger({
         title: title('epochs'),
         prompt: `Training epochs per run (Adam); the study uses ${defaultEpochs(data.task, model)} for ${data.task === 'link' ? 'link prediction' : `node classification with the ${model.toUpperCase()}`}.`,
@@ -123,15 +122,15 @@ export async function compareSparsification(deps: SparsifyDeps, given: SparsifyG
     const proposedParent = workspace ? path.join(workspace.uri.fsPath, 'rgp-sparsify') : `${path.dirname(data.edgesPath)}-sparsify`;
     const output = await chooseOutputFolder({
       proposed: path.join(proposedParent, `${name}-${data.task}-${model}`),
-      ...(jobGiven.out !== undefined ? { given: jobGiven.out } : {}),
-      ...(overwrite !== undefined ? { overwrite } : {}),
+      ...(given.out !== undefined ? { given: given.out } : {}),
+      ...(given.overwrite !== undefined ? { overwrite: given.overwrite } : {}),
       inputDir: path.dirname(data.edgesPath),
       title: title('output folder'),
     });
     if (!output) return undefined;
 
     const options: SparsifyJobOptions = {
-      ...jobGiven,
+      ...given,
       dataset: data.dataset,
       task: data.task,
       ...(data.labels ? { labels: data.labels } : {}),
@@ -142,6 +141,7 @@ export async function compareSparsification(deps: SparsifyDeps, given: SparsifyG
       seeds,
       epochs,
       out: output.out,
+      overwrite: output.overwrite,
     };
     const total = seeds.length * ((methods.includes('dense') ? 1 : 0) + sparse.length * sparsities.length);
     const jobTitle = `Compare sparsification on ${name} (${total} runs)`;

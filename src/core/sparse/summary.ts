@@ -6,6 +6,7 @@
  * O(runs) apart from sorting the cells.
  */
 import type { SparsifyMethod, SparsifyRun } from './results';
+import { meanStd, type MeanStd } from '../stats';
 
 /** A run as the job records it: the contract's fields plus what the accounting also knows. */
 export interface SparsifyRunDetail extends SparsifyRun {
@@ -25,31 +26,18 @@ export interface SparsifyRunDetail extends SparsifyRun {
   rgpGraphs?: { n: number; k: number; aspl: number }[];
 }
 
-export interface Stat {
-  mean: number;
-  std: number;
-  n: number;
-}
 
 export interface SummaryCell {
   method: SparsifyMethod;
   sparsity: number;
-  accuracy: Stat;
-  auc?: Stat;
+  accuracy: MeanStd;
+  auc?: MeanStd;
   /** trainingFlops / the dense run's trainingFlops of the same seed (absent without dense runs). */
-  relativeFlops?: Stat;
-  trainingSparsity: Stat;
-  finalSparsity: Stat;
+  relativeFlops?: MeanStd;
+  trainingSparsity: MeanStd;
+  finalSparsity: MeanStd;
 }
 
-export function stat(values: number[]): Stat {
-  const v = values.filter((x) => Number.isFinite(x));
-  const n = v.length;
-  if (n === 0) return { mean: NaN, std: NaN, n: 0 };
-  const mean = v.reduce((s, x) => s + x, 0) / n;
-  const std = n > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std, n };
-}
 
 const METHOD_ORDER: SparsifyMethod[] = ['dense', 'magnitude', 'admm', 'rigl', 'set', 'rgp'];
 
@@ -69,11 +57,11 @@ export function summarise(runs: readonly SparsifyRun[]): SummaryCell[] {
     out.push({
       method,
       sparsity,
-      accuracy: stat(group.map((r) => r.accuracy)),
-      ...(aucs.length ? { auc: stat(aucs) } : {}),
-      ...(rel.length ? { relativeFlops: stat(rel) } : {}),
-      trainingSparsity: stat(group.map((r) => r.trainingSparsity)),
-      finalSparsity: stat(group.map((r) => r.finalSparsity)),
+      accuracy: meanStd(group.map((r) => r.accuracy)),
+      ...(aucs.length ? { auc: meanStd(aucs) } : {}),
+      ...(rel.length ? { relativeFlops: meanStd(rel) } : {}),
+      trainingSparsity: meanStd(group.map((r) => r.trainingSparsity)),
+      finalSparsity: meanStd(group.map((r) => r.finalSparsity)),
     });
   }
   return out.sort((a, b) => a.sparsity - b.sparsity || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));
@@ -84,7 +72,7 @@ export function summarise(runs: readonly SparsifyRun[]): SummaryCell[] {
  * sparsity, from means over seeds: the study's headline ratio.
  */
 export function flopsRatios(runs: readonly SparsifyRun[], minSparsity = 0.9): { sparsity: number; sparse: SparsifyMethod; trainPrune: SparsifyMethod; ratio: number }[] {
-  const mean = (m: SparsifyMethod, s: number): number => stat(runs.filter((r) => r.method === m && r.sparsity === s).map((r) => r.trainingFlops)).mean;
+  const mean = (m: SparsifyMethod, s: number): number => meanStd(runs.filter((r) => r.method === m && r.sparsity === s).map((r) => r.trainingFlops)).mean;
   const sparsities = [...new Set(runs.map((r) => r.sparsity))].filter((s) => s >= minSparsity).sort((a, b) => a - b);
   const out: { sparsity: number; sparse: SparsifyMethod; trainPrune: SparsifyMethod; ratio: number }[] = [];
   for (const s of sparsities) {
@@ -116,7 +104,7 @@ export function runsCsv(runs: readonly (SparsifyRun & Partial<SparsifyRunDetail>
 }
 
 const pct = (x: number, digits = 2): string => (Number.isFinite(x) ? (100 * x).toFixed(digits) : '—');
-const pm = (s: Stat | undefined, digits = 2): string => (s && s.n ? `${pct(s.mean, digits)} ± ${pct(s.std, digits)}` : '—');
+const pm = (s: MeanStd | undefined, digits = 2): string => (s && s.n ? `${pct(s.mean, digits)} ± ${pct(s.std, digits)}` : '—');
 
 /** A fixed-width table: one row per cell (percentages). */
 export function summaryTable(cells: readonly SummaryCell[]): string {

@@ -4,6 +4,7 @@
  * standard deviation over seeds. O(runs).
  */
 import type { GraphKind, SweepRun } from './results';
+import { meanStd } from '../stats';
 
 const CSV_COLUMNS = ['ratio', 'graph', 'seed', 'n', 'k', 'aspl', 'params', 'macs', 'test_accuracy', 'best_test_accuracy', 'final_loss', 'epochs', 'seconds', 'backend'] as const;
 
@@ -33,12 +34,6 @@ export interface SweepCell {
   accuracy: { mean: number; std: number };
   bestAccuracy: { mean: number; std: number };
   seconds: number;
-}
-
-function meanStd(xs: readonly number[]): { mean: number; std: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const v = xs.length > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) : 0;
-  return { mean, std: Math.sqrt(v) };
 }
 
 /** Cells in first-seen order of (ratio, graph); dense first. */
