@@ -29,6 +29,8 @@ export interface FolderSaveOptions {
   weightsFileName?: string;
   /** Polled between files; a cancel removes the temporary folder and leaves the target untouched. */
   signal?: CancelSignal;
+  /** More files of the same folder (e.g. masks.json, a report), written before the one rename. */
+  extraFiles?: Record<string, string | Uint8Array>;
 }
 
 /** An `io.IOHandler` whose `save` writes `dir` as a tfjs-node-compatible model folder. */
@@ -36,6 +38,12 @@ export function folderSaveHandler(dir: string, opts: FolderSaveOptions = {}): tf
   const weightsFile = opts.weightsFileName ?? DEFAULT_WEIGHTS_FILE;
   if (!isPlainFileName(weightsFile) || weightsFile === MODEL_JSON) {
     throw new RgpError('BAD_ARGUMENT', `'${weightsFile}' cannot be a weights file name.`, 'Use a plain file name such as weights.bin.');
+  }
+  const extra = Object.entries(opts.extraFiles ?? {});
+  for (const [name] of extra) {
+    if (!isPlainFileName(name) || name === MODEL_JSON || name === weightsFile) {
+      throw new RgpError('BAD_ARGUMENT', `'${name}' cannot be an extra file of a model folder.`, 'Use a plain file name other than model.json and the weights file.');
+    }
   }
   return {
     save: async (artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> => {
@@ -50,6 +58,7 @@ export function folderSaveHandler(dir: string, opts: FolderSaveOptions = {}): tf
         signal?.throwIfCancelled();
         await writeFile(join(tmp, weightsFile), new Uint8Array(weightData));
         signal?.throwIfCancelled();
+        for (const [name, data] of extra) await writeFile(join(tmp, name), data);
       });
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },

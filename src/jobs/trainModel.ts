@@ -22,7 +22,7 @@
  * summary with `cancelled: true` (the folder holds the best complete epoch); before the first checkpoint
  * it throws CANCELLED and nothing is left behind.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { checkOutputFree, resolveOutputFolder } from './outputFolder';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
@@ -43,7 +43,7 @@ import { densePlan, planFromGraph, planFromMaskFile, type MaskPlan } from '../co
 import { trainMasked } from '../core/train/maskedTraining';
 import type { EpochRecord, GraphKind, TrainConfig, TrainSummary } from '../core/train/results';
 import { checkDatasetFits, uploadSplit, type DatasetFit } from '../core/train/tensorData';
-import { writeFolderAtomically, writeJsonAtomic } from '../io/atomicWrite';
+import { writeJsonAtomic } from '../io/atomicWrite';
 import { loadDataset } from '../io/dataset';
 import { readModelFiles } from '../io/modelFolder';
 import { loadLayersModelFromFolder, saveLayersModelToFolder } from '../io/tfjsModelFolder';
@@ -263,9 +263,11 @@ export async function trainModel(modelPath: string, options: TrainOptions, ctx: 
  * is the folder renamed over the previous checkpoint.
  */
 async function writeCheckpoint(outputPath: string, model: tf.LayersModel, plan: MaskPlan, report: TrainSummary, overwrite: boolean): Promise<void> {
-  await writeFolderAtomically(outputPath, { overwrite }, async (tmp) => {
-    await saveLayersModelToFolder(model, tmp, { overwrite: true });
-    if (plan.maskFile) await writeFile(path.join(tmp, 'masks.json'), JSON.stringify(plan.maskFile) + '\n');
-    await writeFile(path.join(tmp, 'train-report.json'), JSON.stringify(report, null, 2) + '\n');
+  await saveLayersModelToFolder(model, outputPath, {
+    overwrite,
+    extraFiles: {
+      ...(plan.maskFile ? { 'masks.json': JSON.stringify(plan.maskFile) + '\n' } : {}),
+      'train-report.json': JSON.stringify(report, null, 2) + '\n',
+    },
   });
 }

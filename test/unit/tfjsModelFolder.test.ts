@@ -140,6 +140,17 @@ test('an interrupted save leaves no target folder and no temporary files', async
   assert.deepEqual(readdirSync(out), ['old.txt']);
 });
 
+test('extra files land in the same folder in the same rename; names that are not plain, or collide, are refused', async () => {
+  const out = join(dir, 'm');
+  await saveLayersModelToFolder(smallModel(), out, { extraFiles: { 'masks.json': '{}\n', 'report.bin': new Uint8Array([1, 2, 3]) } });
+  assert.deepEqual(readdirSync(out).sort(), ['masks.json', 'model.json', 'report.bin', 'weights.bin']);
+  assert.deepEqual([...readFileSync(join(out, 'report.bin'))], [1, 2, 3]);
+  for (const name of ['../escape.json', 'model.json', 'weights.bin', 'a/b']) {
+    await rejectsRgp(saveLayersModelToFolder(smallModel(), join(dir, 'n'), { extraFiles: { [name]: 'x' } }), 'BAD_ARGUMENT', /cannot be an extra file/);
+  }
+  assert.deepEqual(readdirSync(dir), ['m'], 'a refused name writes nothing');
+});
+
 async function savedFolder(): Promise<{ out: string; json: { weightsManifest: { paths: string[] }[] } }> {
   const out = join(dir, 'm');
   await saveLayersModelToFolder(smallModel(), out);
