@@ -1,5 +1,5 @@
 /**
- * The "prune" job: read a TF.js layers model (checked), plan which layers RGP masks, find a low-ASPL
+ * The "prune" job: read a model of any supported format (checked; src/formats), plan which layers RGP masks, find a low-ASPL
  * regular graph, zero the masked weights, and write a new model folder with the masks, the graph and an
  * exact report. The same function runs in the extension's worker and in the CLI.
  *
@@ -8,10 +8,11 @@
  * renamed when complete (writeFolderAtomically), so a failure or a cancel leaves nothing behind, and the
  * input folder is only ever read.
  *
- * Output folder (default `<model folder>-rgp-<ratio>` beside the input):
- *   model.json          the input's model.json, byte for byte (the topology does not change)
- *   <shards>            same names and sizes as the input's; masked float32 entries are +0, every other
- *                       byte is the input's
+ * Output folder (default `<model folder>-rgp-<ratio>` beside a TF.js model folder, `<stem>-rgp-<ratio>`
+ * beside a single-file model):
+ *   the model           in its own format (OpenedModel.write): TF.js model.json byte for byte and shards of
+ *                       the same names and sizes; ONNX model.onnx; Keras model.keras / model.h5 — masked
+ *                       float32 entries are +0, every other byte of weight data is the input's
  *   masks.json          the shared adjacency and each masked kernel (see src/core/prune/maskFile.ts)
  *   graph.json          { nodes, edges, n, k, aspl, diameter, mooreBound, …, history } — readable by
  *                       `rgp graph --in`
@@ -26,7 +27,7 @@
  * (the run takes as long as asked); `searchSwaps` applies to each graph (it is a per-search quantity and
  * keeps each graph deterministic). The live chart (onSearchStart/onSearchSample) follows the main graph.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { checkOutputFree, resolveOutputFolder } from './outputFolder';
 import { RgpError } from '../core/errors';
@@ -41,7 +42,6 @@ import {
   type SearchSample,
 } from '../core/graph';
 import type { JobContext } from '../core/job';
-import { buildLayerGraph } from '../core/model/layerGraph';
 import { applyBlockMask, blockAdjacency, neighbourLists } from '../core/prune/blockMask';
 import { countPruned } from '../core/prune/counting';
 import { checkRatio, degreeForRatio } from '../core/prune/degree';
@@ -49,7 +49,7 @@ import { buildMaskFile } from '../core/prune/maskFile';
 import { planPruning } from '../core/prune/plan';
 import { reportMarkdown, type GraphStats, type PruneSummary, type RunGraph } from '../core/prune/report';
 import { writeFolderAtomically } from '../io/atomicWrite';
-import { readModelFiles } from '../io/modelFolder';
+import { openModel } from '../formats';
 
 export interface PruneOptions {
   /** Fraction of weights to remove in masked layers, 0 < ratio < 1 (mapped to the nearest feasible k). */
@@ -116,18 +116,15 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   }
 
   // ---- Read and check the model ----
-  ctx.progress.report({ fraction: 0, message: 'reading model.json' });
-  const files = await readModelFiles(modelPath, ctx.signal, (done, total, name) =>
-    ctx.progress.report({ fraction: (0.1 * done) / total, message: `read shard ${done} of ${total} (${name})` }),
-  );
-  const { modelJsonBytes } = files;
+  ctx.progress.report({ fraction: 0, message: 'reading the model' });
+  const model = await openModel(modelPath, { signal: ctx.signal, onProgress: (f, message) => ctx.progress.report({ fraction: 0.1 * f, message }) });
   ctx.signal.throwIfCancelled();
-  const graph = buildLayerGraph(files.model);
+  const graph = model.graph;
   const plan = planPruning(graph, { groups: n, keepFirst, keepLast, keepDense, groupsPerLayer });
   // One degree per distinct n, the main graph's first.
   const degrees = plan.groupCounts.map((m) => degreeForRatio(ratio, m, selfLoops));
   const degree = degrees[0];
-  const outputPath = resolveOutputFolder(files.modelDir, options.out, `-rgp-${ratio}`);
+  const outputPath = resolveOutputFolder(model.modelDir, options.out ?? defaultOutput(model.format, model.modelPath, `-rgp-${ratio}`), `-rgp-${ratio}`);
   await checkOutputFree(outputPath, options.overwrite === true);
   ctx.progress.report({ fraction: 0.12, message: `${plan.targets.length} layers to mask; ${degrees.map((d) => `n = ${d.n}, k = ${d.k}`).join('; ')}` });
 
@@ -146,7 +143,8 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   const kept = new Map<string, number>();
   plan.targets.forEach((t, i) => {
     ctx.signal.throwIfCancelled();
-    kept.set(t.layer, applyBlockMask(files.groupBytes[t.weight.group], t.weight.offset, t.shape, runFor.get(t.n)!.blocks));
+    const { bytes, byteOffset } = model.weightBytes(t.weight);
+    kept.set(t.layer, applyBlockMask(bytes, byteOffset, t.shape, runFor.get(t.n)!.blocks, t.layout));
     ctx.progress.report({ fraction: 0.8 + (0.05 * (i + 1)) / plan.targets.length, message: `masked ${t.layer}` });
   });
   const counts = countPruned(graph, plan, kept);
@@ -154,7 +152,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   const maskFile = buildMaskFile(
     selfLoops,
     runs.map((r) => ({ n: r.degree.n, k: r.degree.k, neighbours: r.neighbours })),
-    plan.targets.map((t) => ({ layer: t.layer, n: t.n, weight: t.weight.spec.name, variable: t.variable, shape: t.shape, kept: kept.get(t.layer)!, total: t.weight.elements })),
+    plan.targets.map((t) => ({ layer: t.layer, n: t.n, weight: t.weight.spec.name, variable: t.variable, shape: t.shape, layout: t.layout, kept: kept.get(t.layer)!, total: t.weight.elements })),
   );
   // graph.json is the main graph as always; each extra graph gets its own file, readable by `rgp graph --in`.
   const graphFiles = runs.map((r, i) => ({
@@ -166,13 +164,13 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
     achievedRatio: r.degree.achievedRatio,
     layers: plan.targets.filter((t) => t.n === r.degree.n).map((t) => t.layer),
   }));
-  const shardFiles = files.shards.map((s) => s.path);
   const summary: PruneSummary = {
     format: 'rgp-prune-report',
     version: 1,
-    modelPath: files.modelPath,
+    modelFormat: model.format,
+    modelPath: model.modelPath,
     outputPath,
-    files: ['model.json', ...shardFiles, 'masks.json', ...graphFiles.map((g) => g.name), 'report.json', 'report.md'],
+    files: [...model.outputFiles(), 'masks.json', ...graphFiles.map((g) => g.name), 'report.json', 'report.md'],
     ratio: {
       requested: ratio,
       achieved: degree.achievedRatio,
@@ -203,23 +201,9 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   };
 
   // ---- Write ----
-  await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal }, async (tmp, signal) => {
-    let shardIndex = 0;
-    for (let g = 0; g < files.model.weightGroups.length; g++) {
-      let at = 0;
-      const bytes = files.groupBytes[g];
-      for (const rel of files.model.weightGroups[g].paths) {
-        signal?.throwIfCancelled();
-        const size = files.shards[shardIndex++].bytes;
-        const target = path.join(tmp, ...rel.split(/[\\/]+/));
-        await mkdir(path.dirname(target), { recursive: true });
-        await writeFile(target, bytes.subarray(at, at + size));
-        at += size;
-        ctx.progress.report({ fraction: 0.85 + (0.13 * shardIndex) / files.shards.length, message: `writing shard ${shardIndex} of ${files.shards.length} (${rel})` });
-      }
-    }
-    signal?.throwIfCancelled();
-    await writeFile(path.join(tmp, 'model.json'), modelJsonBytes);
+  await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal }, async (tmp) => {
+    await model.write(tmp, ctx.signal, (f, message) => ctx.progress.report({ fraction: 0.85 + 0.13 * f, message }));
+    ctx.signal.throwIfCancelled();
     await writeFile(path.join(tmp, 'masks.json'), JSON.stringify(maskFile) + '\n');
     for (const g of graphFiles) await writeFile(path.join(tmp, g.name), JSON.stringify(g.json) + '\n');
     await writeFile(path.join(tmp, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
@@ -230,6 +214,15 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
     message: `pruned ${plan.targets.length} layers: parameters −${(100 * counts.totals.paramsReduction).toFixed(2)} %, MACs −${(100 * counts.totals.macsReduction).toFixed(2)} %`,
   });
   return summary;
+}
+
+/**
+ * Default output folder: `<model folder><suffix>` beside a TF.js model folder (its files are the folder),
+ * `<stem><suffix>` beside a single-file model (model.onnx → model-rgp-0.9375/ in the same folder).
+ */
+export function defaultOutput(format: string, modelPath: string, suffix: string): string {
+  if (format === 'tfjs') return `${path.dirname(modelPath)}${suffix}`;
+  return path.join(path.dirname(modelPath), `${path.basename(modelPath, path.extname(modelPath))}${suffix}`);
 }
 
 /**

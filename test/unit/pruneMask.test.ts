@@ -184,3 +184,22 @@ test('masks.json: version 1 for one graph (as before), version 2 for several; bo
   expectRgp(broken((f) => { (f.graphs as unknown[]).push({ n: 4, k: 2, neighbours: ring4 }); }), 'BAD_MODEL', /two graphs have n = 4/);
   expectRgp(broken((f) => { f.version = 3; }), 'BAD_MODEL', /version 3/);
 });
+
+test("'out-in-taps' (ONNX/PyTorch) masks are Mask[o, i, …] = A[group(i), group(o)]: the Keras mask transposed, with the same kept count", () => {
+  const g = randomRegularGraph(8, 3, 5);
+  for (const selfLoops of [false, true]) {
+    const adj = blockAdjacency(neighbourLists(8, 3, g.neighbors), selfLoops);
+    const [cOut, cIn, kh, kw] = [20, 13, 3, 2];
+    const onnx = kernelMask([cOut, cIn, kh, kw], adj, 'out-in-taps');
+    const keras = kernelMask([kh, kw, cIn, cOut], adj);
+    for (let o = 0; o < cOut; o++)
+      for (let i = 0; i < cIn; i++)
+        for (let t = 0; t < kh * kw; t++) {
+          const want = adj.matrix[groupOf(i, cIn, 8) * 8 + groupOf(o, cOut, 8)];
+          assert.equal(onnx[(o * cIn + i) * kh * kw + t], want, `o=${o} i=${i} t=${t}`);
+          assert.equal(keras[(t * cIn + i) * cOut + o], want);
+        }
+    const bytes = new Uint8Array(cOut * cIn * kh * kw * 4).fill(0x3f);
+    assert.equal(applyBlockMask(bytes, 0, [cOut, cIn, kh, kw], adj, 'out-in-taps'), keptConnections(adj, cIn, cOut) * kh * kw);
+  }
+});

@@ -15,6 +15,7 @@
  * be read (a missing inbound layer, a cycle) or weights that contradict the config (with `validate`).
  */
 import { RgpError } from '../errors';
+import type { KernelLayout } from '../prune/blockMask';
 import { layerMacs } from './macs';
 import type { ModelJson } from './modelJson';
 import { declaredInputShape, expectedWeights, inferOutputShape, type Shape } from './shapes';
@@ -36,6 +37,14 @@ export interface LayerNode {
   macs: number | null;
   /** How many times the layer is called in the topology (shared layers > 1). */
   calls: number;
+  /**
+   * Set by readers of formats whose operations are not Keras classes (ONNX): the kernel RGP may mask and
+   * its layout, or why the layer cannot be masked (null: nothing to mask). Keras and TF.js layers leave
+   * it undefined and the planner decides by class name.
+   */
+  maskable?: { variable: string; layout: KernelLayout } | { reason: string } | null;
+  /** With `maskable`: positions per example each entry of the masked kernel is multiplied at (null: unknown). */
+  kernelPositions?: number | null;
 }
 
 export interface LayerGraph {

@@ -23,6 +23,8 @@ export interface LayerSummary {
 }
 
 export interface ModelSummary {
+  /** The file format read ('tfjs', 'onnx', 'keras', 'h5'); set by the format reader. */
+  format?: string;
   modelName: string;
   topologyClass: string;
   generatedBy: string | null;

@@ -71,19 +71,30 @@ export function neighbourLists(n: number, k: number, flat: ArrayLike<number>): n
   return out;
 }
 
+/**
+ * Where a kernel keeps its channel axes. Keras / TF.js store `[k…, C_in, C_out]` ('taps-in-out', also an
+ * ONNX MatMul or a Gemm without transB: `[C_in, C_out]`); ONNX / PyTorch store `[C_out, C_in, k…]`
+ * ('out-in-taps': Conv, and a Gemm with transB = 1 as `[C_out, C_in]`).
+ */
+export type KernelLayout = 'taps-in-out' | 'out-in-taps';
+
 export interface KernelGeometry {
-  /** Product of the leading (spatial) dims; 1 for Dense. */
+  /** Product of the spatial dims; 1 for Dense. */
   taps: number;
   cIn: number;
   cOut: number;
 }
 
-/** Reads [k…, C_in, C_out] (Dense: [C_in, C_out]). */
-export function kernelGeometry(shape: readonly number[]): KernelGeometry {
+/** Reads [k…, C_in, C_out] (Dense: [C_in, C_out]), or [C_out, C_in, k…] for 'out-in-taps'. */
+export function kernelGeometry(shape: readonly number[], layout: KernelLayout = 'taps-in-out'): KernelGeometry {
   if (shape.length < 2) throw new RangeError(`a kernel has at least 2 dims, got [${shape.join(', ')}]`);
+  let taps = 1;
+  if (layout === 'out-in-taps') {
+    for (let i = 2; i < shape.length; i++) taps *= shape[i];
+    return { taps, cIn: shape[1], cOut: shape[0] };
+  }
   const cIn = shape[shape.length - 2];
   const cOut = shape[shape.length - 1];
-  let taps = 1;
   for (let i = 0; i < shape.length - 2; i++) taps *= shape[i];
   return { taps, cIn, cOut };
 }
@@ -123,9 +134,29 @@ export function zeroRuns(adj: BlockAdjacency, cOut: number): Int32Array[] {
 /**
  * Zeroes the pruned entries of a float32 kernel stored little-endian in `bytes` at `byteOffset`
  * (alignment not required: a float32 zero is four zero bytes). Returns the kept entry count.
+ * In 'out-in-taps' layout a pruned block is contiguous per output channel: [i_start·taps, i_end·taps).
  */
-export function applyBlockMask(bytes: Uint8Array, byteOffset: number, shape: readonly number[], adj: BlockAdjacency): number {
-  const { taps, cIn, cOut } = kernelGeometry(shape);
+export function applyBlockMask(
+  bytes: Uint8Array,
+  byteOffset: number,
+  shape: readonly number[],
+  adj: BlockAdjacency,
+  layout: KernelLayout = 'taps-in-out',
+): number {
+  const { taps, cIn, cOut } = kernelGeometry(shape, layout);
+  if (layout === 'out-in-taps') {
+    // A is symmetric, so the runs of pruned input groups of output group g are zeroRuns' row g over C_in.
+    const so = groupStarts(cOut, adj.n);
+    const runs = zeroRuns(adj, cIn);
+    for (let go = 0; go < adj.n; go++) {
+      const r = runs[go];
+      for (let o = so[go]; o < so[go + 1]; o++) {
+        const row = byteOffset + o * cIn * taps * 4;
+        for (let j = 0; j < r.length; j += 2) bytes.fill(0, row + r[j] * taps * 4, row + r[j + 1] * taps * 4);
+      }
+    }
+    return keptConnections(adj, cIn, cOut) * taps;
+  }
   const si = groupStarts(cIn, adj.n);
   const runs = zeroRuns(adj, cOut);
   for (let t = 0; t < taps; t++) {
@@ -140,10 +171,10 @@ export function applyBlockMask(bytes: Uint8Array, byteOffset: number, shape: rea
   return keptConnections(adj, cIn, cOut) * taps;
 }
 
-/** The 0/1 mask of a kernel, in its Keras layout — what training multiplies the kernel by. */
-export function kernelMask(shape: readonly number[], adj: BlockAdjacency): Float32Array {
-  const { taps, cIn, cOut } = kernelGeometry(shape);
+/** The 0/1 mask of a kernel in its layout (Keras by default) — what training multiplies the kernel by. */
+export function kernelMask(shape: readonly number[], adj: BlockAdjacency, layout: KernelLayout = 'taps-in-out'): Float32Array {
+  const { taps, cIn, cOut } = kernelGeometry(shape, layout);
   const out = new Float32Array(taps * cIn * cOut).fill(1);
-  applyBlockMask(new Uint8Array(out.buffer), 0, shape, adj);
+  applyBlockMask(new Uint8Array(out.buffer), 0, shape, adj, layout);
   return out;
 }

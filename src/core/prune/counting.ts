@@ -8,6 +8,7 @@
  */
 import type { LayerGraph } from '../model/layerGraph';
 import { layerMacs } from '../model/macs';
+import type { KernelLayout } from './blockMask';
 import type { LayerRole, PrunePlan } from './plan';
 
 export interface LayerCount {
@@ -23,7 +24,7 @@ export interface LayerCount {
   /** For a masked layer: kept / total entries of its masked kernel. */
   density?: number;
   /** For a masked layer: [C_in, C_out], the masked kernel's shape and the node count n it is grouped by. */
-  masked?: { variable: string; shape: number[]; cIn: number; cOut: number; n: number; kept: number; total: number };
+  masked?: { variable: string; shape: number[]; layout: KernelLayout; cIn: number; cOut: number; n: number; kept: number; total: number };
 }
 
 export interface CountTotals {
@@ -67,9 +68,12 @@ export function countPruned(graph: LayerGraph, plan: PrunePlan, kept: ReadonlyMa
       maskedTotal += total;
       maskedKept += k;
       row.prunedParams = l.params - total + k;
-      row.prunedMacs = l.known ? layerMacs(l.className, l.inputShapes[0] ?? null, l.outputShape, (v) => (v === t.variable ? k : l.weights.find((w) => w.variable === v)?.elements)) : null;
+      row.prunedMacs =
+        l.maskable !== undefined
+          ? l.macs === null || l.kernelPositions == null ? null : l.macs - (total - k) * l.kernelPositions
+          : l.known ? layerMacs(l.className, l.inputShapes[0] ?? null, l.outputShape, (v) => (v === t.variable ? k : l.weights.find((w) => w.variable === v)?.elements)) : null;
       row.density = k / total;
-      row.masked = { variable: t.variable, shape: t.shape, cIn: t.cIn, cOut: t.cOut, n: t.n, kept: k, total };
+      row.masked = { variable: t.variable, shape: t.shape, layout: t.layout, cIn: t.cIn, cOut: t.cOut, n: t.n, kept: k, total };
     }
     return row;
   });

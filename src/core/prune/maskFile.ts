@@ -19,11 +19,14 @@
  *     "graphs": [{ "n": 64, "k": 4, "neighbours": [[…]] }, { "n": 16, "k": 2, "neighbours": [[…]] }],
  *     "layers": [{ "layer": "narrow", "n": 16, "weight": …, "variable": …, "shape": …, "kept": …, "total": … }] }
  *
+ * A layer entry of a model whose kernels are not in Keras layout (ONNX Conv / Gemm with transB) also says
+ * `"layout": "out-in-taps"` (shape [C_out, C_in, k…]); absent means Keras layout [k…, C_in, C_out].
+ *
  * Training reads either with `parseMaskFile` and multiplies each listed kernel by `maskFor(entry)` (a 0/1
- * Float32Array in the kernel's own Keras layout) after every update, keeping pruned weights at zero.
+ * Float32Array in the kernel's own layout) after every update, keeping pruned weights at zero.
  */
 import { RgpError } from '../errors';
-import { blockAdjacency, kernelMask, type BlockAdjacency } from './blockMask';
+import { blockAdjacency, kernelGeometry, kernelMask, type BlockAdjacency, type KernelLayout } from './blockMask';
 
 export interface MaskFileLayer {
   layer: string;
@@ -33,6 +36,8 @@ export interface MaskFileLayer {
   weight: string;
   variable: string;
   shape: number[];
+  /** Only when not Keras layout. */
+  layout?: KernelLayout;
   kept: number;
   total: number;
 }
@@ -72,9 +77,9 @@ export const MASK_MAPPING = 'Mask[..., i, o] = A[group(i), group(o)] (+ identity
 export function buildMaskFile(selfLoops: boolean, graphs: MaskFileGraph[], layers: Array<MaskFileLayer & { n: number }>): MaskFile {
   if (graphs.length === 1) {
     const [g] = graphs;
-    return { format: 'rgp-masks', version: 1, n: g.n, k: g.k, selfLoops, mapping: MASK_MAPPING, neighbours: g.neighbours, layers: layers.map((l) => ({ layer: l.layer, weight: l.weight, variable: l.variable, shape: l.shape, kept: l.kept, total: l.total })) };
+    return { format: 'rgp-masks', version: 1, n: g.n, k: g.k, selfLoops, mapping: MASK_MAPPING, neighbours: g.neighbours, layers: layers.map((l) => ({ layer: l.layer, weight: l.weight, variable: l.variable, shape: l.shape, ...(l.layout && l.layout !== 'taps-in-out' ? { layout: l.layout } : {}), kept: l.kept, total: l.total })) };
   }
-  return { format: 'rgp-masks', version: 2, selfLoops, mapping: MASK_MAPPING, graphs, layers };
+  return { format: 'rgp-masks', version: 2, selfLoops, mapping: MASK_MAPPING, graphs, layers: layers.map(({ layout, ...l }) => (layout && layout !== 'taps-in-out' ? { ...l, layout } : l)) };
 }
 
 export interface LoadedMasks {
@@ -111,7 +116,8 @@ export function parseMaskFile(json: unknown): LoadedMasks {
     if (!l || typeof l.layer !== 'string' || !Array.isArray(l.shape) || l.shape.length < 2) throw bad('a layer entry has no name or kernel shape');
     const n = nOf(l);
     if (typeof n !== 'number' || !adjacencies.has(n)) throw bad(`layer "${l.layer}" names no graph of this file (n = ${String(n)})`);
-    const cIn = l.shape[l.shape.length - 2], cOut = l.shape[l.shape.length - 1];
+    if (l.layout !== undefined && l.layout !== 'taps-in-out' && l.layout !== 'out-in-taps') throw bad(`layer "${l.layer}" has an unknown kernel layout`);
+    const { cIn, cOut } = kernelGeometry(l.shape, l.layout);
     if (Math.min(cIn, cOut) < n) throw bad(`layer "${l.layer}" has fewer channels than n = ${n}`);
   }
   return {
@@ -121,7 +127,7 @@ export function parseMaskFile(json: unknown): LoadedMasks {
     maskFor: (entry) => {
       const adj = adjacencies.get(nOf(entry) ?? -1);
       if (!adj) throw bad(`layer "${entry.layer}" names no graph of this file (n = ${String(entry.n)})`);
-      return kernelMask(entry.shape, adj);
+      return kernelMask(entry.shape, adj, entry.layout);
     },
   };
 }

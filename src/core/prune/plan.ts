@@ -23,7 +23,7 @@
 import { RgpError } from '../errors';
 import type { LayerGraph, LayerNode } from '../model/layerGraph';
 import type { WeightLocation } from '../model/weightIndex';
-import { kernelGeometry } from './blockMask';
+import { kernelGeometry, type KernelLayout } from './blockMask';
 
 export interface PlanOptions {
   /** Node count n (groups per layer side). */
@@ -41,6 +41,8 @@ export interface MaskTarget {
   /** The kernel masked: `kernel`, or `pointwise_kernel` for SeparableConv2D. */
   variable: string;
   weight: WeightLocation;
+  /** Where the kernel keeps C_in and C_out (Keras 'taps-in-out', ONNX 'out-in-taps'). */
+  layout: KernelLayout;
   shape: number[];
   taps: number;
   cIn: number;
@@ -69,7 +71,8 @@ export interface PrunePlan {
 }
 
 /** The kernel variable RGP would mask in a layer, or a reason it cannot. */
-function maskableKernel(l: LayerNode): { variable: string } | { reason: string } | null {
+function maskableKernel(l: LayerNode): { variable: string; layout?: KernelLayout } | { reason: string } | null {
+  if (l.maskable !== undefined) return l.maskable;
   switch (l.className) {
     case 'Dense':
       return { variable: 'kernel' };
@@ -94,7 +97,7 @@ export function planPruning(graph: LayerGraph, opts: PlanOptions): PrunePlan {
   }
   // Own properties only, so a layer called "constructor" or "toString" never picks up Object's members.
   const overrides = new Map(Object.entries(opts.groupsPerLayer ?? {}));
-  const candidate = new Map<string, { variable: string } | { reason: string } | null>();
+  const candidate = new Map<string, { variable: string; layout?: KernelLayout } | { reason: string } | null>();
   for (const l of graph.layers) candidate.set(l.name, maskableKernel(l));
   const isCand = (name: string) => {
     const c = candidate.get(name);
@@ -144,8 +147,9 @@ export function planPruning(graph: LayerGraph, opts: PlanOptions): PrunePlan {
         `Re-export the model without quantization (tensorflowjs_converter without --quantize_*), or keep the layer dense with --keep-dense ${l.name}.`,
       );
     }
-    const g = kernelGeometry(weight.spec.shape);
-    targets.push({ layer: l.name, className: l.className, variable: c.variable, weight, shape: [...weight.spec.shape], ...g, n: overrides.get(l.name) ?? n });
+    const layout = c.layout ?? 'taps-in-out';
+    const g = kernelGeometry(weight.spec.shape, layout);
+    targets.push({ layer: l.name, className: l.className, variable: c.variable, weight, layout, shape: [...weight.spec.shape], ...g, n: overrides.get(l.name) ?? n });
     decisions.push({ ...base, role: 'masked' });
   }
 

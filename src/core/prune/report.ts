@@ -34,6 +34,8 @@ export interface RunGraph extends GraphStats {
 export interface PruneSummary {
   format: 'rgp-prune-report';
   version: 1;
+  /** The input's format ('tfjs', 'onnx', 'keras', 'h5'). */
+  modelFormat?: string;
   modelPath: string;
   outputPath: string;
   files: string[];

@@ -6,7 +6,7 @@
  * O(total masked kernel entries) to build the 0/1 masks.
  */
 import type { LayerGraph } from '../model/layerGraph';
-import { blockAdjacency, kernelMask, neighbourLists } from '../prune/blockMask';
+import { blockAdjacency, kernelGeometry, kernelMask, neighbourLists } from '../prune/blockMask';
 import { countPruned } from '../prune/counting';
 import { buildMaskFile, type LoadedMasks, type MaskFile } from '../prune/maskFile';
 import type { MaskTarget, PrunePlan } from '../prune/plan';
@@ -86,8 +86,8 @@ export function planFromMaskFile(layerGraph: LayerGraph, loaded: LoadedMasks): M
     const mask = loaded.maskFor(entry);
     const k = ones(mask);
     kept.set(entry.layer, k);
-    const cIn = shape[shape.length - 2]!, cOut = shape[shape.length - 1]!;
-    targets.push({ layer: entry.layer, className: node.className, variable: weight.variable, weight, shape: [...shape], taps: weight.elements / (cIn * cOut), cIn, cOut, n: entry.n ?? main.n });
+    const layout = entry.layout ?? 'taps-in-out';
+    targets.push({ layer: entry.layer, className: node.className, variable: weight.variable, weight, layout, shape: [...shape], ...kernelGeometry(shape, layout), n: entry.n ?? main.n });
     return { layer: entry.layer, weight: weight.spec.name, shape: [...shape], mask, kept: k, total: weight.elements };
   });
   const plan: PrunePlan = {
