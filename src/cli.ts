@@ -6,7 +6,6 @@ import { Command, CommanderError } from 'commander';
 import { isRgpError } from './core/errors';
 import { CancelSource, type JobContext } from './core/job';
 import { inspectModel } from './jobs/inspectModel';
-import { writeJsonAtomic } from './io/atomicWrite';
 import { pruneCommand, type PruneCommandOptions } from './cli/pruneCommand';
 import { graphCommand, type GraphCommandOptions } from './cli/graphCommand';
 import { registerTrainCommand } from './cli/trainCommand';
@@ -45,13 +44,13 @@ export function buildProgram(): Command {
     .command('inspect')
     .description('print the layers of a TF.js layers model (name, class, weight shapes, parameters) as JSON')
     .argument('<model.json>', 'path to the model.json of a TF.js layers model')
-    .option('--out <file>', 'also write the summary to this JSON file')
+    .option('--out <file>', 'also write the summary to this JSON file (never over the model or its shards)')
+    .option('--overwrite', 'replace an existing --out file that rgp wrote')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(async (modelPath: string, opts: { out?: string; quiet?: boolean }) => {
+    .action(async (modelPath: string, opts: { out?: string; overwrite?: boolean; quiet?: boolean }) => {
       const { ctx } = jobContext(!!opts.quiet);
-      const summary = await inspectModel(modelPath, ctx);
+      const summary = await inspectModel(modelPath, ctx, { ...(opts.out !== undefined ? { out: opts.out } : {}), overwrite: opts.overwrite === true });
       if (process.stderr.isTTY && !opts.quiet) process.stderr.write('\r\x1b[K');
-      if (opts.out) await writeJsonAtomic(opts.out, summary);
       printJson(summary);
     });
   program
@@ -65,6 +64,7 @@ export function buildProgram(): Command {
     .option('--chains <c>', 'independent search chains on separate threads; the best wins (default 1)')
     .option('--in <file>', 'a graph to evaluate (edge list "u v" per line, or JSON {nodes, edges}); with a budget, the start of the search')
     .option('--out <file>', 'write the graph (edges), its statistics and the ASPL history as JSON')
+    .option('--overwrite', 'replace an existing --out file that rgp wrote')
     .option('--kernel <kind>', 'ASPL kernel: auto, wasm or ts (default auto)')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (opts: GraphCommandOptions & { quiet?: boolean }) => {

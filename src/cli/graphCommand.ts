@@ -18,6 +18,8 @@ import { graphMetrics, type GraphMetrics } from '../core/graph/metrics';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { searchRegularGraph, type HistoryPoint, type SearchResult } from '../core/graph/swapSearch';
 import { parallelSearch, type WorkerLaunch } from '../node/parallelSearch';
+import { prepareOutput } from '../jobs/outputFolder';
+import * as path from 'node:path';
 
 /** Options as commander hands them over: numbers may arrive as strings; they are validated here. */
 export interface GraphCommandOptions {
@@ -28,6 +30,8 @@ export interface GraphCommandOptions {
   seed?: number | string;
   chains?: number | string;
   out?: string;
+  /** Replace an existing --out file, only one rgp wrote (src/jobs/outputFolder.ts). */
+  overwrite?: boolean;
   in?: string;
   kernel?: 'auto' | 'wasm' | 'ts';
 }
@@ -105,10 +109,11 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   const seed = num(opts.seed, 'seed', { integer: true }) ?? 1;
   const chains = num(opts.chains, 'chains', { integer: true, min: 1 }) ?? 1;
   if (chains > 64) throw new RgpError('BAD_ARGUMENT', `--chains ${chains} is too many.`, 'Use at most one chain per core, e.g. --chains 2.');
-  const out = opts.out ?? null;
-  if (out !== null && opts.in !== undefined && out === opts.in) {
-    throw new RgpError('UNSAFE_PATH', `--out ${out} would overwrite the input graph.`, 'Write the result to a new file.');
+  if (opts.out !== undefined && opts.in !== undefined && path.resolve(opts.out) === path.resolve(opts.in)) {
+    throw new RgpError('UNSAFE_PATH', `--out ${opts.out} would overwrite the input graph.`, 'Write the result to a new file.');
   }
+  // The output rule, checked before any search time is spent.
+  const out = opts.out === undefined ? null : await prepareOutput({ out: opts.out, inputs: opts.in !== undefined ? [opts.in] : [], overwrite: opts.overwrite === true, shape: 'file' });
 
   let initial: Int32Array | undefined;
   let n: number, k: number;
@@ -186,7 +191,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
  * Writes the graph file atomically (writeFileAtomic: a temporary sibling renamed over `path`), so a failed or
  * cancelled run never leaves a half-written file.
  */
-export async function writeGraphFile(path: string, g: Graph, summary: GraphCommandOutput, history: HistoryPoint[]): Promise<void> {
+export async function writeGraphFile(target: string, g: Graph, summary: GraphCommandOutput, history: HistoryPoint[]): Promise<void> {
   const { out: _out, ...rest } = summary;
   void _out;
   const file: GraphFile = {
@@ -205,9 +210,5 @@ export async function writeGraphFile(path: string, g: Graph, summary: GraphComma
     `"summary": ${JSON.stringify(file.summary)},\n` +
     `"edges": [\n${file.edges.map((e) => JSON.stringify(e)).join(',\n')}\n],\n` +
     `"history": [\n${file.history.map((h) => JSON.stringify(h)).join(',\n')}\n]\n}\n`;
-  try {
-    await writeFileAtomic(path, text);
-  } catch (e) {
-    throw new RgpError('UNREADABLE_FILE', `Cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'Check that the folder exists and is writable.');
-  }
+  await writeFileAtomic(target, text);
 }

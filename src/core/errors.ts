@@ -7,6 +7,7 @@
 export type RgpErrorCode =
   | 'NOT_A_MODEL'
   | 'UNREADABLE_FILE'
+  | 'UNWRITABLE_FILE'
   | 'BAD_MODEL'
   | 'UNSAFE_PATH'
   | 'BAD_ARGUMENT'

@@ -9,21 +9,32 @@ import * as path from 'node:path';
 import { basename, dirname, join } from 'node:path';
 import { RgpError } from '../core/errors';
 import type { CancelSignal } from '../core/job';
-import { fsError } from './readBytes';
+import { carriesMarker, writeMarker } from './outputMarker';
+import { fsError, fsWriteError } from './readBytes';
+import { addTemp, removeTemp } from './tempRegistry';
 
 function tempSibling(target: string): string {
   return path.join(path.dirname(target), `.rgp-tmp-${path.basename(target)}-${process.pid}-${Date.now().toString(36)}`);
 }
 
+/** Write failures (read-only folder, a file where a folder should be, disk full) are RgpErrors saying "cannot be written". */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
-  await fs.mkdir(path.dirname(path.resolve(target)), { recursive: true });
+  const parent = path.dirname(path.resolve(target));
+  try {
+    await fs.mkdir(parent, { recursive: true });
+  } catch (e) {
+    throw fsWriteError(parent, e);
+  }
   const tmp = tempSibling(path.resolve(target));
+  addTemp({ path: tmp });
   try {
     await fs.writeFile(tmp, data);
     await fs.rename(tmp, target);
   } catch (e) {
     await fs.rm(tmp, { force: true });
-    throw e;
+    throw fsWriteError(target, e);
+  } finally {
+    removeTemp(tmp);
   }
 }
 
@@ -34,11 +45,15 @@ export function writeJsonAtomic(target: string, value: unknown): Promise<void> {
 /**
  * Creates a temporary sibling of `target`, lets `fill` write into it, then renames it to `target`.
  * Any failure (or cancel) removes the temporary folder; an existing target is replaced only with
- * `overwrite` and only after the new folder is complete.
+ * `overwrite` and only after the new folder is complete. With `marker` (every job output), the folder
+ * gets the tool's marker file (src/io/outputMarker.ts), and an existing non-empty target is replaced only
+ * when it carries one — checked again at the swap, so a folder that appeared meanwhile is never deleted.
+ * The temporary folder and the old output moved aside are listed in src/io/tempRegistry.ts while they
+ * exist, so a host that stops the job hard can still remove (or put back) them.
  */
 export async function writeFolderAtomically(
   target: string,
-  opts: { overwrite?: boolean; signal?: CancelSignal },
+  opts: { overwrite?: boolean; signal?: CancelSignal; marker?: { job: string } },
   fill: (tmpDir: string, signal?: CancelSignal) => Promise<void>,
 ): Promise<void> {
   const existing = await folderState(target);
@@ -52,36 +67,53 @@ export async function writeFolderAtomically(
   try {
     await mkdir(parent, { recursive: true });
   } catch (e) {
-    throw fsError(parent, e);
+    throw fsWriteError(parent, e);
   }
   const tag = `${process.pid}-${Date.now().toString(36)}-${Math.floor(Math.random() * 0x7fffffff).toString(36)}`;
   const tmp = join(parent, `.rgp-tmp-${basename(target)}-${tag}`);
   const trash = join(parent, `.rgp-tmp-old-${basename(target)}-${tag}`);
+  addTemp({ path: tmp });
   try {
     try {
       await mkdir(tmp);
     } catch (e) {
-      throw fsError(tmp, e);
+      throw fsWriteError(tmp, e);
     }
     opts.signal?.throwIfCancelled();
     await fill(tmp, opts.signal);
+    if (opts.marker) await writeMarker(tmp, opts.marker.job);
     opts.signal?.throwIfCancelled();
     // Re-check: another process may have created the target while we were writing.
     const now = await folderState(target);
     if (now === 'non-empty' && !opts.overwrite) {
-      throw new RgpError('BAD_ARGUMENT', `${target} appeared while the model was being written and is not empty.`, 'Choose a new folder, or allow overwriting it.');
+      throw new RgpError('BAD_ARGUMENT', `${target} appeared while the output was being written and is not empty.`, 'Choose a new folder, or allow overwriting it.');
+    }
+    if (now === 'non-empty' && opts.marker && !(await carriesMarker(target))) {
+      throw new RgpError('UNSAFE_PATH', `${target} is not a folder this tool wrote (it has no ${'.rgp-output.json'}), so it is not replaced.`, 'Choose a new output folder.');
     }
     if (now === 'empty') await rmdir(target);
-    if (now === 'non-empty') await rename(target, trash);
+    if (now === 'non-empty') {
+      addTemp({ path: trash, restore: target });
+      await rename(target, trash);
+    }
     try {
       await rename(tmp, target);
     } catch (e) {
       if (now === 'non-empty') await rename(trash, target).catch(() => undefined);
-      throw e;
+      throw fsWriteError(target, e);
     }
-    if (now === 'non-empty') await rm(trash, { recursive: true, force: true });
+    removeTemp(tmp);
+    if (now === 'non-empty') {
+      // The new output is in place: the old one is no longer something to put back.
+      removeTemp(trash);
+      addTemp({ path: trash });
+      await rm(trash, { recursive: true, force: true });
+      removeTemp(trash);
+    }
   } catch (e) {
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    removeTemp(tmp);
+    removeTemp(trash);
     throw e;
   }
 }

@@ -27,7 +27,12 @@ export interface LoadDatasetOptions {
   limit?: number;
   /** Cancellation and progress; quiet by default. */
   ctx?: JobContext;
+  /** Receives the absolute path of the dataset and of every file read for it (the job's inputs). */
+  inputs?: string[];
 }
+
+/** The context every reader below gets: the job's, plus where to list the files read. */
+type ReadContext = JobContext & { inputs?: string[] };
 
 /** A spec is a few hundred bytes; anything this large is not one. */
 const MAX_SPEC_BYTES = 1024 * 1024;
@@ -46,8 +51,9 @@ export async function loadDataset(datasetPath: string, opts: LoadDatasetOptions 
   if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1)) {
     throw new RgpError('BAD_ARGUMENT', `The example limit must be a whole number ≥ 1, got ${limit}.`, 'Leave it out to use every example.');
   }
-  const ctx = opts.ctx ?? quietContext;
   const abs = path.resolve(datasetPath);
+  opts.inputs?.push(abs);
+  const ctx: ReadContext = { ...(opts.ctx ?? quietContext), ...(opts.inputs ? { inputs: opts.inputs } : {}) };
   const stat = await statOrNull(abs);
   if (!stat) {
     throw bad(`No dataset at ${datasetPath} (looked for ${abs}).`, 'Give a dataset spec (.json), a folder of IDX files, or a .csv file; relative paths are taken from the current folder.');
@@ -253,9 +259,10 @@ function csvLabels(t: CsvData, name: string): RawLabels {
  * Reads a file a source names, resolving it against `dir`; `spec` is the spec that named it (null when
  * the file was found, not named), so a missing file says who named it and where it was looked for.
  */
-async function readRef(ref: DatasetFileRef, role: string, dir: string, spec: string | null, ctx: JobContext): Promise<Uint8Array> {
+async function readRef(ref: DatasetFileRef, role: string, dir: string, spec: string | null, ctx: ReadContext): Promise<Uint8Array> {
   ctx.signal.throwIfCancelled();
   const abs = path.resolve(dir, ref.path);
+  ctx.inputs?.push(abs);
   ctx.progress.report({ message: `reading ${ref.path}` });
   return readFileOrExplain(abs, `${role} file "${ref.path}"`, spec);
 }

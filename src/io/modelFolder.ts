@@ -4,6 +4,7 @@
  * absolute paths, no `..`, no symbolic links that lead out (a hostile manifest must not make us read,
  * and later copy next to a pruned model, files from elsewhere).
  */
+import { constants } from 'node:buffer';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { RgpError } from '../core/errors';
@@ -12,6 +13,17 @@ import { checkGroupSizes, parseModelJson, type ModelJson } from '../core/model/m
 
 /** model.json holds topology and manifest only; anything this big is not one. */
 const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
+
+/**
+ * One weight group is held in one buffer; a typed array cannot exceed this (4 GiB on Node 20), so a
+ * larger group is refused with a message before any buffer is allocated.
+ */
+export const MAX_GROUP_BYTES = Math.min(constants.MAX_LENGTH, 2 ** 32 - 1);
+/**
+ * Files are read in pieces of at most this size: Node's fs read takes a 32-bit length and aborts the
+ * process (a native assertion, exit 134) on more, so no single read may see a shard's whole size.
+ */
+export const READ_CHUNK_BYTES = 64 * 1024 * 1024;
 
 export interface LoadedModelFiles {
   modelPath: string;
@@ -22,6 +34,8 @@ export interface LoadedModelFiles {
   /** Per weight group, its shards concatenated in manifest order. */
   groupBytes: Uint8Array[];
   shards: { path: string; bytes: number }[];
+  /** Every file read (model.json and the real paths of its shards): the inputs an output must not touch. */
+  inputPaths: string[];
 }
 
 function unreadable(p: string, why: string): RgpError {
@@ -105,6 +119,12 @@ export async function readModelFiles(
     located.push(g);
   }
   checkGroupSizes(model, located.map((g) => ({ byteLength: g.reduce((s, f) => s + f.size, 0) })));
+  located.forEach((g, i) => {
+    const size = g.reduce((s, f) => s + f.size, 0);
+    if (size > MAX_GROUP_BYTES) {
+      throw new RgpError('UNSUPPORTED', `Weight group ${i + 1} of ${path.basename(modelPath)} holds ${size} bytes, more than the ${MAX_GROUP_BYTES} one group can hold in memory.`, 'Re-save the model with smaller weight groups (the TF.js converter\'s --weight_shard_size_bytes splits shards, one group per layer keeps groups small).');
+    }
+  });
   const groupBytes: Uint8Array[] = [];
   const shards: { path: string; bytes: number }[] = [];
   let done = 0;
@@ -115,7 +135,7 @@ export async function readModelFiles(
       signal.throwIfCancelled();
       const handle = await fs.open(f.real, 'r');
       try {
-        const { bytesRead } = await handle.read(buffer, at, f.size, 0);
+        const bytesRead = await readFully(handle, buffer, at, f.size, signal);
         if (bytesRead !== f.size) throw unreadable(f.real, `it shrank from ${f.size} to ${bytesRead} bytes while being read`);
       } finally {
         await handle.close();
@@ -126,7 +146,31 @@ export async function readModelFiles(
     }
     groupBytes.push(buffer);
   }
-  return { modelPath, modelDir, model, modelJsonBytes, groupBytes, shards };
+  const inputPaths = [path.resolve(modelPath), ...located.flatMap((g) => g.map((f) => f.real))];
+  return { modelPath, modelDir, model, modelJsonBytes, groupBytes, shards, inputPaths };
+}
+
+/**
+ * Reads `length` bytes from the start of `handle` into `buffer` at `offset`, in pieces of at most `chunk`
+ * bytes (see READ_CHUNK_BYTES), polling `signal` between pieces; returns the bytes read (less at end of file).
+ */
+export async function readFully(
+  handle: fs.FileHandle,
+  buffer: Uint8Array,
+  offset: number,
+  length: number,
+  signal?: CancelSignal,
+  chunk = READ_CHUNK_BYTES,
+): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    signal?.throwIfCancelled();
+    const want = Math.min(chunk, length - done);
+    const { bytesRead } = await handle.read(buffer, offset + done, want, done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
 }
 
 export function concat(parts: Uint8Array[]): Uint8Array {

@@ -40,6 +40,35 @@ export async function readWhole(path: string): Promise<Uint8Array> {
   }
 }
 
+/**
+ * An `RgpError` for the usual failures of writing `path` (a read-only folder, a file where a folder
+ * should be, a full disk), worded as writing; an RgpError passes through, anything else is returned unchanged.
+ */
+export function fsWriteError(path: string, e: unknown): unknown {
+  if (e instanceof RgpError) return e;
+  const code = (e as { code?: string }).code;
+  const hint = 'Choose an output place you may write to.';
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new RgpError('UNWRITABLE_FILE', `${path} cannot be written: permission denied${code === 'EROFS' ? ' (read-only file system)' : ''}.`, hint);
+    case 'EISDIR':
+      return new RgpError('UNWRITABLE_FILE', `${path} cannot be written: it is a folder.`, 'Give a file path for this output.');
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return new RgpError('UNWRITABLE_FILE', `${path} cannot be written: a part of the path is a file, not a folder.`, 'Check the output path.');
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new RgpError('UNWRITABLE_FILE', `${path} cannot be written: the disk is full.`, 'Free some space, or write elsewhere.');
+    case 'ENAMETOOLONG':
+      return new RgpError('UNWRITABLE_FILE', `${path} cannot be written: the name is too long.`, 'Choose a shorter output path.');
+    default:
+      if (code) return new RgpError('UNWRITABLE_FILE', `${path} cannot be written (${code}).`, hint);
+      return e;
+  }
+}
+
 /** An `RgpError` for the usual file-system failures; anything else is returned unchanged. */
 export function fsError(path: string, e: unknown): unknown {
   const code = (e as { code?: string }).code;

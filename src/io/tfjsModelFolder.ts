@@ -31,6 +31,8 @@ export interface FolderSaveOptions {
   signal?: CancelSignal;
   /** More files of the same folder (e.g. masks.json, a report), written before the one rename. */
   extraFiles?: Record<string, string | Uint8Array>;
+  /** A job's output: the folder gets the tool's marker and replaces only a folder carrying one (atomicWrite). */
+  marker?: { job: string };
 }
 
 /** An `io.IOHandler` whose `save` writes `dir` as a tfjs-node-compatible model folder. */

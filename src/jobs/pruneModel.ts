@@ -29,7 +29,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { checkOutputFree, resolveOutputFolder } from './outputFolder';
+import { prepareOutput } from './outputFolder';
 import { RgpError } from '../core/errors';
 import {
   aspl as measureAspl,
@@ -124,8 +124,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   // One degree per distinct n, the main graph's first.
   const degrees = plan.groupCounts.map((m) => degreeForRatio(ratio, m, selfLoops));
   const degree = degrees[0];
-  const outputPath = resolveOutputFolder(model.modelDir, options.out ?? defaultOutput(model.format, model.modelPath, `-rgp-${ratio}`), `-rgp-${ratio}`);
-  await checkOutputFree(outputPath, options.overwrite === true);
+  const outputPath = await prepareOutput({ out: options.out, fallback: defaultOutput(model.format, model.modelPath, `-rgp-${ratio}`), inputs: model.inputFiles, overwrite: options.overwrite === true });
   ctx.progress.report({ fraction: 0.12, message: `${plan.targets.length} layers to mask; ${degrees.map((d) => `n = ${d.n}, k = ${d.k}`).join('; ')}` });
 
   // ---- The graphs ----
@@ -201,7 +200,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   };
 
   // ---- Write ----
-  await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal }, async (tmp) => {
+  await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal, marker: { job: 'prune' } }, async (tmp) => {
     await model.write(tmp, ctx.signal, (f, message) => ctx.progress.report({ fraction: 0.85 + 0.13 * f, message }));
     ctx.signal.throwIfCancelled();
     await writeFile(path.join(tmp, 'masks.json'), JSON.stringify(maskFile) + '\n');

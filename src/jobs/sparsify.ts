@@ -24,7 +24,7 @@ import { runsCsv, type SparsifyRunDetail } from '../core/sparse/summary';
 import { describeBackend, selectBackend, type BackendOptions } from '../core/train/backend';
 import { writeFile } from 'node:fs/promises';
 import { writeFolderAtomically } from '../io/atomicWrite';
-import { checkOutputFree } from './outputFolder';
+import { prepareOutput } from './outputFolder';
 import { readEdgeList, readNodeLabels } from '../io/edgeListFile';
 
 export const DEFAULT_SPARSITIES = [0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984];
@@ -148,9 +148,9 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
     rgp: { ...(options.rgpGroups !== undefined ? { groups: options.rgpGroups } : {}), ...(options.rgpSearchSwaps !== undefined ? { searchSwaps: options.rgpSearchSwaps } : {}) },
   };
 
-  const outputPath = options.out === undefined ? undefined : path.resolve(options.out);
   // Refused before any embedding or training time is spent; the atomic write at the end checks again.
-  if (outputPath) await checkOutputFree(outputPath, options.overwrite === true);
+  const inputs = [data.edges, ...(task === 'node' && data.labels ? [data.labels] : [])];
+  const outputPath = options.out === undefined ? undefined : await prepareOutput({ out: options.out, inputs, overwrite: options.overwrite === true });
 
   const backend = await selectBackend(options.backend ?? {});
   ctx.progress.report({ message: `reading ${data.name}` });
@@ -217,7 +217,7 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
   if (outputPath) {
     result.files = [path.join(outputPath, 'results.json'), path.join(outputPath, 'results.csv')];
     result.seconds = (performance.now() - t0) / 1000;
-    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal }, async (tmp) => {
+    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal, marker: { job: 'sparsify' } }, async (tmp) => {
       await writeFile(path.join(tmp, 'results.json'), JSON.stringify(result, null, 2) + '\n');
       await writeFile(path.join(tmp, 'results.csv'), runsCsv(runs));
     });

@@ -32,7 +32,7 @@ import { sweepCsv } from '../core/train/sweepTable';
 import { uploadSplit } from '../core/train/tensorData';
 import type { DatasetSplit } from '../core/data/dataset';
 import { writeFolderAtomically } from '../io/atomicWrite';
-import { checkOutputFree, resolveOutputFolder } from './outputFolder';
+import { prepareOutput } from './outputFolder';
 import { openTrainingSession, planMasks, resolveMaskSource, type MaskSource } from './trainModel';
 
 export interface SweepOptions extends Partial<Omit<TrainConfig, 'seed'>> {
@@ -99,8 +99,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
   let data: ReturnType<typeof uploadSplit> | undefined;
   let original: tf.Tensor[] | undefined;
   try {
-    const outputPath = resolveOutputFolder(session.modelDir, options.out, '-sweep');
-    await checkOutputFree(outputPath, options.overwrite === true);
+    const outputPath = await prepareOutput({ out: options.out, fallback: `${session.modelDir}-sweep`, inputs: session.inputPaths, overwrite: options.overwrite === true });
     const backend = describeBackend(session.backend);
     const { model } = session;
     data = uploadSplit(session.split, session.fit);
@@ -179,7 +178,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
       files,
       seconds: (performance.now() - t0) / 1000,
     };
-    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal }, async (tmp) => {
+    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal, marker: { job: 'sweep' } }, async (tmp) => {
       await writeFile(path.join(tmp, 'results.json'), JSON.stringify(result, null, 2) + '\n');
       await writeFile(path.join(tmp, 'results.csv'), sweepCsv(runs));
     });

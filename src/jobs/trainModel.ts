@@ -23,7 +23,7 @@
  * it throws CANCELLED and nothing is left behind.
  */
 import { readFile } from 'node:fs/promises';
-import { checkOutputFree, resolveOutputFolder } from './outputFolder';
+import { prepareOutput } from './outputFolder';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { DatasetSplit } from '../core/data/dataset';
@@ -127,6 +127,8 @@ export interface TrainingSession {
   outputKind: OutputKind;
   /** masks.json of the model folder, parsed as JSON, when there is one. */
   maskFileJson?: unknown;
+  /** Every file and folder read (model, shards, masks.json, dataset): what an output must not touch. */
+  inputPaths: string[];
 }
 
 /**
@@ -150,14 +152,15 @@ export async function openTrainingSession(
   }
   ctx.signal.throwIfCancelled();
   ctx.progress.report({ fraction: 0.02, message: 'reading the dataset' });
-  const split = typeof o.dataset === 'string' ? await loadDataset(o.dataset, { ...(o.datasetLimit !== undefined ? { limit: o.datasetLimit } : {}), ctx: { signal: ctx.signal, progress: { report() {} } } }) : o.dataset;
+  const inputPaths = [...files.inputPaths, maskPath];
+  const split = typeof o.dataset === 'string' ? await loadDataset(o.dataset, { ...(o.datasetLimit !== undefined ? { limit: o.datasetLimit } : {}), ctx: { signal: ctx.signal, progress: { report() {} } }, inputs: inputPaths }) : o.dataset;
   const datasetLabel = typeof o.dataset === 'string' ? path.resolve(o.dataset) : split.name;
   ctx.signal.throwIfCancelled();
   const backend = await selectBackend(o.backend ? { prefer: o.backend } : {});
   const model = await loadLayersModelFromFolder(files.modelPath);
   try {
     const fit = checkDatasetFits(model, split);
-    return { modelPath: files.modelPath, modelDir: files.modelDir, layerGraph, split, datasetLabel, backend, model, fit, outputKind: outputKind(model), ...(maskFileJson !== undefined ? { maskFileJson } : {}) };
+    return { modelPath: files.modelPath, modelDir: files.modelDir, layerGraph, split, datasetLabel, backend, model, fit, outputKind: outputKind(model), inputPaths, ...(maskFileJson !== undefined ? { maskFileJson } : {}) };
   } catch (e) {
     model.dispose();
     throw e;
@@ -183,8 +186,7 @@ export async function trainModel(modelPath: string, options: TrainOptions, ctx: 
   let masks: MaskBinding[] = [];
   let data: ReturnType<typeof uploadSplit> | undefined;
   try {
-    const outputPath = resolveOutputFolder(session.modelDir, options.out, '-trained');
-    await checkOutputFree(outputPath, options.overwrite === true);
+    const outputPath = await prepareOutput({ out: options.out, fallback: `${session.modelDir}-trained`, inputs: session.inputPaths, overwrite: options.overwrite === true });
     ctx.progress.report({ fraction: 0.05, message: source.kind === 'ratio' && source.graph === 'searched' ? 'searching a low-ASPL graph' : 'building the masks' });
     const plan = planMasks(session, source, config.seed, { signal: ctx.signal, progress: { report: (u) => ctx.progress.report({ fraction: 0.05 + 0.1 * (u.fraction ?? 0), message: `graph search: ${u.message}` }) } });
     ctx.signal.throwIfCancelled();
@@ -265,6 +267,7 @@ export async function trainModel(modelPath: string, options: TrainOptions, ctx: 
 async function writeCheckpoint(outputPath: string, model: tf.LayersModel, plan: MaskPlan, report: TrainSummary, overwrite: boolean): Promise<void> {
   await saveLayersModelToFolder(model, outputPath, {
     overwrite,
+    marker: { job: 'train' },
     extraFiles: {
       ...(plan.maskFile ? { 'masks.json': JSON.stringify(plan.maskFile) + '\n' } : {}),
       'train-report.json': JSON.stringify(report, null, 2) + '\n',

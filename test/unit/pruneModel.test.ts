@@ -84,7 +84,7 @@ test('Sequential MLP (MNIST example): report counts by hand, exact density, byte
   const samples: number[] = [];
   const r = await pruneModel(modelPath, { ratio: 0.9375, keepFirst: false, ...FAST, onSearchSample: (s) => samples.push(s.bestAspl) }, quietContext);
   assert.equal(r.outputPath, join(dir, 'model-rgp-0.9375'));
-  assert.deepEqual(readdirSync(r.outputPath).sort(), ['graph.json', 'masks.json', 'model.json', 'report.json', 'report.md', 'weights.bin']);
+  assert.deepEqual(readdirSync(r.outputPath).sort(), ['.rgp-output.json', 'graph.json', 'masks.json', 'model.json', 'report.json', 'report.md', 'weights.bin']);
   assert.deepEqual(readdirSync(dir).sort(), ['model', 'model-rgp-0.9375'], 'no temporary folder left');
   assert.equal(hashFolder(join(dir, 'model')), hash, 'input untouched');
   assert.ok(samples.length >= 1, 'search samples are forwarded');
@@ -211,14 +211,20 @@ test('hostile and broken inputs: clear errors, nothing written, input untouched'
 
 test('the output never replaces the input and an existing folder needs overwrite', async () => {
   const modelPath = copyModel(MNIST_MODEL, dir, 'model');
-  await rejectsCleanly(() => pruneModel(modelPath, { ratio: 0.9, ...FAST, out: join(dir, 'model'), overwrite: true }, quietContext), 'UNSAFE_PATH', /replace the input/, join(dir, 'model'));
-  await rejectsCleanly(() => pruneModel(modelPath, { ratio: 0.9, ...FAST, out: dir, overwrite: true }, quietContext), 'UNSAFE_PATH', /replace the input/, join(dir, 'model'));
+  await rejectsCleanly(() => pruneModel(modelPath, { ratio: 0.9, ...FAST, out: join(dir, 'model'), overwrite: true }, quietContext), 'UNSAFE_PATH', /contains an input of this job/, join(dir, 'model'));
+  await rejectsCleanly(() => pruneModel(modelPath, { ratio: 0.9, ...FAST, out: dir, overwrite: true }, quietContext), 'UNSAFE_PATH', /contains an input of this job/, join(dir, 'model'));
   mkdirSync(join(dir, 'taken'));
   writeFileSync(join(dir, 'taken', 'keep.txt'), 'x');
   await rejectsCleanly(() => pruneModel(modelPath, { ratio: 0.9, ...FAST, out: join(dir, 'taken') }, quietContext), 'BAD_ARGUMENT', /already exists/, join(dir, 'model'));
-  const r = await pruneModel(modelPath, { ratio: 0.9, ...FAST, out: join(dir, 'taken'), overwrite: true }, quietContext);
+  // A folder rgp did not write (no .rgp-output.json) is never replaced, even with overwrite (issue 14).
+  await rejectsCleanly(() => pruneModel(modelPath, { ratio: 0.9, ...FAST, out: join(dir, 'taken'), overwrite: true }, quietContext), 'UNSAFE_PATH', /not written by rgp/, join(dir, 'model'));
+  assert.ok(existsSync(join(dir, 'taken', 'keep.txt')));
+  // One that rgp wrote is replaced with overwrite.
+  const first = await pruneModel(modelPath, { ratio: 0.9, ...FAST, out: join(dir, 'mine') }, quietContext);
+  writeFileSync(join(first.outputPath, 'stale.txt'), 'x');
+  const r = await pruneModel(modelPath, { ratio: 0.9, ...FAST, out: join(dir, 'mine'), overwrite: true }, quietContext);
   assert.ok(existsSync(join(r.outputPath, 'masks.json')));
-  assert.ok(!existsSync(join(dir, 'taken', 'keep.txt')));
+  assert.ok(!existsSync(join(r.outputPath, 'stale.txt')));
 });
 
 for (const phase of ['graph search', 'writing shard']) {
@@ -281,7 +287,7 @@ test('per-layer n: narrow layers get their own graph, exact densities k_n/n, mas
   const maskedKept = (128 * 128 * k64) / 64 + (128 * 32 * k16) / 16 + (32 * 128 * k32) / 32;
   assert.equal(r.ratio.maskedKernels, 1 - maskedKept / maskedTotal, 'the counted ratio tells the truth');
 
-  assert.deepEqual(readdirSync(r.outputPath).sort(), ['graph-n16.json', 'graph-n32.json', 'graph.json', 'masks.json', 'model.json', 'report.json', 'report.md', 'weights.bin']);
+  assert.deepEqual(readdirSync(r.outputPath).sort(), ['.rgp-output.json', 'graph-n16.json', 'graph-n32.json', 'graph.json', 'masks.json', 'model.json', 'report.json', 'report.md', 'weights.bin']);
   assert.deepEqual(r.files.filter((f) => f.startsWith('graph')), ['graph.json', 'graph-n16.json', 'graph-n32.json']);
   assert.deepEqual(JSON.parse(readFileSync(join(r.outputPath, 'report.json'), 'utf8')), JSON.parse(JSON.stringify(r)));
   const md = readFileSync(join(r.outputPath, 'report.md'), 'utf8');

@@ -36,7 +36,7 @@ test('ratios × graphs × seeds plus dense baselines: one run each, results.json
   const r = await sweep(model, { ...SMALL, ratios: [0.875, 0.9375], graphs: ['searched', 'ring'], seeds: [1, 2], dense: true, out, onRun: (run) => void seen.push(run) }, quietContext);
   assert.equal(r.runs.length, 2 * (2 * 2 + 1));
   assert.deepEqual(seen, r.runs, 'onRun saw every run, in order');
-  assert.deepEqual(readdirSync(out).sort(), ['results.csv', 'results.json']);
+  assert.deepEqual(readdirSync(out).sort(), ['.rgp-output.json', 'results.csv', 'results.json']);
   assert.deepEqual(r.files, [join(out, 'results.json'), join(out, 'results.csv')]);
   const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as SweepResult;
   assert.deepEqual(json.runs, r.runs);

@@ -55,7 +55,7 @@ test('a train job runs in the worker: epochs stream back, then the summary; the 
   assert.deepEqual(s.curve, epochs.map((m) => m.type === 'epoch' && m.record));
   assert.equal(s.maskedMaxAbs, 0);
   assert.equal(s.outputPath, out);
-  assert.deepEqual(readdirSync(out).sort(), ['masks.json', 'model.json', 'train-report.json', 'weights.bin']);
+  assert.deepEqual(readdirSync(out).sort(), ['.rgp-output.json', 'masks.json', 'model.json', 'train-report.json', 'weights.bin']);
   assert.ok(seen.some((m) => m.type === 'progress' && /epoch 1\/2/.test(m.message)), 'progress reports the epochs');
 });
 
@@ -67,7 +67,7 @@ test('a sweep job streams one sweepRun per run before its result', async () => {
   const last = seen[seen.length - 1]!;
   assert.ok(last.type === 'result' && last.result.kind === 'sweep', JSON.stringify(last));
   if (last.type === 'result' && last.result.kind === 'sweep') assert.deepEqual(last.result.result.runs, runs.map((m) => m.type === 'sweepRun' && m.run));
-  assert.deepEqual(readdirSync(out).sort(), ['results.csv', 'results.json']);
+  assert.deepEqual(readdirSync(out).sort(), ['.rgp-output.json', 'results.csv', 'results.json']);
 });
 
 test('through startJob: the result arrives, and a dataset error arrives as the same RgpError', async () => {
