@@ -16,11 +16,11 @@ import * as path from 'node:path';
 import { parseCsv, parseCsvNumber, type CsvData } from '../core/data/csv';
 import { assembleDataset, type AssembledDataset, type RawFeatures, type RawLabels, type RawPart } from '../core/data/datasetAssemble';
 import { parseDatasetSpec, type CsvSettings, type DatasetFileRef, type DatasetSource, type DatasetSpec } from '../core/data/datasetSpec';
-import { parseIdx } from '../core/data/idx';
+import { idxDeclaredBytes, parseIdx } from '../core/data/idx';
 import { parseNpy } from '../core/data/npy';
 import { RgpError } from '../core/errors';
 import { quietContext, type JobContext } from '../core/job';
-import { fsError, readMaybeGzip } from './readBytes';
+import { fsError, readMaybeGzip, type GzipLimit } from './readBytes';
 
 export interface LoadDatasetOptions {
   /** At most this many examples per part (train, test); overrides the spec's "limit". */
@@ -264,10 +264,10 @@ async function readRef(ref: DatasetFileRef, role: string, dir: string, spec: str
   const abs = path.resolve(dir, ref.path);
   ctx.inputs?.push(abs);
   ctx.progress.report({ message: `reading ${ref.path}` });
-  return readFileOrExplain(abs, `${role} file "${ref.path}"`, spec);
+  return readFileOrExplain(abs, `${role} file "${ref.path}"`, spec, ref.kind === 'idx' ? { declared: idxDeclaredBytes } : {});
 }
 
-async function readFileOrExplain(abs: string, what: string, spec: string | null): Promise<Uint8Array> {
+async function readFileOrExplain(abs: string, what: string, spec: string | null, limit: GzipLimit = {}): Promise<Uint8Array> {
   const st = await statOrNull(abs);
   if (!st) {
     throw bad(
@@ -276,7 +276,7 @@ async function readFileOrExplain(abs: string, what: string, spec: string | null)
     );
   }
   if (st.isDirectory()) throw bad(`The ${what} (${abs}) is a folder, not a file.`, 'Name the file inside it.');
-  return readMaybeGzip(abs);
+  return readMaybeGzip(abs, limit);
 }
 
 async function statOrNull(p: string): Promise<import('node:fs').Stats | null> {

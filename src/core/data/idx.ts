@@ -43,6 +43,23 @@ function bad(what: string, message: string, hint?: string): RgpError {
 }
 
 /**
+ * How many bytes a whole IDX file has, by its header, given its first bytes; undefined when `head` is too
+ * short to tell; 0 for a header that is not IDX (the parser then says what is wrong), so a decompressor can
+ * stop there instead of inflating a hostile file whole. O(dimensions).
+ */
+export function idxDeclaredBytes(head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  const kind = DTYPES[head[2]!];
+  if (head[0] !== 0 || head[1] !== 0 || !kind || head[3] === 0) return 0;
+  const headerBytes = 4 + 4 * head[3]!;
+  if (head.length < headerBytes) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let count = 1;
+  for (let i = 0; i < head[3]!; i++) count *= view.getUint32(4 + 4 * i, false);
+  return headerBytes + count * kind.size;
+}
+
+/**
  * Parses one IDX file that is already decompressed. `name` only labels error messages (a file name).
  */
 export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxTensor {
