@@ -23,8 +23,8 @@ export interface ZipCaps {
   entries: number;
 }
 
-/** Generous for real models (the weights are stored, not deflated) and far below a zip bomb's claims. */
-export const DEFAULT_ZIP_CAPS: ZipCaps = { totalBytes: 4 * 1024 ** 3, entries: 10_000 };
+/** Node reads no file over 2 GiB whole, and Keras stores the weights uncompressed: more than that inflated is a bomb. */
+export const DEFAULT_ZIP_CAPS: ZipCaps = { totalBytes: 2 * 1024 ** 3, entries: 10_000 };
 
 const badZip = (file: string, what: string) =>
   new RgpError('BAD_MODEL', `${file} is not a readable .keras archive: ${what}.`, 'Save the model again with model.save("model.keras"); the file may be truncated or damaged.');
