@@ -1,24 +1,33 @@
 /**
- * `rgp`: the headless CLI over the same core the extension uses. Results go to stdout as JSON; user
- * errors go to stderr as one clear line and exit code 2; Ctrl+C cancels the running job cleanly.
+ * `rgp`: the headless CLI over the same core the extension uses. Every job runs in the same worker job
+ * runner as the extension (src/cli/runJob.ts), so Ctrl+C and SIGTERM cancel it at once and leave no
+ * temporary folder. Results go to stdout; user errors — bad files, bad options, usage mistakes — go to
+ * stderr as one clear line (control characters escaped) and exit code 2; a cancelled job exits 130
+ * (SIGINT) or 143 (SIGTERM); anything else is a bug and keeps its stack trace (exit 1).
  */
 import { Command, CommanderError } from 'commander';
 import { isRgpError } from './core/errors';
 import { CancelSource, type JobContext } from './core/job';
-import { inspectModel } from './jobs/inspectModel';
-import { pruneCommand, type PruneCommandOptions } from './cli/pruneCommand';
-import { graphCommand, type GraphCommandOptions } from './cli/graphCommand';
+import { pruneJobOptions, type PruneCommandOptions } from './cli/pruneCommand';
+import type { GraphCommandOptions } from './cli/graphCommand';
+import { runCliJob, signalExitCode } from './cli/runJob';
+import { oneLine } from './cli/safeText';
 import { registerTrainCommand } from './cli/trainCommand';
 import { registerSweepCommand } from './cli/sweepCommand';
 import { registerSparsifyCommand } from './cli/sparsifyCommand';
-import * as path from 'node:path';
 
-function jobContext(quiet: boolean): { ctx: JobContext; cancel: CancelSource } {
+/**
+ * An in-process job context, for a command that does not run in the worker yet: Ctrl+C or SIGTERM cancels
+ * at its next check. Jobs of this file all go through runCliJob instead.
+ */
+export function jobContext(quiet: boolean): { ctx: JobContext; cancel: CancelSource } {
   const cancel = new CancelSource();
-  process.once('SIGINT', () => {
+  const onSignal = () => {
     process.stderr.write('rgp: cancelling…\n');
     cancel.cancel();
-  });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   return {
     cancel,
     ctx: {
@@ -37,8 +46,7 @@ export function buildProgram(): Command {
   program
     .name('rgp')
     .description('Regular Graph Pruning: prune neural networks through the regular graph structure of their layers.')
-    .version('0.1.0')
-    .showHelpAfterError();
+    .version('0.1.0');
 
   program
     .command('inspect')
@@ -48,9 +56,7 @@ export function buildProgram(): Command {
     .option('--overwrite', 'replace an existing --out file that rgp wrote')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (modelPath: string, opts: { out?: string; overwrite?: boolean; quiet?: boolean }) => {
-      const { ctx } = jobContext(!!opts.quiet);
-      const summary = await inspectModel(modelPath, ctx, { ...(opts.out !== undefined ? { out: opts.out } : {}), overwrite: opts.overwrite === true });
-      if (process.stderr.isTTY && !opts.quiet) process.stderr.write('\r\x1b[K');
+      const { summary } = await runCliJob<'inspect'>({ kind: 'inspect', modelPath, ...(opts.out !== undefined ? { out: opts.out } : {}), overwrite: opts.overwrite === true }, { quiet: opts.quiet === true });
       printJson(summary);
     });
   program
@@ -68,10 +74,9 @@ export function buildProgram(): Command {
     .option('--kernel <kind>', 'ASPL kernel: auto, wasm or ts (default auto)')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (opts: GraphCommandOptions & { quiet?: boolean }) => {
-      const { ctx } = jobContext(!!opts.quiet);
-      const result = await graphCommand(opts, { ctx, worker: { script: path.join(__dirname, 'searchChain.js') } });
-      if (process.stderr.isTTY && !opts.quiet) process.stderr.write('\r\x1b[K');
-      printJson(result);
+      const { quiet, ...options } = opts;
+      const { output } = await runCliJob<'graphCommand'>({ kind: 'graphCommand', options: { ...options } }, { quiet: quiet === true });
+      printJson(output);
     });
 
   program
@@ -94,27 +99,38 @@ export function buildProgram(): Command {
     .option('--overwrite', 'replace an existing output folder (never the input)')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (modelPath: string, opts: PruneCommandOptions & { quiet?: boolean }) => {
-      const { ctx } = jobContext(!!opts.quiet);
-      const summary = await pruneCommand(modelPath, opts, { ctx });
-      if (process.stderr.isTTY && !opts.quiet) process.stderr.write('\r\x1b[K');
+      const { summary } = await runCliJob<'prune'>({ kind: 'prune', modelPath, options: pruneJobOptions(opts) }, { quiet: opts.quiet === true });
       printJson(summary);
     });
-  registerTrainCommand(program, jobContext);
-  registerSweepCommand(program, jobContext);
-  registerSparsifyCommand(program, jobContext);
+  registerTrainCommand(program);
+  registerSweepCommand(program);
+  registerSparsifyCommand(program);
   return program;
 }
 
+/** Usage mistakes (unknown option, missing argument) are user errors: exit 2, like every other. */
+function configureUsage(cmd: Command): void {
+  cmd.exitOverride().configureOutput({
+    // Commander's own message, one line, control characters escaped; help text stays as it is.
+    outputError: (text, write) => {
+      const line = oneLine(text.replace(/^error:\s*/i, ''));
+      write(`rgp: ${line}${/[.!?]$/.test(line) ? '' : '.'} See rgp ${cmd.parent ? `${cmd.name()} ` : ''}--help.\n`);
+    },
+  });
+  for (const sub of cmd.commands) configureUsage(sub);
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
+  configureUsage(program);
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (isRgpError(e)) {
-      process.stderr.write(`rgp: ${e.userMessage}\n`);
-      return e.code === 'CANCELLED' ? 130 : 2;
+      process.stderr.write(`rgp: ${oneLine(e.userMessage)}\n`);
+      return e.code === 'CANCELLED' ? signalExitCode() ?? 130 : 2;
     }
     process.stderr.write(`rgp: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     return 1;

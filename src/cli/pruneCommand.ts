@@ -82,7 +82,8 @@ function keep(keepFlag: boolean | undefined, maskFlag: boolean | undefined, whic
   return keepFlag ?? true;
 }
 
-export async function pruneCommand(modelPath: string, opts: PruneCommandOptions, deps: PruneCommandDeps = {}): Promise<PruneSummary> {
+/** The job options of the flags (validated here, with messages naming the flag); no callbacks, so they cross to the worker. */
+export function pruneJobOptions(opts: PruneCommandOptions): PruneOptions {
   if (opts.ratio === undefined) throw new RgpError('BAD_ARGUMENT', 'rgp prune needs --ratio.', 'Example: rgp prune model.json --ratio 0.9375 (n=64, k=4).');
   const ratio = num(opts.ratio, 'ratio')!;
   const groups = num(opts.groups, 'groups', { integer: true, min: 2 });
@@ -93,7 +94,7 @@ export async function pruneCommand(modelPath: string, opts: PruneCommandOptions,
   const keepDense = (Array.isArray(opts.keepDense) ? opts.keepDense : (opts.keepDense ?? '').split(','))
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
-  const options: PruneOptions = {
+  return {
     ratio,
     ...(groups !== undefined ? { groups } : {}),
     ...(groupsPerLayer !== undefined ? { groupsPerLayer } : {}),
@@ -106,7 +107,10 @@ export async function pruneCommand(modelPath: string, opts: PruneCommandOptions,
     selfLoops: opts.selfLoops === true,
     ...(opts.out !== undefined ? { out: opts.out } : {}),
     overwrite: opts.overwrite === true,
-    ...(deps.onSearchSample ? { onSearchSample: deps.onSearchSample } : {}),
   };
+}
+
+export async function pruneCommand(modelPath: string, opts: PruneCommandOptions, deps: PruneCommandDeps = {}): Promise<PruneSummary> {
+  const options: PruneOptions = { ...pruneJobOptions(opts), ...(deps.onSearchSample ? { onSearchSample: deps.onSearchSample } : {}) };
   return pruneModel(modelPath, options, deps.ctx ?? quietContext);
 }

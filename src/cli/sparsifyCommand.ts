@@ -15,10 +15,10 @@
  */
 import type { Command } from 'commander';
 import { RgpError } from '../core/errors';
-import type { JobContext } from '../core/job';
 import type { SparsifyMethod, SparsifyModel, SparsifyResult, SparsifyTask } from '../core/sparse/results';
 import { flopsRatios, summarise, summaryTable, type SparsifyRunDetail } from '../core/sparse/summary';
-import { ALL_METHODS, sparsify, type SparsifyOptions } from '../jobs/sparsify';
+import { ALL_METHODS, type SparsifyOptions } from '../jobs/sparsify';
+import { runCliJob } from './runJob';
 
 export interface SparsifyCommandOptions {
   dataset?: string;
@@ -122,28 +122,27 @@ export function sparsifyReport(result: SparsifyResult): string {
   ].join('\n');
 }
 
-export async function sparsifyCli(o: SparsifyCommandOptions, ctx: JobContext): Promise<SparsifyResult> {
+/** The whole `rgp sparsify` action, run in the job worker: one line per run on stderr, the table (or --json) on stdout. */
+export async function sparsifyCli(o: SparsifyCommandOptions): Promise<SparsifyResult> {
   const options = sparsifyOptions(o);
   const perSeed = (options.methods ?? ALL_METHODS).filter((m) => m !== 'dense').length * (options.sparsities?.length ?? 6) + ((options.methods ?? ALL_METHODS).includes('dense') ? 1 : 0);
   const total = perSeed * (options.seeds?.length ?? 3);
   let done = 0;
-  const result = await sparsify(
+  const { result } = await runCliJob<'sparsify'>(
+    { kind: 'sparsify', options },
     {
-      ...options,
-      onRun: (r) => {
-        done++;
-        if (!o.quiet) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${runLine(r, done, total)}\n`);
+      quiet: o.quiet === true,
+      onRecord: (m) => {
+        if (m.type === 'sparsifyRun' && !o.quiet) process.stderr.write(`${runLine(m.run, ++done, total)}\n`);
       },
     },
-    ctx,
   );
-  if (!o.quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : sparsifyReport(result));
   return result;
 }
 
-/** Registers `rgp sparsify`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
-export function registerSparsifyCommand(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
+/** Registers `rgp sparsify` (run in the job worker: Ctrl+C and SIGTERM cancel, progress on a TTY). */
+export function registerSparsifyCommand(program: Command): void {
   program
     .command('sparsify')
     .description('compare train-and-prune (magnitude, ADMM), sparse training (RigL, SET) and RGP masks on a graph model; writes results.json + results.csv')
@@ -172,6 +171,6 @@ export function registerSparsifyCommand(program: Command, jobContext: (quiet: bo
     .option('--json', 'print the whole result as JSON instead of the table')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (opts: SparsifyCommandOptions) => {
-      await sparsifyCli(opts, jobContext(!!opts.quiet).ctx);
+      await sparsifyCli(opts);
     });
 }

@@ -16,6 +16,7 @@ import { quietContext, type JobContext } from '../core/job';
 import type { GraphKind, SweepResult, SweepRun } from '../core/train/results';
 import { summariseSweep, sweepTextTable } from '../core/train/sweepTable';
 import { sweep, type SweepOptions } from '../jobs/sweep';
+import { runCliJob } from './runJob';
 import { addTrainingFlags, choiceFlag, numberListFlag, trainingOptions, type TrainingFlags } from './trainCommand';
 
 export interface SweepCommandOptions extends TrainingFlags {
@@ -30,7 +31,8 @@ export interface SweepCommandDeps {
   onRun?: (run: SweepRun) => void;
 }
 
-export async function sweepCommand(modelPath: string, opts: SweepCommandOptions, deps: SweepCommandDeps = {}): Promise<SweepResult> {
+/** The job options of the flags; no callbacks, so they cross to the worker. */
+export function sweepJobOptions(opts: SweepCommandOptions): SweepOptions {
   if (opts.ratios === undefined) throw new RgpError('BAD_ARGUMENT', 'rgp sweep needs --ratios.', 'Example: --ratios 0.875,0.9375 (n = 64: k = 8 and k = 4).');
   const ratios = numberListFlag(opts.ratios, 'ratios')!;
   const seeds = numberListFlag(opts.seeds, 'seeds', { integer: true });
@@ -41,9 +43,12 @@ export async function sweepCommand(modelPath: string, opts: SweepCommandOptions,
     ...(graphs ? { graphs } : {}),
     ...(seeds ? { seeds } : {}),
     dense: opts.dense === true,
-    ...(deps.onRun ? { onRun: deps.onRun } : {}),
   };
-  return sweep(modelPath, options, deps.ctx ?? quietContext);
+  return options;
+}
+
+export async function sweepCommand(modelPath: string, opts: SweepCommandOptions, deps: SweepCommandDeps = {}): Promise<SweepResult> {
+  return sweep(modelPath, { ...sweepJobOptions(opts), ...(deps.onRun ? { onRun: deps.onRun } : {}) }, deps.ctx ?? quietContext);
 }
 
 /** One stderr line per finished run. */
@@ -56,23 +61,24 @@ export function sweepTable(result: SweepResult): string {
   return `${sweepTextTable(summariseSweep(result.runs))}\nbackend ${result.backend}; ${result.runs.length} runs in ${result.seconds.toFixed(0)} s; wrote ${result.files.join(', ')}\n`;
 }
 
-/** The whole `rgp sweep` action: one line per run on stderr, the cell table (or --json) on stdout. */
-export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean }, ctx: JobContext): Promise<SweepResult> {
+/** The whole `rgp sweep` action, run in the job worker: one line per run on stderr, the cell table (or --json) on stdout. */
+export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean }): Promise<SweepResult> {
   let done = 0;
-  const result = await sweepCommand(modelPath, opts, {
-    ctx,
-    onRun: (r) => {
-      done++;
-      if (!opts.quiet) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${runLine(r, done)}\n`);
+  const { result } = await runCliJob<'sweep'>(
+    { kind: 'sweep', modelPath, options: sweepJobOptions(opts) },
+    {
+      quiet: opts.quiet === true,
+      onRecord: (m) => {
+        if (m.type === 'sweepRun' && !opts.quiet) process.stderr.write(`${runLine(m.run, ++done)}\n`);
+      },
     },
-  });
-  if (!opts.quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  );
   process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : sweepTable(result));
   return result;
 }
 
-/** Registers `rgp sweep`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
-export function registerSweepCommand(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
+/** Registers `rgp sweep` (run in the job worker: Ctrl+C and SIGTERM cancel, progress on a TTY). */
+export function registerSweepCommand(program: Command): void {
   addTrainingFlags(
     program
       .command('sweep')
@@ -84,6 +90,6 @@ export function registerSweepCommand(program: Command, jobContext: (quiet: boole
       .option('--dense', 'also train the unmasked model once per seed (the baseline)')
       .option('--out <dir>', 'output folder for results.json and results.csv (default: <model folder>-sweep)'),
   ).action(async (modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean }) => {
-    await sweepCli(modelPath, opts, jobContext(!!opts.quiet).ctx);
+    await sweepCli(modelPath, opts);
   });
 }

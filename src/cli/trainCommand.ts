@@ -21,6 +21,7 @@ import type { BackendName } from '../core/train/backend';
 import type { EpochRecord, GraphKind, TrainConfig, TrainSummary } from '../core/train/results';
 import { textTable } from '../core/train/sweepTable';
 import { trainModel, type TrainOptions } from '../jobs/trainModel';
+import { runCliJob } from './runJob';
 
 /** The training flags `rgp train` and `rgp sweep` share. */
 export interface TrainingFlags {
@@ -117,17 +118,21 @@ export function trainingOptions(f: TrainingFlags): Omit<TrainOptions, 'ratio' | 
   };
 }
 
-export async function trainCommand(modelPath: string, opts: TrainCommandOptions, deps: TrainCommandDeps = {}): Promise<TrainSummary> {
+/** The job options of the flags; no callbacks, so they cross to the worker. */
+export function trainJobOptions(opts: TrainCommandOptions): TrainOptions {
   const ratio = numberFlag(opts.ratio, 'ratio');
   const seed = numberFlag(opts.seed, 'seed', { integer: true });
   const graph = choiceFlag<GraphKind>(opts.graph, 'graph', ['searched', 'random', 'ring', 'dense']);
-  const options: TrainOptions = {
+  return {
     ...trainingOptions(opts),
     ...(ratio !== undefined ? { ratio } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(graph ? { graph } : {}),
-    ...(deps.onEpoch ? { onEpoch: deps.onEpoch } : {}),
   };
+}
+
+export async function trainCommand(modelPath: string, opts: TrainCommandOptions, deps: TrainCommandDeps = {}): Promise<TrainSummary> {
+  const options: TrainOptions = { ...trainJobOptions(opts), ...(deps.onEpoch ? { onEpoch: deps.onEpoch } : {}) };
   return trainModel(modelPath, options, deps.ctx ?? quietContext);
 }
 
@@ -152,15 +157,18 @@ export interface CliOutput {
   quiet?: boolean;
 }
 
-/** The whole `rgp train` action: epoch lines on stderr, the table (or --json) on stdout. */
-export async function trainCli(modelPath: string, opts: TrainCommandOptions & CliOutput, ctx: JobContext): Promise<TrainSummary> {
-  const summary = await trainCommand(modelPath, opts, {
-    ctx,
-    onEpoch: (r) => {
-      if (!opts.quiet) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${epochLine(r, numberFlag(opts.epochs, 'epochs') ?? 10)}\n`);
+/** The whole `rgp train` action, run in the job worker: epoch lines on stderr, the table (or --json) on stdout. */
+export async function trainCli(modelPath: string, opts: TrainCommandOptions & CliOutput): Promise<TrainSummary> {
+  const epochs = numberFlag(opts.epochs, 'epochs') ?? 10;
+  const { summary } = await runCliJob<'train'>(
+    { kind: 'train', modelPath, options: trainJobOptions(opts) },
+    {
+      quiet: opts.quiet === true,
+      onRecord: (m) => {
+        if (m.type === 'epoch' && !opts.quiet) process.stderr.write(`${epochLine(m.record, epochs)}\n`);
+      },
     },
-  });
-  if (!opts.quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  );
   process.stdout.write(opts.json ? JSON.stringify(summary, null, 2) + '\n' : trainTable(summary));
   // The kept checkpoint is reported above; the exit status still says the run did not finish (130).
   if (summary.cancelled) throw new CancelledError();
@@ -191,8 +199,8 @@ export function addTrainingFlags(cmd: Command): Command {
     .option('-q, --quiet', 'no progress on stderr');
 }
 
-/** Registers `rgp train`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
-export function registerTrainCommand(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
+/** Registers `rgp train` (run in the job worker: Ctrl+C and SIGTERM cancel, progress on a TTY). */
+export function registerTrainCommand(program: Command): void {
   addTrainingFlags(
     program
       .command('train')
@@ -203,6 +211,6 @@ export function registerTrainCommand(program: Command, jobContext: (quiet: boole
       .option('--seed <s>', 'seed of the initialisation, the shuffle and the graph (default 1)')
       .option('--out <dir>', 'output folder (default: <model folder>-trained beside the input)'),
   ).action(async (modelPath: string, opts: TrainCommandOptions & CliOutput) => {
-    await trainCli(modelPath, opts, jobContext(!!opts.quiet).ctx);
+    await trainCli(modelPath, opts);
   });
 }

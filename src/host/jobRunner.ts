@@ -5,8 +5,16 @@
  * Cancelling settles the promise at once with CancelledError (the user does not wait for the worker),
  * sets the shared cancel cell so a cooperative worker stops at its next check, and terminates the thread
  * if it has not exited after a short grace period. A result that arrives after cancellation is dropped.
+ * With `waitOnCancel` (the CLI) the promise instead settles with what the worker sends within the grace
+ * period — a cancelled training run's summary of its kept checkpoint, say — and with CancelledError if
+ * the worker has to be terminated.
+ *
+ * Temporary folders the worker reports are mirrored into this process's list (src/io/tempRegistry.ts),
+ * and whatever is still listed when the worker exits — it was terminated mid-write — is removed (an old
+ * output moved aside is put back) before `exited` resolves.
  */
 import { Worker } from 'node:worker_threads';
+import { applyTempChange, cleanTempsSync, type TempEntry } from '../io/tempRegistry';
 import { CancelledError, fromErrorInfo } from '../core/errors';
 import type { SearchSample } from '../core/graph';
 import type { SearchStart } from '../jobs/pruneModel';
@@ -25,22 +33,34 @@ export interface RunJobOptions {
   graceMs?: number;
   /** Extra Node flags for the worker (tests run TypeScript sources through tsx). */
   execArgv?: string[];
+  /** On cancel, wait (up to graceMs) for the worker's own answer instead of settling at once. */
+  waitOnCancel?: boolean;
 }
 
 export type StreamedRecord = Extract<WorkerToHost, { type: 'epoch' | 'sweepRun' | 'sparsifyRun' }>;
 
 export interface RunningJob {
   result: Promise<JobResult>;
-  /** Resolves when the worker thread has exited, whatever the outcome. */
+  /** Resolves when the worker thread has exited and its leftover temporary folders are removed. */
   exited: Promise<number>;
+  /** Stops the worker now (a second Ctrl+C): the result settles with CancelledError; leftovers are still removed. */
+  terminate(): void;
 }
 
 export function startJob(workerScript: string | URL, request: JobRequest, opts: RunJobOptions = {}): RunningJob {
   const cancelCell = new SharedArrayBuffer(4);
   const start: WorkerStart = { version: WORKER_PROTOCOL_VERSION, request, cancelCell };
   const worker = new Worker(workerScript, { workerData: start, ...(opts.execArgv ? { execArgv: opts.execArgv } : {}) });
-  const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+  // This job's temporary folders still on disk; removed here once the worker is gone.
+  const temps = new Map<string, TempEntry>();
+  const exited = new Promise<number>((resolve) =>
+    worker.once('exit', (code) => {
+      cleanLeftovers(temps);
+      resolve(code);
+    }),
+  );
   let settled = false;
+  let settleCancelled: () => void = () => {};
 
   const result = new Promise<JobResult>((resolve, reject) => {
     const finish = (f: () => void) => {
@@ -49,11 +69,15 @@ export function startJob(workerScript: string | URL, request: JobRequest, opts: 
       opts.signal?.removeEventListener('abort', onAbort);
       f();
     };
+    settleCancelled = () => finish(() => reject(new CancelledError()));
     const onAbort = () => {
       Atomics.store(new Int32Array(cancelCell), 0, 1);
-      const timer = setTimeout(() => void worker.terminate(), opts.graceMs ?? 2000);
+      const timer = setTimeout(() => {
+        void worker.terminate();
+        settleCancelled();
+      }, opts.graceMs ?? 2000);
       void exited.then(() => clearTimeout(timer));
-      finish(() => reject(new CancelledError()));
+      if (!opts.waitOnCancel) settleCancelled();
     };
     if (opts.signal?.aborted) {
       onAbort();
@@ -62,6 +86,12 @@ export function startJob(workerScript: string | URL, request: JobRequest, opts: 
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     worker.on('message', (m: WorkerToHost) => {
+      if (m.type === 'temp') {
+        if (m.change.op === 'add') temps.set(m.change.entry.path, m.change.entry);
+        else temps.delete(m.change.path);
+        applyTempChange(m.change);
+        return;
+      }
       if (settled) return;
       switch (m.type) {
         case 'progress':
@@ -90,8 +120,21 @@ export function startJob(workerScript: string | URL, request: JobRequest, opts: 
     });
     worker.on('error', (e) => finish(() => reject(e)));
     worker.on('exit', (code) =>
-      finish(() => reject(new Error(`The job worker stopped unexpectedly (exit code ${code}) before sending a result.`))),
+      finish(() => reject(opts.signal?.aborted ? new CancelledError() : new Error(`The job worker stopped unexpectedly (exit code ${code}) before sending a result.`))),
     );
   });
-  return { result, exited };
+  const terminate = () => {
+    Atomics.store(new Int32Array(cancelCell), 0, 1);
+    void worker.terminate();
+    settleCancelled();
+  };
+  return { result, exited, terminate };
+}
+
+/** Removes (or puts back) the temporary entries a stopped worker left, through the process-wide list. */
+function cleanLeftovers(temps: Map<string, TempEntry>): void {
+  if (temps.size === 0) return;
+  // Only this job's entries: mark the others as not ours for the duration of the sweep.
+  cleanTempsSync([...temps.keys()]);
+  temps.clear();
 }

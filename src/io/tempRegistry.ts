@@ -47,12 +47,14 @@ export function liveTemps(): TempEntry[] {
 }
 
 /**
- * Removes every temporary entry still listed; an old output moved aside goes back to its place when
- * that place is free again. Synchronous, so it also runs from a `process.on('exit')` handler. Never throws.
+ * Removes every temporary entry still listed (or only those of `paths`); an old output moved aside goes
+ * back to its place when that place is free again. Synchronous, so it also runs from a
+ * `process.on('exit')` handler. Never throws.
  */
-export function cleanTempsSync(): void {
+export function cleanTempsSync(paths?: string[]): void {
   // Restores first: an old output goes back before anything else is touched.
-  const entries = [...live.values()].sort((a, b) => Number(!!b.restore) - Number(!!a.restore));
+  const chosen = paths ? paths.map((p) => live.get(p)).filter((e): e is TempEntry => e !== undefined) : [...live.values()];
+  const entries = chosen.sort((a, b) => Number(!!b.restore) - Number(!!a.restore));
   for (const e of entries) {
     try {
       if (e.restore && existsSync(e.path) && !existsSync(e.restore)) renameSync(e.path, e.restore);

@@ -15,6 +15,8 @@ import type { SweepOptions } from '../jobs/sweep';
 import type { SparsifyOptions } from '../jobs/sparsify';
 import type { SparsifyResult } from '../core/sparse/results';
 import type { SparsifyRunDetail } from '../core/sparse/summary';
+import type { GraphCommandOptions, GraphCommandOutput } from '../cli/graphCommand';
+import type { TempChange } from '../io/tempRegistry';
 
 export const WORKER_PROTOCOL_VERSION = 2;
 
@@ -28,7 +30,8 @@ export type SweepJobOptions = Omit<SweepOptions, 'onRun'>;
 export type SparsifyJobOptions = Omit<SparsifyOptions, 'onRun'>;
 
 export type JobRequest =
-  | { kind: 'inspect'; modelPath: string }
+  /** `out` (CLI `inspect --out`): also write the summary there, under the output rule. */
+  | { kind: 'inspect'; modelPath: string; out?: string; overwrite?: boolean }
   | { kind: 'prune'; modelPath: string; options: PruneJobOptions }
   /** A searched k-regular graph on n nodes (RGP: Show Graph Structure); streams searchStart/searchSample. */
   | ({ kind: 'graph' } & GraphStructureOptions)
@@ -37,7 +40,9 @@ export type JobRequest =
   /** A ratio × graph × seed experiment (streams `sweepRun`). */
   | { kind: 'sweep'; modelPath: string; options: SweepJobOptions }
   /** Train-and-prune vs sparse training vs RGP on a graph model (streams `sparsifyRun`). */
-  | { kind: 'sparsify'; options: SparsifyJobOptions };
+  | { kind: 'sparsify'; options: SparsifyJobOptions }
+  /** `rgp graph` as the CLI runs it: search or evaluate, options as typed (validated in the worker). */
+  | { kind: 'graphCommand'; options: Omit<GraphCommandOptions, never> };
 
 export type JobResult =
   | { kind: 'inspect'; summary: ModelSummary }
@@ -45,7 +50,8 @@ export type JobResult =
   | { kind: 'graph'; graph: GraphStructure }
   | { kind: 'train'; summary: TrainSummary }
   | { kind: 'sweep'; result: SweepResult }
-  | { kind: 'sparsify'; result: SparsifyResult };
+  | { kind: 'sparsify'; result: SparsifyResult }
+  | { kind: 'graphCommand'; output: GraphCommandOutput };
 
 /** Sent once, as workerData, when the worker is created. */
 export interface WorkerStart {
@@ -65,5 +71,7 @@ export type WorkerToHost =
   | { type: 'sweepRun'; run: SweepRun }
   /** A sparsification run finished (sparsify jobs). */
   | { type: 'sparsifyRun'; run: SparsifyRunDetail }
+  /** A temporary folder or file appeared or went (src/io/tempRegistry.ts): the host removes what is left if it stops the worker. */
+  | { type: 'temp'; change: TempChange }
   | { type: 'result'; result: JobResult }
   | { type: 'error'; error: ErrorInfo };

@@ -12,6 +12,9 @@ import { searchGraphStructure } from '../jobs/graphStructure';
 import { trainModel } from '../jobs/trainModel';
 import { sweep } from '../jobs/sweep';
 import { sparsify } from '../jobs/sparsify';
+import { graphCommand } from '../cli/graphCommand';
+import { onTempChange } from '../io/tempRegistry';
+import * as path from 'node:path';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
@@ -20,7 +23,7 @@ const post = (m: WorkerToHost) => port.postMessage(m);
 async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
   switch (request.kind) {
     case 'inspect':
-      return { kind: 'inspect', summary: await inspectModel(request.modelPath, ctx) };
+      return { kind: 'inspect', summary: await inspectModel(request.modelPath, ctx, { ...(request.out !== undefined ? { out: request.out } : {}), overwrite: request.overwrite === true }) };
     case 'prune':
       return {
         kind: 'prune',
@@ -48,8 +51,20 @@ async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
       return { kind: 'sweep', result: await sweep(request.modelPath, { ...request.options, onRun: (run) => post({ type: 'sweepRun', run }) }, ctx) };
     case 'sparsify':
       return { kind: 'sparsify', result: await sparsify({ ...request.options, onRun: (run) => post({ type: 'sparsifyRun', run }) }, ctx) };
+    case 'graphCommand':
+      return { kind: 'graphCommand', output: await graphCommand(request.options, { ctx, worker: chainWorker() }) };
   }
 }
+
+/** The search-chain worker beside this one: dist/searchChain.js, or the TypeScript source under tsx. */
+function chainWorker(): { script: string; execArgv?: string[] } {
+  return __filename.endsWith('.ts')
+    ? { script: path.join(__dirname, 'searchChain.ts'), execArgv: ['--import', 'tsx'] }
+    : { script: path.join(__dirname, 'searchChain.js') };
+}
+
+// Every temporary folder the job creates is reported, so the host can remove it if it has to stop us hard.
+onTempChange((change) => post({ type: 'temp', change }));
 
 const start = workerData as WorkerStart;
 if (start?.version !== WORKER_PROTOCOL_VERSION) {
