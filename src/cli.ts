@@ -15,6 +15,7 @@ import { oneLine } from './cli/safeText';
 import { registerTrainCommand } from './cli/trainCommand';
 import { registerSweepCommand } from './cli/sweepCommand';
 import { registerSparsifyCommand } from './cli/sparsifyCommand';
+import { registerConvertCommand } from './cli/convertCommand';
 
 /**
  * An in-process job context, for a command that does not run in the worker yet: Ctrl+C or SIGTERM cancels
@@ -105,6 +106,7 @@ export function buildProgram(): Command {
   registerTrainCommand(program);
   registerSweepCommand(program);
   registerSparsifyCommand(program);
+  registerConvertCommand(program, jobContext);
   return program;
 }
 

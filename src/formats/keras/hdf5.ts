@@ -80,6 +80,26 @@ export async function openHdf5(bytes: Uint8Array, label: string, mode: 'r' | 'a'
   return { file, h5, finish: () => close()!, close: () => void close() };
 }
 
+/** A new, empty HDF5 file in the wasm memory file system (write it, then `finish()` for its bytes). */
+export async function createHdf5(): Promise<MemHdf5> {
+  const h5 = await loadHdf5();
+  const FS = h5.FS as unknown as { readFile(p: string): Uint8Array; unlink(p: string): void };
+  const name = `/rgp-${process.pid}-${++counter}.h5`;
+  const file = new h5.File(name, 'w');
+  let open = true;
+  const close = (): Uint8Array | undefined => {
+    if (!open) return undefined;
+    open = false;
+    try {
+      file.close();
+      return FS.readFile(name);
+    } finally {
+      FS.unlink(name);
+    }
+  };
+  return { file, h5, finish: () => close()!, close: () => void close() };
+}
+
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** The child at `path`, if it is a group. */

@@ -25,8 +25,16 @@ import { readZip, writeZip, zipEntry } from './zipArchive';
 
 const WEIGHTS_ENTRY = 'model.weights.h5';
 
+/**
+ * An opened Keras model also exposes its ModelJson and weight bytes (what `tf.loadLayersModel` and the
+ * converters need); masking edits `weightData` in place like `weightBytes` does.
+ */
+export interface KerasOpenedModel extends OpenedModel {
+  layersModel: { model: ModelJson; weightData: Uint8Array };
+}
+
 /** A `.keras` archive. */
-export async function openKerasModel(file: string, opts: OpenOptions): Promise<OpenedModel> {
+export async function openKerasModel(file: string, opts: OpenOptions): Promise<KerasOpenedModel> {
   const label = path.basename(file);
   const bytes = await readInput(file);
   opts.signal.throwIfCancelled();
@@ -45,7 +53,7 @@ export async function openKerasModel(file: string, opts: OpenOptions): Promise<O
 }
 
 /** A legacy full-model `.h5` (model_config attribute + model_weights group). */
-export async function openH5Model(file: string, opts: OpenOptions): Promise<OpenedModel> {
+export async function openH5Model(file: string, opts: OpenOptions): Promise<KerasOpenedModel> {
   const label = path.basename(file);
   const bytes = await readInput(file);
   opts.signal.throwIfCancelled();
@@ -134,13 +142,14 @@ function assemble(
   read: ReadWeights,
   h5Original: Uint8Array,
   writeModel: (dir: string, h5Out: Uint8Array) => Promise<void>,
-): OpenedModel {
+): KerasOpenedModel {
   const model = toModelJson(config, read.weights, format === 'keras' ? WEIGHTS_ENTRY : path.basename(file));
   const graph = buildLayerGraph(model);
   graph.warnings.push(...read.warnings);
   const shard = { path: model.weightGroups[0].paths[0], bytes: read.groupBytes.byteLength };
   const outName = format === 'keras' ? 'model.keras' : 'model.h5';
   return {
+    layersModel: { model, weightData: read.groupBytes },
     format,
     modelPath: path.resolve(file),
     modelDir: path.dirname(path.resolve(file)),
