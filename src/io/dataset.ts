@@ -19,6 +19,7 @@ import { parseDatasetSpec, type CsvSettings, type DatasetFileRef, type DatasetSo
 import { idxDeclaredBytes, parseIdx } from '../core/data/idx';
 import { parseNpy } from '../core/data/npy';
 import { RgpError } from '../core/errors';
+import { checkJsonDepth } from '../core/jsonDepth';
 import { quietContext, type JobContext } from '../core/job';
 import { fsError, readMaybeGzip, type GzipLimit } from './readBytes';
 
@@ -85,6 +86,7 @@ export async function loadSpecFile(specPath: string, limit: number | undefined, 
     if (e instanceof RgpError) throw e;
     throw bad(`${specPath} is not valid JSON (${(e as Error).message}).`, 'Fix the syntax; a dataset spec is a JSON object like examples/mnist-mlp/mnist.dataset.json.');
   }
+  checkJsonDepth(json, specPath, 'BAD_DATASET');
   const spec = parseDatasetSpec(json, specPath);
   const dir = path.dirname(specPath);
   const train = await readSource(spec.train, 'train', dir, specPath, ctx);

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { RgpError } from '../core/errors';
 import type { CancelSignal } from '../core/job';
+import { checkJsonDepth } from '../core/jsonDepth';
 import { checkGroupSizes, parseModelJson, type ModelJson } from '../core/model/modelJson';
 
 /** model.json holds topology and manifest only; anything this big is not one. */
@@ -69,6 +70,7 @@ async function readModelJsonBytes(modelPath: string): Promise<{ model: ModelJson
   } catch (e) {
     throw new RgpError('NOT_A_MODEL', `${path.basename(modelPath)} is not valid JSON (${(e as Error).message}).`, 'Open the model.json of a TF.js layers model.');
   }
+  checkJsonDepth(json, path.basename(modelPath));
   return { model: parseModelJson(json), bytes };
 }
 

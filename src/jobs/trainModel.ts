@@ -28,6 +28,7 @@ import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { DatasetSplit } from '../core/data/dataset';
 import { CancelledError, RgpError } from '../core/errors';
+import { checkJsonDepth } from '../core/jsonDepth';
 import type { JobContext } from '../core/job';
 import { buildLayerGraph, type LayerGraph } from '../core/model/layerGraph';
 import { degreeForRatio, checkRatio } from '../core/prune/degree';
@@ -147,6 +148,7 @@ export async function openTrainingSession(
   const maskPath = path.join(files.modelDir, 'masks.json');
   try {
     maskFileJson = JSON.parse(await readFile(maskPath, 'utf8'));
+    checkJsonDepth(maskFileJson, maskPath);
   } catch (e) {
     if ((e as { code?: string }).code !== 'ENOENT') throw new RgpError('BAD_MODEL', `${maskPath} cannot be read: ${(e as Error).message}.`, 'Remove it, or use the masks.json written by rgp prune.');
   }
@@ -157,13 +159,27 @@ export async function openTrainingSession(
   const datasetLabel = typeof o.dataset === 'string' ? path.resolve(o.dataset) : split.name;
   ctx.signal.throwIfCancelled();
   const backend = await selectBackend(o.backend ? { prefer: o.backend } : {});
-  const model = await loadLayersModelFromFolder(files.modelPath);
+  const model = await loadTrainable(files.modelPath);
   try {
     const fit = checkDatasetFits(model, split);
     return { modelPath: files.modelPath, modelDir: files.modelDir, layerGraph, split, datasetLabel, backend, model, fit, outputKind: outputKind(model), inputPaths, ...(maskFileJson !== undefined ? { maskFileJson } : {}) };
   } catch (e) {
     model.dispose();
     throw e;
+  }
+}
+
+/**
+ * Loads the model into tfjs. tfjs refuses a layer it does not implement (Lambda, a custom class) with a
+ * plain Error; that is the user's model, not a bug, so it becomes one clear line.
+ */
+async function loadTrainable(modelPath: string): Promise<tf.LayersModel> {
+  try {
+    return await loadLayersModelFromFolder(modelPath);
+  } catch (e) {
+    if (e instanceof RgpError) throw e;
+    const why = String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300);
+    throw new RgpError('UNSUPPORTED', `TensorFlow.js cannot build this model for training (${why}).`, 'Training needs layers TensorFlow.js implements: replace Lambda and custom layers, or prune without training.');
   }
 }
 

@@ -171,8 +171,11 @@ test('numbers: signs, decimals, exponents and long integers read exactly as Numb
   const text = tokens.map((t, i) => `${i} ${i + 100} ${t}`).join('\n');
   const e = parseEdgeListBytes(bytes(text));
   assert.deepEqual(Array.from(e.time ?? []), tokens.map(Number));
-  const ids = parseEdgeListBytes(bytes('12345678901234567 -3\n-3 0.5\n'));
-  assert.deepEqual(Array.from(ids.originalIds), [12345678901234567, -3, 0.5]);
+  const ids = parseEdgeListBytes(bytes('9007199254740991 -3\n-3 0.5\n'));
+  assert.deepEqual(Array.from(ids.originalIds), [9007199254740991, -3, 0.5]);
+  // From 2^53 on, float64 ids merge (…992 and …993 are one number): refused, not silently merged (issue 14).
+  throwsRgp(() => parseEdgeListBytes(bytes('9007199254740992 1\n9007199254740993 2\n')), 'BAD_GRAPH', /line 1: a node id is 2\^53 or more/);
+  throwsRgp(() => parseEdgeListBytes(bytes('1 2\n3 12345678901234567\n')), 'BAD_GRAPH', /line 2: a node id is 2\^53 or more/);
 });
 
 test('ids keep their index when the id table grows and when it switches from dense array to hash map', () => {

@@ -418,6 +418,10 @@ export class EdgeListParser implements RowSink {
     if (!Number.isFinite(a) || !Number.isFinite(b)) {
       throw new RgpError('BAD_GRAPH', `${this.source}: line ${line}: node id ${Number.isFinite(a) ? b : a} is not a finite number.`, 'Node ids must be ordinary numbers.');
     }
+    // Ids are held as float64: from 2^53 on, distinct ids in the file would silently become one node.
+    if (Math.abs(a) >= 2 ** 53 || Math.abs(b) >= 2 ** 53) {
+      throw new RgpError('BAD_GRAPH', `${this.source}: line ${line}: a node id is 2^53 or more, too large to tell apart from its neighbours.`, 'Renumber the nodes (e.g. 0, 1, 2, …); ids must be below 9007199254740992.');
+    }
     if (this.edges === this.capacity) this.grow();
     const u = this.nodeIndex(a);
     const v = this.nodeIndex(b);

@@ -10,6 +10,7 @@
  * written by `rgp graph --out` read back).
  */
 import { RgpError } from '../errors';
+import { checkJsonDepth } from '../jsonDepth';
 import { edgeList, fromEdges, type Graph } from './graph';
 
 export interface ParsedGraph {
@@ -60,6 +61,7 @@ export function parseGraphJson(text: string): Graph {
   } catch (e) {
     throw new RgpError('BAD_GRAPH', `The graph file is not valid JSON (${(e as Error).message}).`, 'Give {"nodes": n, "edges": [[u, v], ...]} or an edge-list text file.');
   }
+  checkJsonDepth(data, 'The graph file', 'BAD_GRAPH');
   const o = data as { nodes?: unknown; edges?: unknown };
   if (typeof o !== 'object' || o === null || !Array.isArray(o.edges)) {
     throw new RgpError('BAD_GRAPH', 'The JSON graph has no "edges" array.', 'Give {"nodes": n, "edges": [[u, v], ...]}.');

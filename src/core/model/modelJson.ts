@@ -118,6 +118,14 @@ export function parseModelJson(json: unknown): ModelJson {
   const manifest = json.weightsManifest;
   if (!Array.isArray(manifest)) throw notAModel('it has no "weightsManifest" list');
   const weightGroups = manifest.map((g, gi) => parseWeightGroup(g, gi));
+  // A loader keeps one of two same-named weights (TF.js reads the last): the masked copy might not be the one that runs.
+  const weightNames = new Set<string>();
+  for (const g of weightGroups) {
+    for (const w of g.weights) {
+      if (weightNames.has(w.name)) throw badModel(`two weights in the manifest are both named "${w.name}"`);
+      weightNames.add(w.name);
+    }
+  }
 
   const kv = topology.keras_version;
   return {
