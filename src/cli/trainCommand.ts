@@ -46,6 +46,8 @@ export interface TrainingFlags {
 
 export interface TrainCommandOptions extends TrainingFlags {
   ratio?: number | string;
+  /** tfjs or keras (default: the input's kind). */
+  saveAs?: string;
   graph?: string;
   seed?: number | string;
 }
@@ -121,11 +123,13 @@ export async function trainCommand(modelPath: string, opts: TrainCommandOptions,
   const ratio = numberFlag(opts.ratio, 'ratio');
   const seed = numberFlag(opts.seed, 'seed', { integer: true });
   const graph = choiceFlag<GraphKind>(opts.graph, 'graph', ['searched', 'random', 'ring', 'dense']);
+  const saveAs = choiceFlag<'tfjs' | 'keras'>(opts.saveAs, 'save-as', ['tfjs', 'keras']);
   const options: TrainOptions = {
     ...trainingOptions(opts),
     ...(ratio !== undefined ? { ratio } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(graph ? { graph } : {}),
+    ...(saveAs ? { saveAs } : {}),
     ...(deps.onEpoch ? { onEpoch: deps.onEpoch } : {}),
   };
   return trainModel(modelPath, options, deps.ctx ?? quietContext);
@@ -201,7 +205,8 @@ export function registerTrainCommand(program: Command, jobContext: (quiet: boole
       .option('--ratio <r>', 'prune with a new mask at this ratio (nearest feasible k for n groups); without it, masks.json beside the model is used, else dense')
       .option('--graph <kind>', 'graph of the new mask: searched (low ASPL, default), random, ring; or dense')
       .option('--seed <s>', 'seed of the initialisation, the shuffle and the graph (default 1)')
-      .option('--out <dir>', 'output folder (default: <model folder>-trained beside the input)'),
+      .option('--out <dir>', 'output folder (default: <model folder>-trained beside the input)')
+      .option('--save-as <format>', 'the trained model as tfjs (model.json + weights.bin) or keras (model.keras); default: the input\'s kind'),
   ).action(async (modelPath: string, opts: TrainCommandOptions & CliOutput) => {
     await trainCli(modelPath, opts, jobContext(!!opts.quiet).ctx);
   });

@@ -33,6 +33,7 @@ import { uploadSplit } from '../core/train/tensorData';
 import type { DatasetSplit } from '../core/data/dataset';
 import { writeFolderAtomically } from '../io/atomicWrite';
 import { checkOutputFree, resolveOutputFolder } from './outputFolder';
+import { defaultOutput } from './pruneModel';
 import { openTrainingSession, planMasks, resolveMaskSource, type MaskSource } from './trainModel';
 
 export interface SweepOptions extends Partial<Omit<TrainConfig, 'seed'>> {
@@ -99,7 +100,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
   let data: ReturnType<typeof uploadSplit> | undefined;
   let original: tf.Tensor[] | undefined;
   try {
-    const outputPath = resolveOutputFolder(session.modelDir, options.out, '-sweep');
+    const outputPath = resolveOutputFolder(session.modelDir, options.out ?? defaultOutput(session.format, session.modelPath, '-sweep'), '-sweep');
     await checkOutputFree(outputPath, options.overwrite === true);
     const backend = describeBackend(session.backend);
     const { model } = session;
