@@ -33,6 +33,7 @@ import { uploadSplit } from '../core/train/tensorData';
 import type { DatasetSplit } from '../core/data/dataset';
 import { writeFolderAtomically } from '../io/atomicWrite';
 import { prepareOutput } from './outputFolder';
+import { defaultOutput } from './pruneModel';
 import { openTrainingSession, planMasks, resolveMaskSource, type MaskSource } from './trainModel';
 import { checkTrainableFormat } from '../formats/trainable';
 
@@ -101,7 +102,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
   let data: ReturnType<typeof uploadSplit> | undefined;
   let original: tf.Tensor[] | undefined;
   try {
-    const outputPath = await prepareOutput({ out: options.out, fallback: `${session.modelDir}-sweep`, inputs: session.inputPaths, overwrite: options.overwrite === true });
+    const outputPath = await prepareOutput({ out: options.out, fallback: defaultOutput(session.format, session.modelPath, '-sweep'), inputs: session.inputPaths, overwrite: options.overwrite === true });
     const backend = describeBackend(session.backend);
     const { model } = session;
     data = uploadSplit(session.split, session.fit);

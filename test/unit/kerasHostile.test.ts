@@ -32,6 +32,7 @@ after(() => {
 });
 
 type Entries = Record<string, Uint8Array>;
+let edits = 0;
 const entriesOf = (file: string): Entries => unzipSync(readFileSync(file));
 const zipOf = (e: Entries): Uint8Array => zipSync(Object.fromEntries(Object.entries(e).map(([k, v]) => [k, [v, { level: 0 }]])) as Zippable);
 const editConfig = (e: Entries, edit: (c: any) => void): Entries => {
@@ -49,7 +50,7 @@ function h5py(file: string, body: string): void {
 /** A .keras whose model.weights.h5 is edited by h5py. */
 function editKerasH5(src: string, body: string, config?: (c: any) => void): Uint8Array {
   const e = entriesOf(src);
-  const h5 = join(dir, `edit-${Math.random().toString(36).slice(2)}.h5`);
+  const h5 = join(dir, `edit-${++edits}.h5`);
   writeFileSync(h5, e['model.weights.h5']);
   h5py(h5, body);
   const edited = { ...e, 'model.weights.h5': new Uint8Array(readFileSync(h5)) };
@@ -57,7 +58,7 @@ function editKerasH5(src: string, body: string, config?: (c: any) => void): Uint
 }
 
 function editH5(src: string, body: string): Uint8Array {
-  const h5 = join(dir, `edit-${Math.random().toString(36).slice(2)}.h5`);
+  const h5 = join(dir, `edit-${++edits}.h5`);
   copyFileSync(src, h5);
   h5py(h5, body);
   return new Uint8Array(readFileSync(h5));
