@@ -59,7 +59,7 @@ export interface SearchOptions {
   proxyTemperature?: { start: number; end: number };
   kernel?: KernelChoice;
   /**
-   * Diameter first (default true): a move that raises the diameter is rejected (its evaluation stops at the
+   * Diameter first: a move that raises the diameter is rejected (its evaluation stops at the
    * first BFS level past the current diameter), one that lowers it is kept whenever its evaluation completes,
    * and the best graph is the lowest (diameter, ASPL) — the ranking of Graph Golf. Default false (ASPL
    * alone): with the same swap budget diameter-first ended at a higher ASPL at (64, 4) (2.900 / 2.895 vs
