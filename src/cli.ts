@@ -13,6 +13,7 @@ import { registerTrainCommand } from './cli/trainCommand';
 import { registerSweepCommand } from './cli/sweepCommand';
 import { registerSparsifyCommand } from './cli/sparsifyCommand';
 import { registerCompactCommands } from './cli/compactCommand';
+import { compactPrunedModel } from './jobs/compactModel';
 import * as path from 'node:path';
 
 function jobContext(quiet: boolean): { ctx: JobContext; cancel: CancelSource } {
@@ -93,12 +94,14 @@ export function buildProgram(): Command {
     .option('--self-loops', "graph2nn's variant: each group keeps its own block, kept fraction (k+1)/n")
     .option('--out <dir>', 'output folder (default: <model folder>-rgp-<ratio> beside the input)')
     .option('--overwrite', 'replace an existing output folder (never the input)')
+    .option('--compact', 'also write model.compact.onnx: the masked layers as standard ONNX ops storing only the kept weights (see rgp compact)')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(async (modelPath: string, opts: PruneCommandOptions & { quiet?: boolean }) => {
+    .action(async (modelPath: string, opts: PruneCommandOptions & { quiet?: boolean; compact?: boolean }) => {
       const { ctx } = jobContext(!!opts.quiet);
       const summary = await pruneCommand(modelPath, opts, { ctx });
+      const compact = opts.compact ? await compactPrunedModel(summary.outputPath, { overwrite: true }, ctx) : undefined;
       if (process.stderr.isTTY && !opts.quiet) process.stderr.write('\r\x1b[K');
-      printJson(summary);
+      printJson(compact ? { ...summary, compact } : summary);
     });
   registerTrainCommand(program, jobContext);
   registerSweepCommand(program, jobContext);

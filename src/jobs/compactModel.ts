@@ -69,6 +69,19 @@ async function fileSize(p: string): Promise<number | null> {
   }
 }
 
+/** Bytes of the original model report.json names (a TF.js model with its shards), or null when it is gone. */
+async function denseFileBytes(modelPath: unknown, ctx: JobContext): Promise<number | null> {
+  if (typeof modelPath !== 'string') return null;
+  if (path.extname(modelPath).toLowerCase() === '.json') {
+    try {
+      return (await openModel(modelPath, { signal: ctx.signal })).fileBytes;
+    } catch {
+      return null;
+    }
+  }
+  return fileSize(modelPath);
+}
+
 export async function compactPrunedModel(folderOrModel: string, options: CompactOptions, ctx: JobContext): Promise<CompactSummary> {
   const form = options.form ?? 'auto';
   if (form !== 'auto' && !ALL_FORMS.includes(form)) {
@@ -166,7 +179,7 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
     const t = timings?.get(sites[i]);
     return t ? { ...l, timing: { denseMs: t.denseMs, formsMs: t.formsMs, inputShape: t.inputShape } } : l;
   });
-  const denseBytes = typeof report.modelPath === 'string' ? await fileSize(report.modelPath) : null;
+  const denseBytes = await denseFileBytes(report.modelPath, ctx);
   const summary: CompactSummary = {
     format: 'rgp-compact-report',
     version: 1,
