@@ -16,6 +16,8 @@ import { registerTrainCommand } from './cli/trainCommand';
 import { registerSweepCommand } from './cli/sweepCommand';
 import { registerSparsifyCommand } from './cli/sparsifyCommand';
 import { registerConvertCommand } from './cli/convertCommand';
+import { registerCompactCommands } from './cli/compactCommand';
+import { compactPrunedModel } from './jobs/compactModel';
 
 /**
  * An in-process job context, for a command that does not run in the worker yet: Ctrl+C or SIGTERM cancels
@@ -98,15 +100,18 @@ export function buildProgram(): Command {
     .option('--self-loops', "graph2nn's variant: each group keeps its own block, kept fraction (k+1)/n")
     .option('--out <dir>', 'output folder (default: <model folder>-rgp-<ratio> beside the input)')
     .option('--overwrite', 'replace an existing output folder (never the input)')
+    .option('--compact', 'also write model.compact.onnx: the masked layers as standard ONNX ops storing only the kept weights (see rgp compact)')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(async (modelPath: string, opts: PruneCommandOptions & { quiet?: boolean }) => {
+    .action(async (modelPath: string, opts: PruneCommandOptions & { quiet?: boolean; compact?: boolean }) => {
       const { summary } = await runCliJob<'prune'>({ kind: 'prune', modelPath, options: pruneJobOptions(opts) }, { quiet: opts.quiet === true });
-      printJson(summary);
+      const compact = opts.compact ? await compactPrunedModel(summary.outputPath, { overwrite: true }, jobContext(opts.quiet === true).ctx) : undefined;
+      printJson(compact ? { ...summary, compact } : summary);
     });
   registerTrainCommand(program);
   registerSweepCommand(program);
   registerSparsifyCommand(program);
   registerConvertCommand(program, jobContext);
+  registerCompactCommands(program, jobContext);
   return program;
 }
 
