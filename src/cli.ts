@@ -12,6 +12,7 @@ import { graphCommand, type GraphCommandOptions } from './cli/graphCommand';
 import { registerTrainCommand } from './cli/trainCommand';
 import { registerSweepCommand } from './cli/sweepCommand';
 import { registerSparsifyCommand } from './cli/sparsifyCommand';
+import { registerPlanCommands } from './cli/planCommands';
 import * as path from 'node:path';
 
 function jobContext(quiet: boolean): { ctx: JobContext; cancel: CancelSource } {
@@ -102,6 +103,7 @@ export function buildProgram(): Command {
   registerTrainCommand(program, jobContext);
   registerSweepCommand(program, jobContext);
   registerSparsifyCommand(program, jobContext);
+  registerPlanCommands(program, jobContext);
   return program;
 }
 

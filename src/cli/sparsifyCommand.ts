@@ -18,6 +18,7 @@ import { RgpError } from '../core/errors';
 import type { JobContext } from '../core/job';
 import type { SparsifyMethod, SparsifyModel, SparsifyResult, SparsifyTask } from '../core/sparse/results';
 import { flopsRatios, summarise, summaryTable, type SparsifyRunDetail } from '../core/sparse/summary';
+import { addPlanFlags, planSparsifyCli, type PlanFlags } from './planCommands';
 import { ALL_METHODS, sparsify, type SparsifyOptions } from '../jobs/sparsify';
 
 export interface SparsifyCommandOptions {
@@ -144,7 +145,7 @@ export async function sparsifyCli(o: SparsifyCommandOptions, ctx: JobContext): P
 
 /** Registers `rgp sparsify`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
 export function registerSparsifyCommand(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
-  program
+  addPlanFlags(program
     .command('sparsify')
     .description('compare train-and-prune (magnitude, ADMM), sparse training (RigL, SET) and RGP masks on a graph model; writes results.json + results.csv')
     .requiredOption('--dataset <name|path>', 'collegemsg (link prediction), email-eu-core (node classification) or an edge-list file')
@@ -170,8 +171,9 @@ export function registerSparsifyCommand(program: Command, jobContext: (quiet: bo
     .option('--out <dir>', 'folder for results.json and results.csv (nothing is written without it)')
     .option('--overwrite', 'replace an existing non-empty --out folder')
     .option('--json', 'print the whole result as JSON instead of the table')
-    .option('-q, --quiet', 'no progress on stderr')
-    .action(async (opts: SparsifyCommandOptions) => {
+    .option('-q, --quiet', 'no progress on stderr'))
+    .action(async (opts: SparsifyCommandOptions & PlanFlags) => {
+      if (opts.plan !== undefined) return planSparsifyCli(opts);
       await sparsifyCli(opts, jobContext(!!opts.quiet).ctx);
     });
 }

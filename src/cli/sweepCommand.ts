@@ -16,6 +16,7 @@ import { quietContext, type JobContext } from '../core/job';
 import type { GraphKind, SweepResult, SweepRun } from '../core/train/results';
 import { summariseSweep, sweepTextTable } from '../core/train/sweepTable';
 import { sweep, type SweepOptions } from '../jobs/sweep';
+import { addPlanFlags, planSweepCli, type PlanFlags } from './planCommands';
 import { addTrainingFlags, choiceFlag, numberListFlag, trainingOptions, type TrainingFlags } from './trainCommand';
 
 export interface SweepCommandOptions extends TrainingFlags {
@@ -31,6 +32,11 @@ export interface SweepCommandDeps {
 }
 
 export async function sweepCommand(modelPath: string, opts: SweepCommandOptions, deps: SweepCommandDeps = {}): Promise<SweepResult> {
+  return sweep(modelPath, { ...sweepOptions(opts), ...(deps.onRun ? { onRun: deps.onRun } : {}) }, deps.ctx ?? quietContext);
+}
+
+/** The sweep job's options from the command's flags (checked; no callbacks). */
+export function sweepOptions(opts: SweepCommandOptions): SweepOptions {
   if (opts.ratios === undefined) throw new RgpError('BAD_ARGUMENT', 'rgp sweep needs --ratios.', 'Example: --ratios 0.875,0.9375 (n = 64: k = 8 and k = 4).');
   const ratios = numberListFlag(opts.ratios, 'ratios')!;
   const seeds = numberListFlag(opts.seeds, 'seeds', { integer: true });
@@ -41,9 +47,8 @@ export async function sweepCommand(modelPath: string, opts: SweepCommandOptions,
     ...(graphs ? { graphs } : {}),
     ...(seeds ? { seeds } : {}),
     dense: opts.dense === true,
-    ...(deps.onRun ? { onRun: deps.onRun } : {}),
   };
-  return sweep(modelPath, options, deps.ctx ?? quietContext);
+  return options;
 }
 
 /** One stderr line per finished run. */
@@ -73,7 +78,7 @@ export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { 
 
 /** Registers `rgp sweep`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
 export function registerSweepCommand(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
-  addTrainingFlags(
+  addPlanFlags(addTrainingFlags(
     program
       .command('sweep')
       .description('train the model masked at each ratio by each graph kind for each seed (plus a dense baseline); writes results.json + results.csv')
@@ -83,7 +88,8 @@ export function registerSweepCommand(program: Command, jobContext: (quiet: boole
       .option('--seeds <list>', 'seeds, comma-separated (default 1,2,3)')
       .option('--dense', 'also train the unmasked model once per seed (the baseline)')
       .option('--out <dir>', 'output folder for results.json and results.csv (default: <model folder>-sweep)'),
-  ).action(async (modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean }) => {
+  )).action(async (modelPath: string, opts: SweepCommandOptions & PlanFlags & { json?: boolean; quiet?: boolean }) => {
+    if (opts.plan !== undefined) return planSweepCli(modelPath, opts);
     await sweepCli(modelPath, opts, jobContext(!!opts.quiet).ctx);
   });
 }
