@@ -19,6 +19,9 @@ import type { JobContext } from '../core/job';
 import type { SparsifyMethod, SparsifyModel, SparsifyResult, SparsifyTask } from '../core/sparse/results';
 import { flopsRatios, summarise, summaryTable, type SparsifyRunDetail } from '../core/sparse/summary';
 import { addPlanFlags, planSparsifyCli, type PlanFlags } from './planCommands';
+import { addWorkersFlag, workersOf } from './workersFlag';
+import { jobWorkerLaunch } from '../node/cellPool';
+import { parallelSparsify } from '../node/parallelGrid';
 import { ALL_METHODS, sparsify, type SparsifyOptions } from '../jobs/sparsify';
 
 export interface SparsifyCommandOptions {
@@ -46,6 +49,7 @@ export interface SparsifyCommandOptions {
   overwrite?: boolean;
   json?: boolean;
   quiet?: boolean;
+  workers?: string;
 }
 
 function num(value: string | undefined, flag: string, integer: boolean, min: number): number | undefined {
@@ -128,16 +132,14 @@ export async function sparsifyCli(o: SparsifyCommandOptions, ctx: JobContext): P
   const perSeed = (options.methods ?? ALL_METHODS).filter((m) => m !== 'dense').length * (options.sparsities?.length ?? 6) + ((options.methods ?? ALL_METHODS).includes('dense') ? 1 : 0);
   const total = perSeed * (options.seeds?.length ?? 3);
   let done = 0;
-  const result = await sparsify(
-    {
-      ...options,
-      onRun: (r) => {
-        done++;
-        if (!o.quiet) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${runLine(r, done, total)}\n`);
-      },
-    },
-    ctx,
-  );
+  const line = (r: SparsifyRunDetail, n: number) => {
+    if (!o.quiet) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${runLine(r, n, total)}\n`);
+  };
+  const workers = workersOf(o.workers);
+  // Several workers: each run is numbered by its cell in the grid, as it finishes.
+  const result = workers > 1
+    ? await parallelSparsify(options, { workers, launch: jobWorkerLaunch(), onCell: (r, i) => line(r as SparsifyRunDetail, i + 1) }, ctx)
+    : await sparsify({ ...options, onRun: (r) => line(r, ++done) }, ctx);
   if (!o.quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : sparsifyReport(result));
   return result;
@@ -145,7 +147,7 @@ export async function sparsifyCli(o: SparsifyCommandOptions, ctx: JobContext): P
 
 /** Registers `rgp sparsify`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
 export function registerSparsifyCommand(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
-  addPlanFlags(program
+  addWorkersFlag(addPlanFlags(program
     .command('sparsify')
     .description('compare train-and-prune (magnitude, ADMM), sparse training (RigL, SET) and RGP masks on a graph model; writes results.json + results.csv')
     .requiredOption('--dataset <name|path>', 'collegemsg (link prediction), email-eu-core (node classification) or an edge-list file')
@@ -171,7 +173,7 @@ export function registerSparsifyCommand(program: Command, jobContext: (quiet: bo
     .option('--out <dir>', 'folder for results.json and results.csv (nothing is written without it)')
     .option('--overwrite', 'replace an existing non-empty --out folder')
     .option('--json', 'print the whole result as JSON instead of the table')
-    .option('-q, --quiet', 'no progress on stderr'))
+    .option('-q, --quiet', 'no progress on stderr')))
     .action(async (opts: SparsifyCommandOptions & PlanFlags) => {
       if (opts.plan !== undefined) return planSparsifyCli(opts);
       await sparsifyCli(opts, jobContext(!!opts.quiet).ctx);

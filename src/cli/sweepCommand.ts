@@ -17,6 +17,9 @@ import type { GraphKind, SweepResult, SweepRun } from '../core/train/results';
 import { summariseSweep, sweepTextTable } from '../core/train/sweepTable';
 import { sweep, type SweepOptions } from '../jobs/sweep';
 import { addPlanFlags, planSweepCli, type PlanFlags } from './planCommands';
+import { addWorkersFlag, workersOf } from './workersFlag';
+import { jobWorkerLaunch } from '../node/cellPool';
+import { parallelSweep } from '../node/parallelGrid';
 import { addTrainingFlags, choiceFlag, numberListFlag, trainingOptions, type TrainingFlags } from './trainCommand';
 
 export interface SweepCommandOptions extends TrainingFlags {
@@ -62,15 +65,16 @@ export function sweepTable(result: SweepResult): string {
 }
 
 /** The whole `rgp sweep` action: one line per run on stderr, the cell table (or --json) on stdout. */
-export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean }, ctx: JobContext): Promise<SweepResult> {
+export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean; workers?: string }, ctx: JobContext): Promise<SweepResult> {
   let done = 0;
-  const result = await sweepCommand(modelPath, opts, {
-    ctx,
-    onRun: (r) => {
-      done++;
-      if (!opts.quiet) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${runLine(r, done)}\n`);
-    },
-  });
+  const line = (r: SweepRun, n: number) => {
+    if (!opts.quiet) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${runLine(r, n)}\n`);
+  };
+  const workers = workersOf(opts.workers);
+  // Several workers: each run is numbered by its cell in the grid, as it finishes.
+  const result = workers > 1
+    ? await parallelSweep(modelPath, sweepOptions(opts), { workers, launch: jobWorkerLaunch(), onCell: (r, i) => line(r as SweepRun, i + 1) }, ctx)
+    : await sweepCommand(modelPath, opts, { ctx, onRun: (r) => line(r, ++done) });
   if (!opts.quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : sweepTable(result));
   return result;
@@ -78,7 +82,7 @@ export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { 
 
 /** Registers `rgp sweep`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
 export function registerSweepCommand(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
-  addPlanFlags(addTrainingFlags(
+  addWorkersFlag(addPlanFlags(addTrainingFlags(
     program
       .command('sweep')
       .description('train the model masked at each ratio by each graph kind for each seed (plus a dense baseline); writes results.json + results.csv')
@@ -88,7 +92,7 @@ export function registerSweepCommand(program: Command, jobContext: (quiet: boole
       .option('--seeds <list>', 'seeds, comma-separated (default 1,2,3)')
       .option('--dense', 'also train the unmasked model once per seed (the baseline)')
       .option('--out <dir>', 'output folder for results.json and results.csv (default: <model folder>-sweep)'),
-  )).action(async (modelPath: string, opts: SweepCommandOptions & PlanFlags & { json?: boolean; quiet?: boolean }) => {
+  ))).action(async (modelPath: string, opts: SweepCommandOptions & PlanFlags & { json?: boolean; quiet?: boolean; workers?: string }) => {
     if (opts.plan !== undefined) return planSweepCli(modelPath, opts);
     await sweepCli(modelPath, opts, jobContext(!!opts.quiet).ctx);
   });
