@@ -18,6 +18,7 @@ import { registerSparsifyCommand } from './cli/sparsifyCommand';
 import { registerConvertCommand } from './cli/convertCommand';
 import { registerCompactCommands } from './cli/compactCommand';
 import { compactPrunedModel } from './jobs/compactModel';
+import { registerPlanCommands } from './cli/planCommands';
 
 /**
  * An in-process job context, for a command that does not run in the worker yet: Ctrl+C or SIGTERM cancels
@@ -108,10 +109,11 @@ export function buildProgram(): Command {
       printJson(compact ? { ...summary, compact } : summary);
     });
   registerTrainCommand(program);
-  registerSweepCommand(program);
-  registerSparsifyCommand(program);
+  registerSweepCommand(program, jobContext);
+  registerSparsifyCommand(program, jobContext);
   registerConvertCommand(program, jobContext);
   registerCompactCommands(program, jobContext);
+  registerPlanCommands(program, jobContext);
   return program;
 }
 

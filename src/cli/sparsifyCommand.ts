@@ -16,10 +16,15 @@
  */
 import type { Command } from 'commander';
 import { RgpError } from '../core/errors';
+import { quietContext, type JobContext } from '../core/job';
 import type { SparsifyMethod, SparsifyModel, SparsifyResult, SparsifyTask } from '../core/sparse/results';
 import { flopsRatios, summarise, summaryTable, type SparsifyRunDetail } from '../core/sparse/summary';
 import { ALL_METHODS, type SparsifyOptions } from '../jobs/sparsify';
 import { runCliJob } from './runJob';
+import { addPlanFlags, planSparsifyCli, type PlanFlags } from './planCommands';
+import { addWorkersFlag, workersOf } from './workersFlag';
+import { jobWorkerLaunch } from '../node/cellPool';
+import { parallelSparsify } from '../node/parallelGrid';
 
 export interface SparsifyCommandOptions {
   dataset?: string;
@@ -49,6 +54,7 @@ export interface SparsifyCommandOptions {
   overwrite?: boolean;
   json?: boolean;
   quiet?: boolean;
+  workers?: string;
 }
 
 function num(value: string | undefined, flag: string, integer: boolean, min: number): number | undefined {
@@ -138,27 +144,26 @@ export function sparsifyReport(result: SparsifyResult): string {
 }
 
 /** The whole `rgp sparsify` action, run in the job worker: one line per run on stderr, the table (or --json) on stdout. */
-export async function sparsifyCli(o: SparsifyCommandOptions): Promise<SparsifyResult> {
+export async function sparsifyCli(o: SparsifyCommandOptions, ctx: JobContext = quietContext): Promise<SparsifyResult> {
   const options = sparsifyOptions(o);
   const perSeed = (options.methods ?? ALL_METHODS).filter((m) => m !== 'dense').length * (options.sparsities?.length ?? 6) + ((options.methods ?? ALL_METHODS).includes('dense') ? 1 : 0);
   const total = perSeed * (options.seeds?.length ?? 3);
   let done = 0;
-  const { result } = await runCliJob<'sparsify'>(
-    { kind: 'sparsify', options },
-    {
-      quiet: o.quiet === true,
-      onRecord: (m) => {
-        if (m.type === 'sparsifyRun' && !o.quiet) process.stderr.write(`${runLine(m.run, ++done, total)}\n`);
-      },
-    },
-  );
+  const line = (r: SparsifyRunDetail, n: number) => {
+    if (!o.quiet) process.stderr.write(`${runLine(r, n, total)}\n`);
+  };
+  const workers = workersOf(o.workers);
+  // One worker: the job runs in the CLI's job worker; several: each cell in a worker of the pool, numbered by its cell as it finishes.
+  const result = workers > 1
+    ? await parallelSparsify(options, { workers, launch: jobWorkerLaunch(), onCell: (r, i) => line(r as SparsifyRunDetail, i + 1) }, ctx)
+    : (await runCliJob<'sparsify'>({ kind: 'sparsify', options }, { quiet: o.quiet === true, onRecord: (m) => { if (m.type === 'sparsifyRun') line(m.run, ++done); } })).result;
   process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : sparsifyReport(result));
   return result;
 }
 
-/** Registers `rgp sparsify` (run in the job worker: Ctrl+C and SIGTERM cancel, progress on a TTY). */
-export function registerSparsifyCommand(program: Command): void {
-  program
+/** Registers `rgp sparsify`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
+export function registerSparsifyCommand(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
+  addWorkersFlag(addPlanFlags(program
     .command('sparsify')
     .description('compare train-and-prune (magnitude, ADMM), sparse training (RigL, SET) and RGP masks on a graph model; writes results.json + results.csv')
     .requiredOption('--dataset <name|path>', 'collegemsg (link prediction), email-eu-core (node classification) or an edge-list file')
@@ -187,8 +192,9 @@ export function registerSparsifyCommand(program: Command): void {
     .option('--out <dir>', 'folder for results.json and results.csv (nothing is written without it)')
     .option('--overwrite', 'replace an existing non-empty --out folder')
     .option('--json', 'print the whole result as JSON instead of the table')
-    .option('-q, --quiet', 'no progress on stderr')
-    .action(async (opts: SparsifyCommandOptions) => {
-      await sparsifyCli(opts);
+    .option('-q, --quiet', 'no progress on stderr')))
+    .action(async (opts: SparsifyCommandOptions & PlanFlags) => {
+      if (opts.plan !== undefined) return planSparsifyCli(opts);
+      await sparsifyCli(opts, workersOf(opts.workers) > 1 ? jobContext(!!opts.quiet).ctx : quietContext);
     });
 }

@@ -17,6 +17,10 @@ import type { GraphKind, SweepResult, SweepRun } from '../core/train/results';
 import { summariseSweep, sweepTextTable } from '../core/train/sweepTable';
 import { sweep, type SweepOptions } from '../jobs/sweep';
 import { runCliJob } from './runJob';
+import { addPlanFlags, planSweepCli, type PlanFlags } from './planCommands';
+import { addWorkersFlag, workersOf } from './workersFlag';
+import { jobWorkerLaunch } from '../node/cellPool';
+import { parallelSweep } from '../node/parallelGrid';
 import { addTrainingFlags, choiceFlag, numberListFlag, trainingOptions, type TrainingFlags } from './trainCommand';
 
 export interface SweepCommandOptions extends TrainingFlags {
@@ -61,25 +65,27 @@ export function sweepTable(result: SweepResult): string {
   return `${sweepTextTable(summariseSweep(result.runs))}\nbackend ${result.backend}; ${result.runs.length} runs in ${result.seconds.toFixed(0)} s; wrote ${result.files.join(', ')}\n`;
 }
 
-/** The whole `rgp sweep` action, run in the job worker: one line per run on stderr, the cell table (or --json) on stdout. */
-export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean }): Promise<SweepResult> {
+/**
+ * The whole `rgp sweep` action: one line per run on stderr, the cell table (or --json) on stdout. One
+ * worker: the job runs in the CLI's job worker; several: each cell runs in a worker of the pool.
+ */
+export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean; workers?: string }, ctx: JobContext = quietContext): Promise<SweepResult> {
   let done = 0;
-  const { result } = await runCliJob<'sweep'>(
-    { kind: 'sweep', modelPath, options: sweepJobOptions(opts) },
-    {
-      quiet: opts.quiet === true,
-      onRecord: (m) => {
-        if (m.type === 'sweepRun' && !opts.quiet) process.stderr.write(`${runLine(m.run, ++done)}\n`);
-      },
-    },
-  );
+  const line = (r: SweepRun, n: number) => {
+    if (!opts.quiet) process.stderr.write(`${runLine(r, n)}\n`);
+  };
+  const workers = workersOf(opts.workers);
+  // Several workers: each run is numbered by its cell in the grid, as it finishes.
+  const result = workers > 1
+    ? await parallelSweep(modelPath, sweepJobOptions(opts), { workers, launch: jobWorkerLaunch(), onCell: (r, i) => line(r as SweepRun, i + 1) }, ctx)
+    : (await runCliJob<'sweep'>({ kind: 'sweep', modelPath, options: sweepJobOptions(opts) }, { quiet: opts.quiet === true, onRecord: (m) => { if (m.type === 'sweepRun') line(m.run, ++done); } })).result;
   process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : sweepTable(result));
   return result;
 }
 
-/** Registers `rgp sweep` (run in the job worker: Ctrl+C and SIGTERM cancel, progress on a TTY). */
-export function registerSweepCommand(program: Command): void {
-  addTrainingFlags(
+/** Registers `rgp sweep`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
+export function registerSweepCommand(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
+  addWorkersFlag(addPlanFlags(addTrainingFlags(
     program
       .command('sweep')
       .description('train the model masked at each ratio by each graph kind for each seed (plus a dense baseline); writes results.json + results.csv')
@@ -89,7 +95,8 @@ export function registerSweepCommand(program: Command): void {
       .option('--seeds <list>', 'seeds, comma-separated (default 1,2,3)')
       .option('--dense', 'also train the unmasked model once per seed (the baseline)')
       .option('--out <dir>', 'output folder for results.json and results.csv (default: <model folder>-sweep)'),
-  ).action(async (modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean }) => {
-    await sweepCli(modelPath, opts);
+  ))).action(async (modelPath: string, opts: SweepCommandOptions & PlanFlags & { json?: boolean; quiet?: boolean; workers?: string }) => {
+    if (opts.plan !== undefined) return planSweepCli(modelPath, opts);
+    await sweepCli(modelPath, opts, workersOf(opts.workers) > 1 ? jobContext(!!opts.quiet).ctx : quietContext);
   });
 }

@@ -27,6 +27,7 @@ import { writeFile } from 'node:fs/promises';
 import { writeFolderAtomically } from '../io/atomicWrite';
 import { prepareOutput } from './outputFolder';
 import { readEdgeList, readNodeLabels } from '../io/edgeListFile';
+import { cellSelector, type CellSelection } from './grid/cellSelection';
 
 export const DEFAULT_SPARSITIES = [0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984];
 export const ALL_METHODS: SparsifyMethod[] = ['dense', 'magnitude', 'admm', 'slr', 'rigl', 'set', 'rgp'];
@@ -72,6 +73,11 @@ export interface SparsifyOptions {
   dataRoot?: string;
   backend?: BackendOptions;
   onRun?: (run: SparsifyRunDetail) => void;
+  /**
+   * Run only these cells of the grid (src/jobs/grid/sparsifyGrid.ts order): a seed's task and dense run are
+   * built only when one of its cells runs; the result holds the chosen runs and nothing is written.
+   */
+  cells?: CellSelection;
 }
 
 const PRESETS: Record<string, { edges: string; labels?: string; task: SparsifyTask; name: string }> = {
@@ -114,7 +120,7 @@ function list<T>(value: T[] | undefined, fallback: T[], what: string, hint: stri
   return [...new Set(l)];
 }
 
-function checkOptions(o: SparsifyOptions): { methods: SparsifyMethod[]; sparsities: number[]; seeds: number[]; model: SparsifyModel } {
+export function checkOptions(o: SparsifyOptions): { methods: SparsifyMethod[]; sparsities: number[]; seeds: number[]; model: SparsifyModel } {
   const methods = list(o.methods, ALL_METHODS, 'method', `Choose from ${ALL_METHODS.join(', ')}.`);
   for (const m of methods) if (!ALL_METHODS.includes(m)) throw new RgpError('BAD_ARGUMENT', `Unknown method "${m}".`, `Choose from ${ALL_METHODS.join(', ')}.`);
   const sparsities = list(o.sparsities, DEFAULT_SPARSITIES, 'sparsity', 'Example: --sparsities 0.5,0.9,0.984.').sort((a, b) => a - b);
@@ -157,7 +163,8 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
 
   // Refused before any embedding or training time is spent; the atomic write at the end checks again.
   const inputs = [data.edges, ...(task === 'node' && data.labels ? [data.labels] : [])];
-  const outputPath = options.out === undefined ? undefined : await prepareOutput({ out: options.out, inputs, overwrite: options.overwrite === true });
+  // A single cell of a plan (options.cells) writes no folder: its runner writes the cell's file.
+  const outputPath = options.out === undefined || options.cells ? undefined : await prepareOutput({ out: options.out, inputs, overwrite: options.overwrite === true });
 
   const backend = await selectBackend(options.backend ?? {});
   ctx.progress.report({ message: `reading ${data.name}` });
@@ -176,14 +183,22 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
 
   const linkOptions = { linkModel: options.linkModel ?? 'undirected', testFeatures: options.testFeatures ?? 'train', negativeNodes: options.negativeNodes ?? 'seen' } as const;
   const linkSplits: Array<{ seed: number } & LinkSplitStats> = [];
+  const select = cellSelector(options.cells, seeds.length * ((methods.includes('dense') ? 1 : 0) + sparse.length * sparsities.length));
+  let cell = 0; // index of the next cell in grid order (src/jobs/grid/sparsifyGrid.ts)
   for (const seed of seeds) {
     ctx.signal.throwIfCancelled();
-    ctx.progress.report({ fraction: done / total, message: `${data.name} seed ${seed}: walks and skip-gram embeddings` });
-    const prepared: PreparedTask =
-      task === 'link'
-        ? linkPredictionTask(edges, { seed, ...linkOptions, ...(options.embedding ? { embedding: options.embedding } : {}), ...(options.batchSize ? { batchSize: options.batchSize } : {}) }, ctx)
-        : nodeClassificationTask(edges, labels!, { seed, model, ...(options.embedding ? { embedding: options.embedding } : {}), ...(options.batchSize ? { batchSize: options.batchSize } : {}) }, ctx);
-    if (prepared.linkStats) linkSplits.push({ seed, ...prepared.linkStats });
+    // Built on first use, so a job that runs none of this seed's cells never embeds its graph.
+    let prepared: PreparedTask | undefined;
+    const prepare = (): PreparedTask => {
+      if (prepared) return prepared;
+      ctx.progress.report({ fraction: done / total, message: `${data.name} seed ${seed}: walks and skip-gram embeddings` });
+      prepared =
+        task === 'link'
+          ? linkPredictionTask(edges, { seed, ...linkOptions, ...(options.embedding ? { embedding: options.embedding } : {}), ...(options.batchSize ? { batchSize: options.batchSize } : {}) }, ctx)
+          : nodeClassificationTask(edges, labels!, { seed, model, ...(options.embedding ? { embedding: options.embedding } : {}), ...(options.batchSize ? { batchSize: options.batchSize } : {}) }, ctx);
+      if (prepared.linkStats) linkSplits.push({ seed, ...prepared.linkStats });
+      return prepared;
+    };
     try {
       const record = (method: SparsifyMethod, sparsity: number, outcome: RunOutcome, seconds: number): void => {
         const run = toRun({ dataset: data.name, task, model, method, sparsity, seed, epochs, seconds }, outcome);
@@ -191,22 +206,30 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
         done++;
         options.onRun?.(run);
       };
-      let dense: DenseRun | null = null;
-      if (needDense) {
+      let dense: DenseRun | null | undefined = needDense ? undefined : null;
+      const denseRun = (): DenseRun | null => {
+        if (dense === undefined) dense = trainDense(prepare().task, cfg, seed, ctx, { onEpoch: progress('dense') });
+        return dense;
+      };
+      if (methods.includes('dense') && select(cell++)) {
         const t = performance.now();
-        dense = trainDense(prepared.task, cfg, seed, ctx, { onEpoch: progress('dense') });
-        if (methods.includes('dense')) record('dense', 0, dense.outcome, (performance.now() - t) / 1000);
-        else done++;
-      }
+        record('dense', 0, denseRun()!.outcome, (performance.now() - t) / 1000);
+      } else if (needDense) done++;
       for (const sparsity of sparsities) {
         for (const method of sparse) {
+          if (!select(cell++)) {
+            done++;
+            continue;
+          }
+          ctx.signal.throwIfCancelled();
           const t = performance.now();
-          const outcome = trainSparse(method, sparsity, prepared.task, cfg, seed, dense, ctx, { onEpoch: progress(`${method} ${(100 * sparsity).toFixed(3)} %`) });
+          const start = method === 'magnitude' || method === 'admm' || method === 'slr' ? denseRun() : null;
+          const outcome = trainSparse(method, sparsity, prepare().task, cfg, seed, start, ctx, { onEpoch: progress(`${method} ${(100 * sparsity).toFixed(3)} %`) });
           record(method, sparsity, outcome, (performance.now() - t) / 1000);
         }
       }
     } finally {
-      prepared.task.dispose();
+      prepared?.task.dispose();
     }
   }
 

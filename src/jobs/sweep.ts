@@ -34,6 +34,8 @@ import type { DatasetSplit } from '../core/data/dataset';
 import { writeFolderAtomically } from '../io/atomicWrite';
 import { prepareOutput } from './outputFolder';
 import { defaultOutput } from './pruneModel';
+import { cellSelector, type CellSelection } from './grid/cellSelection';
+import { sweepCells } from './grid/sweepGrid';
 import { openTrainingSession, planMasks, resolveMaskSource, type MaskSource } from './trainModel';
 import { checkTrainableFormat } from '../formats/trainable';
 
@@ -59,6 +61,8 @@ export interface SweepOptions extends Partial<Omit<TrainConfig, 'seed'>> {
   backend?: BackendName;
   /** Every finished run, in order. */
   onRun?: (run: SweepRun) => void;
+  /** Run only these cells of the grid (src/jobs/grid): the result holds their runs and nothing is written. */
+  cells?: CellSelection;
 }
 
 interface Cell {
@@ -85,16 +89,11 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
   for (const g of graphs as string[]) {
     if (g === 'dense') throw new RgpError('BAD_ARGUMENT', 'The dense baseline is not a graph kind of a ratio.', 'Ask for it with --dense.');
   }
-  const cells: Cell[] = [];
-  for (const seed of seeds) {
-    if (options.dense) cells.push({ graph: 'dense', seed, source: { kind: 'dense' } });
-    for (const ratio of ratios) {
-      for (const graph of graphs) {
-        const source = resolveMaskSource({ ...options, ratio, graph });
-        cells.push({ ratio, graph, seed, source });
-      }
-    }
-  }
+  const cells: Cell[] = sweepCells(seeds, ratios, graphs, options.dense === true).map((c) => ({
+    ...c,
+    source: c.graph === 'dense' ? { kind: 'dense' } : resolveMaskSource({ ...options, ratio: c.ratio, graph: c.graph }),
+  }));
+  const select = cellSelector(options.cells, cells.length);
 
   // ---- Read and check everything, reserve the output ----
   checkTrainableFormat(modelPath, 'A ratio sweep');
@@ -102,7 +101,9 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
   let data: ReturnType<typeof uploadSplit> | undefined;
   let original: tf.Tensor[] | undefined;
   try {
-    const outputPath = await prepareOutput({ out: options.out, fallback: defaultOutput(session.format, session.modelPath, '-sweep'), inputs: session.inputPaths, overwrite: options.overwrite === true });
+    const fallback = defaultOutput(session.format, session.modelPath, '-sweep');
+    // A single cell of a plan (options.cells) writes no folder: its runner writes the cell's file.
+    const outputPath = options.cells ? path.resolve(options.out ?? fallback) : await prepareOutput({ out: options.out, fallback, inputs: session.inputPaths, overwrite: options.overwrite === true });
     const backend = describeBackend(session.backend);
     const { model } = session;
     data = uploadSplit(session.split, session.fit);
@@ -113,6 +114,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
     const runs: SweepRun[] = [];
     for (const [i, cell] of cells.entries()) {
       ctx.signal.throwIfCancelled();
+      if (!select(i)) continue;
       const slice = { from: 0.05 + (0.93 * i) / cells.length, width: 0.93 / cells.length };
       const label = cell.graph === 'dense' ? `dense, seed ${cell.seed}` : `ratio ${cell.ratio}, ${cell.graph}, seed ${cell.seed}`;
       ctx.progress.report({ fraction: slice.from, message: `run ${i + 1}/${cells.length}: ${label}` });
@@ -165,7 +167,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
     // ---- Write ----
     const { seed: _seed, ...config } = base;
     void _seed;
-    const files = [path.join(outputPath, 'results.json'), path.join(outputPath, 'results.csv')];
+    const files = options.cells ? [] : [path.join(outputPath, 'results.json'), path.join(outputPath, 'results.csv')];
     const result: SweepResult = {
       format: 'rgp-sweep-results',
       version: 1,
@@ -181,6 +183,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
       files,
       seconds: (performance.now() - t0) / 1000,
     };
+    if (options.cells) return result;
     await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal, marker: { job: 'sweep' } }, async (tmp) => {
       await writeFile(path.join(tmp, 'results.json'), JSON.stringify(result, null, 2) + '\n');
       await writeFile(path.join(tmp, 'results.csv'), sweepCsv(runs));

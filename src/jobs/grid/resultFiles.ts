@@ -1,0 +1,28 @@
+/**
+ * The result folders of the grid jobs, written exactly as a local `rgp sweep` / `rgp sparsify` writes them
+ * (results.json + results.csv, the folder written whole under a temporary name and renamed), so a merged
+ * or pooled run is read by the same tools as a serial one.
+ */
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { CancelSignal } from '../../core/job';
+import type { SparsifyResult } from '../../core/sparse/results';
+import type { SweepResult } from '../../core/train/results';
+import { runsCsv, type SparsifyRunDetail } from '../../core/sparse/summary';
+import { sweepCsv } from '../../core/train/sweepTable';
+import { writeFolderAtomically } from '../../io/atomicWrite';
+
+export function resultFiles(outputPath: string): string[] {
+  return [path.join(outputPath, 'results.json'), path.join(outputPath, 'results.csv')];
+}
+
+export async function writeResultFolder(
+  outputPath: string,
+  result: SweepResult | SparsifyResult,
+  opts: { overwrite?: boolean; signal?: CancelSignal },
+): Promise<void> {
+  await writeFolderAtomically(outputPath, { overwrite: opts.overwrite === true, ...(opts.signal ? { signal: opts.signal } : {}) }, async (tmp) => {
+    await writeFile(path.join(tmp, 'results.json'), JSON.stringify(result, null, 2) + '\n');
+    await writeFile(path.join(tmp, 'results.csv'), result.format === 'rgp-sweep-results' ? sweepCsv(result.runs) : runsCsv(result.runs as SparsifyRunDetail[]));
+  });
+}
