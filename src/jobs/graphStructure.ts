@@ -21,8 +21,10 @@ export interface GraphStructureOptions {
   n: number;
   k: number;
   seed: number;
-  /** Wall-clock budget of the ASPL search (0: the random regular graph as drawn). */
+  /** Wall-clock budget of the ASPL search (0: the random regular graph as drawn); a cap when searchSwaps is given. */
   searchSeconds: number;
+  /** Budget in proposed swaps: with it the same n, k and seed give the same graph on any machine. */
+  searchSwaps?: number;
 }
 
 export interface GraphStructure {
@@ -37,6 +39,8 @@ export interface GraphStructure {
   /** ASPL of the random start, when searched here. */
   initialAspl?: number;
   swapsTried?: number;
+  /** What ended the search (see SearchResult.stoppedBy). */
+  stoppedBy?: 'bound' | 'swaps' | 'time';
 }
 
 export function searchGraphStructure(
@@ -57,7 +61,7 @@ export function searchGraphStructure(
       k: o.k,
       seed: o.seed,
       // A complete graph (k = n − 1) has no swap to try.
-      ...(o.k === o.n - 1 ? { maxSwaps: 0 } : { seconds: o.searchSeconds }),
+      ...(o.k === o.n - 1 ? { maxSwaps: 0 } : { seconds: o.searchSeconds, ...(o.searchSwaps !== undefined ? { maxSwaps: o.searchSwaps } : {}) }),
       ...(live.onSearchSample ? { onSample: live.onSearchSample } : {}),
     },
     ctx,
@@ -73,6 +77,7 @@ export function searchGraphStructure(
     seed: o.seed,
     initialAspl: r.initialAspl,
     swapsTried: r.swapsTried,
+    stoppedBy: r.stoppedBy,
   };
 }
 

@@ -54,7 +54,7 @@ import { readModelFiles } from '../io/modelFolder';
 export interface PruneOptions {
   /** Fraction of weights to remove in masked layers, 0 < ratio < 1 (mapped to the nearest feasible k). */
   ratio: number;
-  /** Node count n = channel groups per layer side (default 64). */
+  /** Node count n = channel groups per layer side (default min(64, the narrowest masked layer's channels)). */
   groups?: number;
   /** Per-layer node count: layer name → its own n (2 ≤ n ≤ min(C_in, C_out) of that masked layer). */
   groupsPerLayer?: Record<string, number>;
@@ -91,14 +91,13 @@ export interface SearchStart {
   mooreDiameter: number;
 }
 
-const DEFAULT_GROUPS = 64;
 const DEFAULT_SEED = 1;
 const DEFAULT_SEARCH_SECONDS = 5;
 
 export async function pruneModel(modelPath: string, options: PruneOptions, ctx: JobContext): Promise<PruneSummary> {
   // ---- Arguments (cheap checks first: nothing is read for a bad ratio) ----
   const ratio = checkRatio(options.ratio);
-  const n = options.groups ?? DEFAULT_GROUPS;
+  const givenN = options.groups;
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed)) throw new RgpError('BAD_ARGUMENT', `The seed must be an integer, got ${seed}.`, 'Example: --seed 1.');
   const searchSwaps = options.searchSwaps;
@@ -123,7 +122,8 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   const { modelJsonBytes } = files;
   ctx.signal.throwIfCancelled();
   const graph = buildLayerGraph(files.model);
-  const plan = planPruning(graph, { groups: n, keepFirst, keepLast, keepDense, groupsPerLayer });
+  const plan = planPruning(graph, { ...(givenN !== undefined ? { groups: givenN } : {}), keepFirst, keepLast, keepDense, groupsPerLayer });
+  const n = givenN ?? plan.n;
   // One degree per distinct n, the main graph's first.
   const degrees = plan.groupCounts.map((m) => degreeForRatio(ratio, m, selfLoops));
   const degree = degrees[0];
@@ -191,6 +191,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
     options: {
       ratio,
       groups: n,
+      groupsChosen: givenN === undefined,
       groupsPerLayer: Object.fromEntries(Object.entries(groupsPerLayer)),
       seed,
       searchSeconds: searchSeconds ?? null,
@@ -284,7 +285,7 @@ function obtainGraph(
   );
   const stats: GraphStats = {
     n, k, selfLoops, seed, aspl: r.aspl, diameter: r.diameter, initialAspl: r.initialAspl, mooreBound: r.mooreBound, mooreDiameter: r.mooreDiameter,
-    gapPct: r.gapPct, swapsTried: r.swapsTried, swapsAccepted: r.swapsAccepted, searchSeconds: r.seconds, objective: r.objective,
+    gapPct: r.gapPct, swapsTried: r.swapsTried, swapsAccepted: r.swapsAccepted, searchSeconds: r.seconds, objective: r.objective, stoppedBy: r.stoppedBy,
   };
   return { adjacency: r.adjacency, stats, history: r.history };
 }

@@ -98,6 +98,8 @@ export interface SearchResult {
   objective: 'exact' | 'proxy';
   kernel: 'wasm' | 'ts';
   history: HistoryPoint[];
+  /** What ended the search: the Moore bound was reached, the swap budget was spent, or the time cap. */
+  stoppedBy: 'bound' | 'swaps' | 'time';
 }
 
 const MAX_HISTORY = 2000;
@@ -260,6 +262,9 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
   }
 
   // ---- Phase 2: exact objective (annealing, or hill-climbing polish after the proxy) ----
+  // A graph at the Moore bound cannot be beaten (a ring at k = 2 is one from the start): stop there.
+  const boundSum = moore.aspl * pairsN + 1e-6;
+  let atBound = bestSum <= boundSum;
   const exactStart = fraction;
   const polishOnly = objective === 'proxy';
   let T = polishOnly || !anneal ? 0 : exactT.start;
@@ -275,7 +280,7 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
       }
       if (t - lastReport >= reportEvery) report(t, 'exact', curSum, bestSum, false);
     }
-    if (maxSwaps !== undefined && swapsTried >= maxSwaps) break;
+    if (atBound || (maxSwaps !== undefined && swapsTried >= maxSwaps)) break;
     if (!propose()) continue;
     swapsTried++;
     const threshold = T > 0 ? curSum + Math.floor(-T * Math.log(1 - rng.float())) : curSum;
@@ -287,7 +292,8 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
       if (curSum < bestSum) {
         bestSum = curSum;
         bestAdj.set(adj);
-        }
+        atBound = bestSum <= boundSum;
+      }
     } else {
       state.rewire(slots[0], slots[3], slots[2], slots[1]);
     }
@@ -316,5 +322,6 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
     objective,
     kernel: evaluator.kernel,
     history,
+    stoppedBy: atBound ? 'bound' : maxSwaps !== undefined && swapsTried >= maxSwaps ? 'swaps' : 'time',
   };
 }

@@ -22,6 +22,8 @@ export interface GraphStats {
   searchSeconds: number;
   /** 'given' when the caller supplied the graph. */
   objective: 'exact' | 'proxy' | 'given';
+  /** What ended the search: the Moore bound reached, the swap budget spent, or the time cap biting. */
+  stoppedBy?: 'bound' | 'swaps' | 'time';
 }
 
 /** One graph of the run: its statistics, the ratio it achieves and the masked layers it is mapped to. */
@@ -64,6 +66,8 @@ export interface PruneSummary {
   options: {
     ratio: number;
     groups: number;
+    /** True when n was chosen from the layers' widths (min(64, the narrowest masked layer)), not given. */
+    groupsChosen?: boolean;
     /** Per-layer node counts n given as overrides (empty without). */
     groupsPerLayer: Record<string, number>;
     seed: number;
@@ -94,9 +98,11 @@ export function reportMarkdown(s: PruneSummary): string {
     `- Output: \`${s.outputPath}\``,
     `- Ratio requested ${pct(s.ratio.requested)}, achieved ${pct(s.ratio.achieved)} in masked layers ` +
       `(counted over masked kernels: ${pct(s.ratio.maskedKernels)}); whole model: parameters −${pct(s.ratio.params)}, MACs −${pct(s.ratio.macs)}`,
-    `- Graph: n = ${g.n}, k = ${g.k}${g.selfLoops ? ' + self-loops' : ''} (kept ${g.k + (g.selfLoops ? 1 : 0)}/${g.n} per block row), seed ${g.seed}`,
+    `- Graph: n = ${g.n}, k = ${g.k}${g.selfLoops ? ' + self-loops' : ''} (kept ${g.k + (g.selfLoops ? 1 : 0)}/${g.n} per block row), seed ${g.seed}` +
+      (s.options.groupsChosen ? ` — n chosen as min(64, the narrowest masked layer's channels)` : ''),
     `- ASPL ${g.aspl.toFixed(4)} (start ${g.initialAspl.toFixed(4)}), diameter ${g.diameter}; Moore bound ${g.mooreBound.toFixed(4)} ` +
-      `(diameter ≥ ${g.mooreDiameter}), gap ${g.gapPct.toFixed(2)} %; ${g.swapsTried} swaps tried, ${g.swapsAccepted} kept in ${g.searchSeconds.toFixed(2)} s (${g.objective})`,
+      `(diameter ≥ ${g.mooreDiameter}), gap ${g.gapPct.toFixed(2)} %; ${g.swapsTried} swaps tried, ${g.swapsAccepted} kept in ${g.searchSeconds.toFixed(2)} s (${g.objective})` +
+      (g.stoppedBy === 'bound' ? '; stopped at the Moore bound (no graph is better)' : g.stoppedBy === 'time' ? '; stopped by the time cap before the swap budget was spent (the graph may differ on another machine)' : ''),
     ...s.graphs.slice(1).map(
       (x) =>
         `- Graph for ${x.layers.join(', ')}: n = ${x.n}, k = ${x.k}${x.selfLoops ? ' + self-loops' : ''} (ratio ${pct(x.achievedRatio)}), ` +
