@@ -94,6 +94,17 @@ export class JobService implements vscode.Disposable {
     }
   }
 
+  /**
+   * A short read-only job (inspecting a model before or after a command) in its own worker, without a
+   * notification or the status bar: it does not count as "the" running job. Throws on failure.
+   */
+  async runQuiet(request: JobRequest): Promise<JobResult> {
+    const job = startJob(path.join(this.extensionUri.fsPath, 'dist', 'worker.js'), request);
+    this.workers++;
+    void job.exited.then(() => this.workers--);
+    return job.result;
+  }
+
   cancel(): boolean {
     if (!this.current) return false;
     this.current.abort();
