@@ -15,7 +15,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { RgpError } from '../core/errors';
+import { CancelledError, RgpError, isRgpError } from '../core/errors';
 import type { JobContext } from '../core/job';
 import { linkPredictionTask, nodeClassificationTask, type EmbeddingSettings, type PreparedTask } from '../core/gnn/taskFromGraph';
 import { trainDense, trainSparse, type DenseRun, type MethodConfig, type RunOutcome } from '../core/sparse/methods';
@@ -26,6 +26,7 @@ import { writeFile } from 'node:fs/promises';
 import { writeFolderAtomically } from '../io/atomicWrite';
 import { checkOutputFree } from './outputFolder';
 import { readEdgeList, readNodeLabels } from '../io/edgeListFile';
+import { PARTIAL_NOTE_FILE, partialNote } from './partialResult';
 
 export const DEFAULT_SPARSITIES = [0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984];
 export const ALL_METHODS: SparsifyMethod[] = ['dense', 'magnitude', 'admm', 'rigl', 'set', 'rgp'];
@@ -167,6 +168,9 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
     ctx.progress.report({ fraction: (done + (epoch + 1) / of) / total, message: `${data.name} seed ${seeds[Math.floor(done / perSeed)]} · ${label} · epoch ${epoch + 1}/${of}` });
   };
 
+  // A cancel after some runs finished keeps them: written below as a partial result, then CANCELLED.
+  let cancelled = false;
+  try {
   for (const seed of seeds) {
     ctx.signal.throwIfCancelled();
     ctx.progress.report({ fraction: done / total, message: `${data.name} seed ${seed}: walks and skip-gram embeddings` });
@@ -199,6 +203,10 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
       prepared.task.dispose();
     }
   }
+  } catch (e) {
+    if (!(isRgpError(e) && e.code === 'CANCELLED' && runs.length > 0 && outputPath)) throw e;
+    cancelled = true;
+  }
 
   const result: SparsifyResult = {
     format: 'rgp-sparsify-results',
@@ -213,15 +221,18 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
     runs,
     files: [],
     seconds: 0,
+    ...(cancelled ? { partial: { cancelled: true as const, runsDone: runs.length, runsPlanned: total } } : {}),
   };
   if (outputPath) {
     result.files = [path.join(outputPath, 'results.json'), path.join(outputPath, 'results.csv')];
     result.seconds = (performance.now() - t0) / 1000;
-    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal }, async (tmp) => {
+    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, ...(cancelled ? {} : { signal: ctx.signal }) }, async (tmp) => {
       await writeFile(path.join(tmp, 'results.json'), JSON.stringify(result, null, 2) + '\n');
       await writeFile(path.join(tmp, 'results.csv'), runsCsv(runs));
+      if (cancelled) await writeFile(path.join(tmp, PARTIAL_NOTE_FILE), partialNote(runs.length, total));
     });
   }
+  if (cancelled) throw new CancelledError();
   result.seconds = (performance.now() - t0) / 1000;
   return result;
 }
