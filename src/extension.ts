@@ -37,6 +37,8 @@ export interface RgpApi {
   statusBarText(): string;
   /** Job worker threads still alive (commands' and the Model Inspector's). */
   liveWorkers(): number;
+  /** The workspace's TF.js model.json files, found by content (what the explorer offers RGP's commands on). */
+  modelFiles(): Promise<string[]>;
 }
 
 export function activate(context: vscode.ExtensionContext): RgpApi {
@@ -111,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
     onDidInspectInEditor: inspector.onDidInspect,
     statusBarText: () => status.text,
     liveWorkers: () => jobs.liveWorkers + inspector.liveWorkers,
+    modelFiles: () => modelFiles.scan(),
   };
 }
 
