@@ -111,7 +111,7 @@ export function buildProgram(): Command {
     .description('prune a TF.js layers model through a low-ASPL regular graph; writes a new model folder and prints the report as JSON')
     .argument('<model.json>', 'path to the model.json of a TF.js layers model (never modified)')
     .requiredOption('--ratio <r>', 'fraction of weights to remove in masked layers, 0 < r < 1 (nearest feasible k is used; n=64: 0.9375 is k=4)')
-    .option('--groups <n>', 'node count n: channel groups per layer (default min(64, the narrowest masked layer'"'"'s channels), reported in the result)')
+    .option('--groups <n>', 'node count n: channel groups per layer (default: min(64, the narrowest masked layer’s channels), reported in the result)')
     .option('--layer-groups <name=n,...>', "a layer's own node count n (2 ≤ n ≤ its C_in, C_out), e.g. for a layer narrower than --groups; each distinct n gets its own graph")
     .option('--seed <s>', 'seed of the random graph and its search (default 1)')
     .option('--search-seconds <t>', 'time budget of the ASPL search, shared by all graphs (default 5; 0 = the random graph as drawn)')
