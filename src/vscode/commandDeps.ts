@@ -52,6 +52,7 @@ export class CommandDeps {
       if (result) panel.post({ type: 'job', title, state: 'done' });
       else {
         const out = request.kind === 'sweep' || request.kind === 'sparsify' ? request.options.out : undefined;
+        if (out) await this.jobs.workersExited();
         const kept = await keptRuns(out, started);
         panel.post({ type: 'job', title, state: 'cancelled', message: kept ? `Cancelled after ${kept.done} of ${kept.planned} runs; the finished runs are kept in ${out} (marked partial).` : 'Cancelled; nothing was written.' });
       }

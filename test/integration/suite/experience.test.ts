@@ -74,7 +74,7 @@ describe('The first-run experience (issue 15)', function () {
     assert.ok(info, 'a closing notification');
     assert.match(info.text, /^RGP: parameters −\d+(\.\d+)? % \(.* nonzero\), MACs −/, info.text);
     assert.match(info.text, /masked layers 93\.75 % pruned/);
-    assert.match(info.text, /dense_1 \(first layer, 85\.\d+ % of the weights\) stays dense/);
+    assert.match(info.text, /dense_1 \(first layer, 85\.\d+ % of the weights\) and dense_3 \(last layer, 0\.\d+ % of the weights\) stay dense, as RGP does/);
     assert.ok(info.actions?.includes('Mask First Layer Too'), `actions: ${info.actions?.join(', ')}`);
     const api = await rgpApi();
     assert.match(api.statusBarText(), /^\$\(graph\) RGP: params −\d+(\.\d+)? % · MACs −\d+(\.\d+)? % · masked layers 93\.75 %$/);
