@@ -15,6 +15,7 @@ import { MODEL_JSON_SELECTOR, ModelDocuments } from './vscode/modelDocuments';
 import { ModelHoverProvider } from './vscode/modelHover';
 import { MODEL_INSPECTOR_BINARY_VIEW_TYPE, MODEL_INSPECTOR_VIEW_TYPE, ModelInspectorProvider } from './vscode/modelInspectorEditor';
 import { MODEL_VIEW_TYPE, ModelPanel } from './vscode/modelPanel';
+import { openExampleModel } from './vscode/exampleCommand';
 import { ModelFileContext } from './vscode/modelFileContext';
 import { ModelProblems } from './vscode/modelProblems';
 import { pruneModel } from './vscode/pruneModelCommand';
@@ -94,6 +95,14 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
       if (!jobs.cancel()) void messages.info('No RGP job is running.');
     }),
     vscode.commands.registerCommand('rgp.showLog', () => log.show()),
+    vscode.commands.registerCommand('rgp.openExample', async () => {
+      try {
+        return await openExampleModel(context.extensionUri, context.globalStorageUri);
+      } catch (e) {
+        messages.error(e);
+        return undefined;
+      }
+    }),
     vscode.languages.registerCodeLensProvider(MODEL_JSON_SELECTOR, codeLens),
     vscode.languages.registerHoverProvider(MODEL_JSON_SELECTOR, new ModelHoverProvider(documents)),
     vscode.window.registerCustomEditorProvider(MODEL_INSPECTOR_VIEW_TYPE, inspector, { supportsMultipleEditorsPerDocument: true }),
