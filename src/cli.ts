@@ -19,6 +19,8 @@ import { registerConvertCommand } from './cli/convertCommand';
 import { registerCompactCommands } from './cli/compactCommand';
 import { compactPrunedModel } from './jobs/compactModel';
 import { registerPlanCommands } from './cli/planCommands';
+import * as path from 'node:path';
+import { graphText, inspectText, pruneText, stderrProgress } from './cli/humanOutput';
 
 /**
  * An in-process job context, for a command that does not run in the worker yet: Ctrl+C or SIGTERM cancels
@@ -26,20 +28,39 @@ import { registerPlanCommands } from './cli/planCommands';
  */
 export function jobContext(quiet: boolean): { ctx: JobContext; cancel: CancelSource } {
   const cancel = new CancelSource();
+  // A progress bar on stderr only when it is a terminal (humanOutput.stderrProgress); cleared before output.
+  const progress = stderrProgress(quiet);
   const onSignal = () => {
+    progress.stop();
     process.stderr.write('rgp: cancelling…\n');
     cancel.cancel();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  return {
-    cancel,
-    ctx: {
-      signal: cancel,
-      progress: { report: (p) => { if (!quiet && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${p.message}`); } },
-    },
-  };
+  process.once('beforeExit', () => progress.stop());
+  return { cancel, ctx: { signal: cancel, progress: { report: (p) => progress.report(p) }, ...{ stopProgress: progress.stop } } as JobContext };
 }
+
+/** The package's version, from package.json (one level above the bundle in dist/ and above src/). */
+function packageVersion(): string {
+  for (const rel of ['..', '../..']) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const pkg = require(path.join(__dirname, rel, 'package.json')) as { name?: string; version?: string };
+      if (pkg.name === 'rgp-vscode' && pkg.version) return pkg.version;
+    } catch {
+      // try the next place
+    }
+  }
+  return 'unknown';
+}
+
+const EXAMPLES = `
+Examples:
+  $ rgp prune model/model.json --ratio 0.9375          # k = 4 of n = 64; writes model-rgp-0.9375/ beside model/
+  $ rgp inspect model/model.json                       # layers, shapes, parameters, zeros
+  $ rgp graph --nodes 64 --degree 4 --swaps 50000      # a low-ASPL regular graph, the same for the same seed
+  $ rgp prune model/model.json --ratio 0.9375 --json   # the report as JSON (for scripts)`;
 
 function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
@@ -50,7 +71,8 @@ export function buildProgram(): Command {
   program
     .name('rgp')
     .description('Regular Graph Pruning: prune neural networks through the regular graph structure of their layers.')
-    .version('0.1.0');
+    .version(packageVersion(), '-V, --version', 'print the version of rgp')
+    .addHelpText('after', EXAMPLES);
 
   program
     .command('inspect')
@@ -58,10 +80,13 @@ export function buildProgram(): Command {
     .argument('<model.json>', 'path to the model.json of a TF.js layers model')
     .option('--out <file>', 'also write the summary to this JSON file (never over the model or its shards)')
     .option('--overwrite', 'replace an existing --out file that rgp wrote')
+    .option('--json', 'print the summary as JSON instead of text')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(async (modelPath: string, opts: { out?: string; overwrite?: boolean; quiet?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  $ rgp inspect examples/mnist-mlp/model/model.json\n  $ rgp inspect resnet18.onnx --json')
+    .action(async (modelPath: string, opts: { out?: string; overwrite?: boolean; quiet?: boolean; json?: boolean }) => {
       const { summary } = await runCliJob<'inspect'>({ kind: 'inspect', modelPath, ...(opts.out !== undefined ? { out: opts.out } : {}), overwrite: opts.overwrite === true }, { quiet: opts.quiet === true });
-      printJson(summary);
+      if (opts.json) printJson(summary);
+      else process.stdout.write(inspectText(summary, modelPath));
     });
   program
     .command('graph')
@@ -76,11 +101,14 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write the graph (edges), its statistics and the ASPL history as JSON')
     .option('--overwrite', 'replace an existing --out file that rgp wrote')
     .option('--kernel <kind>', 'ASPL kernel: auto, wasm or ts (default auto)')
+    .option('--json', 'print the result as JSON instead of text')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(async (opts: GraphCommandOptions & { quiet?: boolean }) => {
-      const { quiet, ...options } = opts;
+    .addHelpText('after', '\nExamples:\n  $ rgp graph --nodes 64 --degree 4 --swaps 50000 --seed 1\n  $ rgp graph --in out/model-rgp-0.9375/graph.json')
+    .action(async (opts: GraphCommandOptions & { quiet?: boolean; json?: boolean }) => {
+      const { quiet, json, ...options } = opts;
       const { output } = await runCliJob<'graphCommand'>({ kind: 'graphCommand', options: { ...options } }, { quiet: quiet === true });
-      printJson(output);
+      if (json) printJson(output);
+      else process.stdout.write(graphText(output));
     });
 
   program
@@ -88,7 +116,7 @@ export function buildProgram(): Command {
     .description('prune a TF.js layers model through a low-ASPL regular graph; writes a new model folder and prints the report as JSON')
     .argument('<model.json>', 'path to the model.json of a TF.js layers model (never modified)')
     .requiredOption('--ratio <r>', 'fraction of weights to remove in masked layers, 0 < r < 1 (nearest feasible k is used; n=64: 0.9375 is k=4)')
-    .option('--groups <n>', 'node count n: channel groups per layer (default 64; at most the smallest channel count of a masked layer)')
+    .option('--groups <n>', 'node count n: channel groups per layer (default: min(64, the narrowest masked layer’s channels), reported in the result)')
     .option('--layer-groups <name=n,...>', "a layer's own node count n (2 ≤ n ≤ its C_in, C_out), e.g. for a layer narrower than --groups; each distinct n gets its own graph")
     .option('--seed <s>', 'seed of the random graph and its search (default 1)')
     .option('--search-swaps <m>', 'ASPL search budget in proposed swaps per graph (default: by n and k; 0 = the random graph as drawn): the same seed gives the same masks anywhere')
@@ -102,11 +130,14 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'output folder (default: <model folder>-rgp-<ratio> beside the input)')
     .option('--overwrite', 'replace an existing output folder (never the input)')
     .option('--compact', 'also write model.compact.onnx: the masked layers as standard ONNX ops storing only the kept weights (see rgp compact)')
+    .option('--json', 'print the report as JSON instead of text')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(async (modelPath: string, opts: PruneCommandOptions & { quiet?: boolean; compact?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  $ rgp prune examples/mnist-mlp/model/model.json --ratio 0.9375\n  $ rgp prune resnet18.onnx --ratio 0.9375 --compact\n  $ rgp prune model.keras --ratio 0.875 --mask-first --seed 2 --out pruned/ --json')
+    .action(async (modelPath: string, opts: PruneCommandOptions & { quiet?: boolean; compact?: boolean; json?: boolean }) => {
       const { summary } = await runCliJob<'prune'>({ kind: 'prune', modelPath, options: pruneJobOptions(opts) }, { quiet: opts.quiet === true });
       const compact = opts.compact ? await compactPrunedModel(summary.outputPath, { overwrite: true }, jobContext(opts.quiet === true).ctx) : undefined;
-      printJson(compact ? { ...summary, compact } : summary);
+      if (opts.json) printJson(compact ? { ...summary, compact } : summary);
+      else process.stdout.write(pruneText(summary) + (compact ? `compact model: ${compact.outputPath} (${(compact.bytes.compact / 1e6).toFixed(2)} MB, ${compact.parameters.stored} weights stored)\n` : ''));
     });
   registerTrainCommand(program);
   registerSweepCommand(program, jobContext);

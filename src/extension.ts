@@ -13,8 +13,11 @@ import { inspectModel } from './vscode/inspectModelCommand';
 import { ModelCodeLensProvider } from './vscode/modelCodeLens';
 import { MODEL_JSON_SELECTOR, ModelDocuments } from './vscode/modelDocuments';
 import { ModelHoverProvider } from './vscode/modelHover';
-import { MODEL_INSPECTOR_VIEW_TYPE, ModelInspectorProvider } from './vscode/modelInspectorEditor';
+import { MODEL_INSPECTOR_BINARY_VIEW_TYPE, MODEL_INSPECTOR_VIEW_TYPE, ModelInspectorProvider } from './vscode/modelInspectorEditor';
 import { MODEL_VIEW_TYPE, ModelPanel } from './vscode/modelPanel';
+import { openExampleModel } from './vscode/exampleCommand';
+import { ModelFileContext } from './vscode/modelFileContext';
+import { ModelProblems } from './vscode/modelProblems';
 import { pruneModel } from './vscode/pruneModelCommand';
 import { postRunTopology, showGraph, type ShowGraphOptions } from './vscode/showGraphCommand';
 import { compareSparsification, type SparsifyGiven } from './vscode/sparsifyCommand';
@@ -35,6 +38,8 @@ export interface RgpApi {
   statusBarText(): string;
   /** Job worker threads still alive (commands' and the Model Inspector's). */
   liveWorkers(): number;
+  /** The workspace's TF.js model.json files, found by content (what the explorer offers RGP's commands on). */
+  modelFiles(): Promise<string[]>;
 }
 
 export function activate(context: vscode.ExtensionContext): RgpApi {
@@ -48,13 +53,16 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
   const watchPanel = (p: ModelPanel) => {
     context.subscriptions.push(p, p.onDidReceive((message) => fromWebview.fire({ modelPath: p.modelPath, message })));
   };
+  const problems = new ModelProblems();
   const deps = Object.assign(new CommandDeps(context.extensionUri, jobs, messages, watchPanel), {
     state: context.globalState,
+    problems,
     watchPanel,
     onTopology: (modelPath: string, graph: TopologyGraph) => topologies.fire({ modelPath, graph }),
   });
   const documents = new ModelDocuments();
-  const codeLens = new ModelCodeLensProvider(documents);
+  const codeLens = new ModelCodeLensProvider(documents, problems);
+  const modelFiles = new ModelFileContext(documents);
   const inspector = new ModelInspectorProvider(context.extensionUri, messages, (modelPath, message) => fromWebview.fire({ modelPath, message }));
   // A command run from the palette while the Model Inspector is in front acts on its model.
   const target = (uri?: vscode.Uri) => uri ?? (vscode.window.activeTextEditor ? undefined : activeInspectorUri());
@@ -67,6 +75,8 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
     fromWebview,
     topologies,
     documents,
+    problems,
+    modelFiles,
     codeLens,
     inspector,
     vscode.commands.registerCommand('rgp.pruneModel', async (uri?: vscode.Uri, options?: Partial<PruneJobOptions>) => {
@@ -85,9 +95,18 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
       if (!jobs.cancel()) void messages.info('No RGP job is running.');
     }),
     vscode.commands.registerCommand('rgp.showLog', () => log.show()),
+    vscode.commands.registerCommand('rgp.openExample', async () => {
+      try {
+        return await openExampleModel(context.extensionUri, context.globalStorageUri);
+      } catch (e) {
+        messages.error(e);
+        return undefined;
+      }
+    }),
     vscode.languages.registerCodeLensProvider(MODEL_JSON_SELECTOR, codeLens),
     vscode.languages.registerHoverProvider(MODEL_JSON_SELECTOR, new ModelHoverProvider(documents)),
     vscode.window.registerCustomEditorProvider(MODEL_INSPECTOR_VIEW_TYPE, inspector, { supportsMultipleEditorsPerDocument: true }),
+    vscode.window.registerCustomEditorProvider(MODEL_INSPECTOR_BINARY_VIEW_TYPE, inspector, { supportsMultipleEditorsPerDocument: true }),
     vscode.window.registerWebviewPanelSerializer(MODEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: WebviewState | undefined) {
         const modelPath = state?.last?.modelPath ?? state?.prune?.summary.modelPath ?? panel.title;
@@ -103,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
     onDidInspectInEditor: inspector.onDidInspect,
     statusBarText: () => status.text,
     liveWorkers: () => jobs.liveWorkers + inspector.liveWorkers,
+    modelFiles: () => modelFiles.scan(),
   };
 }
 

@@ -21,6 +21,9 @@ export interface AsplChartInput {
   reference?: { aspl: number; label: string };
 }
 
+/** Vertical distance kept between the right-hand labels (one 11 px line and a little air). */
+const LABEL_GAP_PX = 14;
+
 export function drawAsplHistory(container: HTMLElement, input: AsplChartInput): { labels: string[]; points: number } {
   const width = Math.max(360, Math.min(container.clientWidth || 640, 900));
   const height = 240;
@@ -81,8 +84,12 @@ export function drawAsplHistory(container: HTMLElement, input: AsplChartInput): 
       .attr('d', line<AsplPoint>().x((p) => x(p.t)).y((p) => y(p.aspl))(stepped));
     const last = pts[pts.length - 1];
     svg.append('circle').attr('class', 'aspl-dot').attr('cx', x(last.t)).attr('cy', y(last.aspl)).attr('r', 3.5);
-    const lastLabel = `best ${last.aspl.toFixed(3)}`;
-    svg.append('text').attr('class', 'aspl-label').attr('x', width - margin.right + 6).attr('y', y(last.aspl) + 4).text(lastLabel);
+    const atBound = input.mooreBound !== undefined && last.aspl <= input.mooreBound + 1e-9;
+    const lastLabel = atBound ? `best ${last.aspl.toFixed(3)} (bound)` : `best ${last.aspl.toFixed(3)}`;
+    // Never on top of the bound's label: at least a line apart (above it: the best is never below the bound).
+    let labelY = y(last.aspl) + 4;
+    if (input.mooreBound !== undefined) labelY = Math.min(labelY, y(input.mooreBound) + 4 - LABEL_GAP_PX);
+    svg.append('text').attr('class', 'aspl-label').attr('x', width - margin.right + 6).attr('y', labelY).text(lastLabel);
     labels.push(lastLabel);
   }
   return { labels, points: pts.length };

@@ -8,13 +8,8 @@ export function compact(n: number): string {
   return String(n);
 }
 
-export function percent(x: number | null): string {
-  if (x === null) return '—';
-  const p = x * 100;
-  // 93.75 % must not read as 93.8 %: up to two decimals, as many as the value needs.
-  const digits = x > 0 && x < 0.001 ? 3 : Math.abs(p - Math.round(p * 10) / 10) < 1e-9 ? 1 : 2;
-  return `${p.toFixed(digits)} %`;
-}
+/** The one percentage format of the extension, the CLI and the webview (src/core/percent.ts). */
+export { percent } from '../src/core/percent';
 
 export function bytes(n: number): string {
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(2)} MiB`;

@@ -121,9 +121,37 @@ function drawAspl(): void {
   host.postMessage({ type: 'rendered', view: 'aspl', items: r.points, labels: r.labels });
 }
 
+/** True while the saved state is redrawn after a reload (a saved running job must not wipe it). */
+let restoring = false;
+
+/** The sections one job draws: a new job starts from none of them, so the view never mixes two jobs. */
+const JOB_SECTIONS = ['prune-section', 'topology-section', 'aspl-section', 'sparsity-section', 'experiment-section', 'sparsify-section'];
+
+function startJobView(): void {
+  for (const id of JOB_SECTIONS) $(id).hidden = true;
+  search = { points: [] };
+  sweep = null;
+  sparsify = null;
+  const { prune: _p, topology: _t, sweep: _s, sparsify: _sp, aspl: _a, ...rest } = state;
+  state = rest;
+  if (state.last) {
+    // The model's own summary stays: it belongs to the model, not to a job.
+    $('title').textContent = state.last.summary.modelName;
+    $('subtitle').textContent = `${state.last.summary.topologyClass} · ${state.last.modelPath}`;
+  }
+  showSection('job');
+}
+
 function render(m: HostToWebview): void {
   switch (m.type) {
     case 'job': {
+      if (m.state === 'running' && !restoring) startJobView();
+      // An experiment cut short says so where its charts are, with what it kept.
+      if (m.state !== 'running' && m.state !== 'done') {
+        if (sweep && !state.sweep) $('experiment-subtitle').textContent = `${m.state} after ${sweep.runs.length} ${sweep.runs.length === 1 ? 'run' : 'runs'}${m.message ? ` · ${m.message}` : ''}`;
+        if (sparsify && !sparsify.done) $('sparsify-subtitle').textContent = `${m.state} after ${sparsify.runs.length} ${sparsify.runs.length === 1 ? 'run' : 'runs'}${m.message ? ` · ${m.message}` : ''}`;
+      }
+      if (m.state === 'done' && search.points.length > 0 && !restoring) state = { ...state, aspl: { ...search, points: [...search.points] } };
       $('job').hidden = false;
       $('job-title').textContent = m.title;
       const badge = $('job-state');
@@ -183,7 +211,7 @@ function render(m: HostToWebview): void {
     case 'pruneResult': {
       const s = m.summary;
       $('title').textContent = s.modelPath.split(/[\\/]/).slice(-2).join('/');
-      $('subtitle').textContent = `pruned with RGP · seed ${s.graph.seed}`;
+      $('subtitle').textContent = `pruned with RGP · n = ${s.graph.n}, k = ${s.graph.k} · seed ${s.graph.seed}`;
       showSection('prune-section');
       drawPruneStats($('prune-stats'), s);
       $('prune-output').textContent = `Written to ${s.outputPath}`;
@@ -259,11 +287,27 @@ function safely(m: HostToWebview): void {
   }
 }
 
+restoring = true;
 if (state.last) safely(state.last);
+if (state.aspl && !state.prune) {
+  search = { ...state.aspl, points: [...state.aspl.points] };
+  drawAspl();
+}
 if (state.prune) safely(state.prune);
 if (state.topology) safely(state.topology);
 if (state.sweep) safely(state.sweep);
 if (state.sparsify) safely(state.sparsify);
 if (state.job) safely(state.job);
+if (state.scrollY) window.scrollTo(0, state.scrollY);
+restoring = false;
+// Where the reader was, so a restored view opens at the same place.
+let scrollTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener('scroll', () => {
+  clearTimeout(scrollTimer);
+  scrollTimer = setTimeout(() => {
+    state = { ...state, scrollY: window.scrollY };
+    host.setState(state);
+  }, 200);
+});
 onHostMessage(safely);
 host.postMessage({ type: 'ready', version: WEBVIEW_PROTOCOL_VERSION });

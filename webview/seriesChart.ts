@@ -66,7 +66,7 @@ export function drawSeriesChart(container: HTMLElement, input: SeriesChartInput)
   const height = 280;
   // The legend sits in the right margin: as wide as its longest label (≈ 6.3 px per character at 11 px).
   const longest = Math.max(0, ...input.series.map((x) => x.label.length), ...input.baselines.map((b) => b.label.length));
-  const margin = { top: 16, right: Math.min(260, Math.max(110, 30 + 6.3 * longest)), bottom: 46, left: 62 };
+  const margin = { top: 16, right: Math.min(260, Math.max(110, 30 + 6.3 * longest)), bottom: 46, left: 84 };
   const svg = chartSvg(container, input.cls, input.title, width, height);
 
   const all = input.series.flatMap((s) => s.points);

@@ -50,6 +50,7 @@ export function createTopologyView(container: HTMLElement, onLayoutChange: (layo
         <label><input type="radio" name="topology-layout" value="force"> Force</label>
       </fieldset>
       <button type="button" class="topology-reset">Reset zoom</button>
+      <span class="topology-hint muted">Zoom: Ctrl/⌘ + wheel, or click the graph, then wheel</span>
       <span class="topology-status muted" aria-live="polite"></span>
     </div>
     <canvas class="topology-canvas" tabindex="0" role="img"></canvas>
@@ -85,8 +86,20 @@ export function createTopologyView(container: HTMLElement, onLayoutChange: (layo
 
   const positions = (): Float64Array => (layout === 'force' && force ? force.xy : circular!);
 
+  // The mouse wheel scrolls the page; it zooms with Ctrl/⌘ held, or once the canvas was clicked (until the
+  // pointer leaves it), so reading down the view never gets caught by the graph.
+  let wheelZooms = false;
+  canvas.addEventListener('pointerdown', () => {
+    wheelZooms = true;
+    canvas.dataset.wheelZoom = 'on';
+  });
+  canvas.addEventListener('pointerleave', () => {
+    wheelZooms = false;
+    canvas.dataset.wheelZoom = 'off';
+  });
   const behaviour: ZoomBehavior<HTMLCanvasElement, unknown> = zoom<HTMLCanvasElement, unknown>()
     .scaleExtent([0.5, 40])
+    .filter((e: MouseEvent) => (e.type === 'wheel' ? wheelZooms || e.ctrlKey || e.metaKey : !e.ctrlKey && !e.button))
     .on('zoom', (e: { transform: ZoomTransform }) => {
       transform = e.transform;
       canvas.dataset.zoomK = String(transform.k);

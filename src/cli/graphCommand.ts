@@ -12,6 +12,7 @@
  * With --in alone the given graph is evaluated (ASPL, diameter, clustering, degree check, Moore gap); with
  * --in plus a budget a k-regular input is the starting point of the search.
  */
+import type { SearchStop } from '../core/graph/swapSearch';
 import { readFile } from 'node:fs/promises';
 import { RgpError } from '../core/errors';
 import { quietContext, type JobContext } from '../core/job';
@@ -66,7 +67,7 @@ export interface GraphSearchOutput {
   /** The --seconds cap, or null. */
   secondsCap: number | null;
   /** 'swaps': the budget was used up (reproducible); 'time-cap': --seconds bit first (depends on speed). */
-  stoppedBy: 'swaps' | 'time-cap';
+  stoppedBy: SearchStop;
   swapsTried: number;
   swapsAccepted: number;
   seconds: number;
@@ -197,7 +198,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
     gapPct: r.gapPct,
     swapBudget,
     secondsCap: seconds ?? null,
-    stoppedBy: r.stoppedBy === 'time-cap' ? 'time-cap' : 'swaps',
+    stoppedBy: r.stoppedBy,
     swapsTried: r.swapsTried,
     swapsAccepted: r.swapsAccepted,
     seconds: r.seconds,

@@ -38,6 +38,8 @@ export function workerLaunch(): { script: string; execArgv?: string[] } {
 
 let exitHook = false;
 
+import { stderrProgress } from './humanOutput';
+
 export interface CliJobOptions {
   quiet?: boolean;
   onRecord?: (m: StreamedRecord) => void;
@@ -52,21 +54,19 @@ export async function runCliJob<K extends JobResult['kind']>(request: JobRequest
   }
   const abort = new AbortController();
   const launch = workerLaunch();
-  const tty = process.stderr.isTTY && !opts.quiet;
+  const bar = stderrProgress(opts.quiet === true);
   const job = startJob(launch.script, request, {
     signal: abort.signal,
     graceMs: GRACE_MS,
     waitOnCancel: true,
     ...(launch.execArgv ? { execArgv: launch.execArgv } : {}),
-    onProgress: (p) => {
-      if (tty) process.stderr.write(`\r\x1b[K${p.message.slice(0, (process.stderr.columns ?? 100) - 1)}`);
-    },
+    onProgress: (p) => bar.report(p),
     ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
   });
   const onSignal = (sig: NodeJS.Signals) => {
     if (received === undefined) {
       received = sig;
-      if (tty) process.stderr.write('\r\x1b[K');
+      bar.stop();
       process.stderr.write('rgp: cancelling… (press Ctrl+C again to stop at once)\n');
       abort.abort();
     } else {
@@ -78,7 +78,7 @@ export async function runCliJob<K extends JobResult['kind']>(request: JobRequest
   try {
     return (await job.result) as Extract<JobResult, { kind: K }>;
   } finally {
-    if (tty) process.stderr.write('\r\x1b[K');
+    bar.stop();
     // The worker's own cleanup (or the runner's, after a terminate) must finish before we report.
     await job.exited;
     cleanTempsSync();

@@ -7,10 +7,11 @@
 import { constants } from 'node:buffer';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { RgpError } from '../core/errors';
+import { RgpError, isRgpError } from '../core/errors';
 import type { CancelSignal } from '../core/job';
 import { checkJsonDepth } from '../core/jsonDepth';
 import { checkGroupSizes, parseModelJson, type ModelJson } from '../core/model/modelJson';
+import { buildLayerGraph } from '../core/model/layerGraph';
 
 /** model.json holds topology and manifest only; anything this big is not one. */
 const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
@@ -100,6 +101,25 @@ export async function resolveShardPath(modelDir: string, relPath: string): Promi
   return real;
 }
 
+/**
+ * Every check of readModelFiles and of the layer graph that needs no weight bytes: model.json parsed, each
+ * shard path inside the folder and sized, the sizes against the manifest (saying which side disagrees),
+ * the layer configs against the manifest shapes. Cheap enough for the extension host (model.json and
+ * stat calls only), so a broken model is reported before any prompt. Throws the RgpError a job would.
+ */
+export async function checkModelFiles(modelPath: string): Promise<void> {
+  const modelDir = path.dirname(path.resolve(modelPath));
+  const { model } = await readModelJsonBytes(modelPath);
+  const sizes: { byteLength: number }[] = [];
+  for (const group of model.weightGroups) {
+    let bytes = 0;
+    for (const rel of group.paths) bytes += (await fs.stat(await resolveShardPath(modelDir, rel))).size;
+    sizes.push({ byteLength: bytes });
+  }
+  checkSizesSayingWhichSide(model, sizes);
+  buildLayerGraph(model);
+}
+
 /** Reads model.json and all its shards (paths and sizes checked), reporting one progress step per shard. */
 export async function readModelFiles(
   modelPath: string,
@@ -120,7 +140,7 @@ export async function readModelFiles(
     }
     located.push(g);
   }
-  checkGroupSizes(model, located.map((g) => ({ byteLength: g.reduce((s, f) => s + f.size, 0) })));
+  checkSizesSayingWhichSide(model, located.map((g) => ({ byteLength: g.reduce((s, f) => s + f.size, 0) })));
   located.forEach((g, i) => {
     const size = g.reduce((s, f) => s + f.size, 0);
     if (size > MAX_GROUP_BYTES) {
@@ -183,4 +203,30 @@ export function concat(parts: Uint8Array[]): Uint8Array {
     at += p.byteLength;
   }
   return out;
+}
+
+/**
+ * The shard bytes against the manifest — but when they disagree, model.json may be the side that changed
+ * (a shape edited by hand): if its layer configs contradict its own manifest, that is the error to report,
+ * with the byte mismatch as a consequence, not "restore the shard files". O(layers) on the failure path.
+ */
+function checkSizesSayingWhichSide(model: ModelJson, groups: readonly { byteLength: number }[]): void {
+  try {
+    checkGroupSizes(model, groups);
+  } catch (bytesProblem) {
+    let configProblem: unknown;
+    try {
+      buildLayerGraph(model);
+    } catch (e) {
+      configProblem = e;
+    }
+    if (isRgpError(configProblem) && isRgpError(bytesProblem)) {
+      throw new RgpError(
+        'BAD_MODEL',
+        `model.json disagrees with itself: ${configProblem.message.replace(/^The model file is inconsistent: /, '').replace(/\.$/, '')}; its weight files then do not match the manifest either (${bytesProblem.message.replace(/\.$/, '')}).`,
+        'Undo the edit to model.json (or re-export the model); the weight files look intact.',
+      );
+    }
+    throw bytesProblem;
+  }
 }

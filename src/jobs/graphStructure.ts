@@ -10,6 +10,7 @@
  *    (n·k/2 edges, 8,192 at n = 1,024, k = 16 ≈ 150 KB), and refused above MAX_GRAPH_FILE_BYTES.
  * Both return the flat n×k neighbour list the webview's topology view draws.
  */
+import type { SearchStop } from '../core/graph/swapSearch';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { RgpError } from '../core/errors';
@@ -45,8 +46,8 @@ export interface GraphStructure {
   swapsTried?: number;
   /** The swap budget of the search, when searched here. */
   swapBudget?: number;
-  /** 'time-cap' when the seconds cap ended the search before its swap budget (the graph then depends on speed). */
-  stoppedBy?: 'swaps' | 'time-cap';
+  /** What ended the search (see SearchResult.stoppedBy). */
+  stoppedBy?: SearchStop;
 }
 
 export function searchGraphStructure(
@@ -71,7 +72,8 @@ export function searchGraphStructure(
       n: o.n,
       k: o.k,
       seed: o.seed,
-      maxSwaps: swapBudget,
+      // A complete graph (k = n − 1) has no swap to try.
+      maxSwaps: o.k === o.n - 1 ? 0 : swapBudget,
       ...(o.searchSeconds !== undefined ? { seconds: o.searchSeconds } : {}),
       ...(live.onSearchSample ? { onSample: live.onSearchSample } : {}),
     },
@@ -90,7 +92,7 @@ export function searchGraphStructure(
     initialAspl: r.initialAspl,
     swapsTried: r.swapsTried,
     swapBudget,
-    stoppedBy: r.stoppedBy === 'time-cap' ? 'time-cap' : 'swaps',
+    stoppedBy: r.stoppedBy,
   };
 }
 

@@ -57,7 +57,7 @@ import { openModel } from '../formats';
 export interface PruneOptions {
   /** Fraction of weights to remove in masked layers, 0 < ratio < 1 (mapped to the nearest feasible k). */
   ratio: number;
-  /** Node count n = channel groups per layer side (default 64). */
+  /** Node count n = channel groups per layer side (default min(64, the narrowest masked layer's channels)). */
   groups?: number;
   /** Per-layer node count: layer name → its own n (2 ≤ n ≤ min(C_in, C_out) of that masked layer). */
   groupsPerLayer?: Record<string, number>;
@@ -94,13 +94,12 @@ export interface SearchStart {
   mooreDiameter: number;
 }
 
-const DEFAULT_GROUPS = 64;
 const DEFAULT_SEED = 1;
 
 export async function pruneModel(modelPath: string, options: PruneOptions, ctx: JobContext): Promise<PruneSummary> {
   // ---- Arguments (cheap checks first: nothing is read for a bad ratio) ----
   const ratio = checkRatio(options.ratio);
-  const n = options.groups ?? DEFAULT_GROUPS;
+  const givenN = options.groups;
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed)) throw new RgpError('BAD_ARGUMENT', `The seed must be an integer, got ${seed}.`, 'Example: --seed 1.');
   const searchSwaps = options.searchSwaps;
@@ -125,7 +124,8 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   const model = await openModel(modelPath, { signal: ctx.signal, onProgress: (f, message) => ctx.progress.report({ fraction: 0.1 * f, message }) });
   ctx.signal.throwIfCancelled();
   const graph = model.graph;
-  const plan = planPruning(graph, { groups: n, keepFirst, keepLast, keepDense, groupsPerLayer });
+  const plan = planPruning(graph, { ...(givenN !== undefined ? { groups: givenN } : {}), keepFirst, keepLast, keepDense, groupsPerLayer });
+  const n = givenN ?? plan.n;
   // One degree per distinct n, the main graph's first.
   const degrees = plan.groupCounts.map((m) => degreeForRatio(ratio, m, selfLoops));
   const degree = degrees[0];
@@ -193,6 +193,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
     options: {
       ratio,
       groups: n,
+      groupsChosen: givenN === undefined,
       groupsPerLayer: Object.fromEntries(Object.entries(groupsPerLayer)),
       seed,
       searchSeconds: searchSeconds ?? null,
@@ -282,7 +283,7 @@ function obtainGraph(
   const stats: GraphStats = {
     n, k, selfLoops, seed, aspl: r.aspl, diameter: r.diameter, initialAspl: r.initialAspl, mooreBound: r.mooreBound, mooreDiameter: r.mooreDiameter,
     gapPct: r.gapPct, swapsTried: r.swapsTried, swapsAccepted: r.swapsAccepted, searchSeconds: r.seconds, objective: r.objective,
-    swapBudget: r.swapBudget, stoppedBy: r.stoppedBy === 'time-cap' ? 'time-cap' : 'swaps', bestKnownAspl: bestKnownAspl(n, k)?.aspl ?? null,
+    swapBudget: r.swapBudget, stoppedBy: r.stoppedBy, bestKnownAspl: bestKnownAspl(n, k)?.aspl ?? null,
   };
   if (r.stoppedBy === 'time-cap') progress.report({ fraction: 1, message: `the ${seconds} s time cap ended the search after ${r.swapsTried} of ${r.swapBudget} swaps` });
   return { adjacency: r.adjacency, stats, history: r.history };

@@ -15,7 +15,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { RgpError } from '../core/errors';
+import { CancelledError, RgpError, isRgpError } from '../core/errors';
 import type { JobContext } from '../core/job';
 import type { LinkModel, LinkSplitStats } from '../core/data/linkSplit';
 import { linkPredictionTask, nodeClassificationTask, type EmbeddingSettings, type PreparedTask } from '../core/gnn/taskFromGraph';
@@ -28,6 +28,7 @@ import { writeFolderAtomically } from '../io/atomicWrite';
 import { prepareOutput } from './outputFolder';
 import { readEdgeList, readNodeLabels } from '../io/edgeListFile';
 import { cellSelector, type CellSelection } from './grid/cellSelection';
+import { PARTIAL_NOTE_FILE, partialNote } from './partialResult';
 
 export const DEFAULT_SPARSITIES = [0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984];
 export const ALL_METHODS: SparsifyMethod[] = ['dense', 'magnitude', 'admm', 'slr', 'rigl', 'set', 'rgp'];
@@ -185,6 +186,9 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
   const linkSplits: Array<{ seed: number } & LinkSplitStats> = [];
   const select = cellSelector(options.cells, seeds.length * ((methods.includes('dense') ? 1 : 0) + sparse.length * sparsities.length));
   let cell = 0; // index of the next cell in grid order (src/jobs/grid/sparsifyGrid.ts)
+  // A cancel after some runs finished keeps them: written below as a partial result, then CANCELLED.
+  let cancelled = false;
+  try {
   for (const seed of seeds) {
     ctx.signal.throwIfCancelled();
     // Built on first use, so a job that runs none of this seed's cells never embeds its graph.
@@ -232,6 +236,10 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
       prepared?.task.dispose();
     }
   }
+  } catch (e) {
+    if (!(isRgpError(e) && e.code === 'CANCELLED' && runs.length > 0 && outputPath)) throw e;
+    cancelled = true;
+  }
 
   const result: SparsifyResult = {
     format: 'rgp-sparsify-results',
@@ -247,15 +255,18 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
     runs,
     files: [],
     seconds: 0,
+    ...(cancelled ? { partial: { cancelled: true as const, runsDone: runs.length, runsPlanned: total } } : {}),
   };
   if (outputPath) {
     result.files = [path.join(outputPath, 'results.json'), path.join(outputPath, 'results.csv')];
     result.seconds = (performance.now() - t0) / 1000;
-    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal, marker: { job: 'sparsify' } }, async (tmp) => {
+    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, marker: { job: 'sparsify' }, ...(cancelled ? {} : { signal: ctx.signal }) }, async (tmp) => {
       await writeFile(path.join(tmp, 'results.json'), JSON.stringify(result, null, 2) + '\n');
       await writeFile(path.join(tmp, 'results.csv'), runsCsv(runs));
+      if (cancelled) await writeFile(path.join(tmp, PARTIAL_NOTE_FILE), partialNote(runs.length, total));
     });
   }
+  if (cancelled) throw new CancelledError();
   result.seconds = (performance.now() - t0) / 1000;
   return result;
 }

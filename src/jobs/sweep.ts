@@ -13,13 +13,15 @@
  *
  * Output folder (default `<model folder>-sweep`, written atomically at the end): results.json (the
  * SweepResult with every run and its curve) and results.csv (one row per run). `onRun` is called after
- * each run for live views. A cancel stops at the next batch and throws CANCELLED; nothing is written.
+ * each run for live views. A cancel stops at the next batch and throws CANCELLED; when some runs had
+ * finished, they are written first as a partial result (results.json `partial`, a PARTIAL.txt note,
+ * still atomically), otherwise nothing is written.
  * Cost: Σ runs × E epochs × (one forward + backward pass over the training set).
  */
 import * as path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { CancelledError, RgpError } from '../core/errors';
+import { CancelledError, RgpError, isRgpError } from '../core/errors';
 import type { JobContext } from '../core/job';
 import { describeBackend, type BackendName } from '../core/train/backend';
 import { resolveTrainConfig } from '../core/train/config';
@@ -36,6 +38,7 @@ import { prepareOutput } from './outputFolder';
 import { defaultOutput } from './pruneModel';
 import { cellSelector, type CellSelection } from './grid/cellSelection';
 import { sweepCells } from './grid/sweepGrid';
+import { PARTIAL_NOTE_FILE, partialNote } from './partialResult';
 import { openTrainingSession, planMasks, resolveMaskSource, type MaskSource } from './trainModel';
 import { checkTrainableFormat } from '../formats/trainable';
 
@@ -112,6 +115,9 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
     // ---- Runs ----
     const plans = new Map<string, MaskPlan>();
     const runs: SweepRun[] = [];
+    // A cancel after some runs finished keeps them: written below as a partial result, then CANCELLED.
+    let cancelled = false;
+    try {
     for (const [i, cell] of cells.entries()) {
       ctx.signal.throwIfCancelled();
       if (!select(i)) continue;
@@ -163,6 +169,10 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
         disposeMasks(masks);
       }
     }
+    } catch (e) {
+      if (!(isRgpError(e) && e.code === 'CANCELLED' && runs.length > 0)) throw e;
+      cancelled = true;
+    }
 
     // ---- Write ----
     const { seed: _seed, ...config } = base;
@@ -182,12 +192,18 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
       runs,
       files,
       seconds: (performance.now() - t0) / 1000,
+      ...(cancelled ? { partial: { cancelled: true as const, runsDone: runs.length, runsPlanned: cells.length } } : {}),
     };
-    if (options.cells) return result;
-    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal, marker: { job: 'sweep' } }, async (tmp) => {
+    if (options.cells) {
+      if (cancelled) throw new CancelledError();
+      return result;
+    }
+    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, marker: { job: 'sweep' }, ...(cancelled ? {} : { signal: ctx.signal }) }, async (tmp) => {
       await writeFile(path.join(tmp, 'results.json'), JSON.stringify(result, null, 2) + '\n');
       await writeFile(path.join(tmp, 'results.csv'), sweepCsv(runs));
+      if (cancelled) await writeFile(path.join(tmp, PARTIAL_NOTE_FILE), partialNote(runs.length, cells.length));
     });
+    if (cancelled) throw new CancelledError();
     ctx.progress.report({ fraction: 1, message: `${runs.length} runs → ${outputPath}` });
     return result;
   } finally {
@@ -196,3 +212,4 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
     session.model.dispose();
   }
 }
+

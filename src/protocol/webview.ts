@@ -64,4 +64,8 @@ export interface WebviewState {
   topologyLayout?: 'circular' | 'force';
   sweep?: Extract<HostToWebview, { type: 'sweepResult' }>;
   sparsify?: Extract<HostToWebview, { type: 'sparsifyResult' }>;
+  /** The last job's graph search as drawn (Show Graph has no result message that carries it). */
+  aspl?: { mooreBound?: number; n?: number; k?: number; points: { t: number; aspl: number }[] };
+  /** The page's scroll position, restored with the rest. */
+  scrollY?: number;
 }

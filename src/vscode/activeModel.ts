@@ -7,13 +7,13 @@
 import * as vscode from 'vscode';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { MODEL_INSPECTOR_VIEW_TYPE } from './modelInspectorEditor';
+import { isModelInspector } from './modelInspectorEditor';
 import { resolveModelUri } from './modelTarget';
 
 /** The Model Inspector tab in front, if that is what the user is looking at. */
 export function activeInspectorUri(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  return input instanceof vscode.TabInputCustom && input.viewType === MODEL_INSPECTOR_VIEW_TYPE ? input.uri : undefined;
+  return input instanceof vscode.TabInputCustom && isModelInspector(input.viewType) ? input.uri : undefined;
 }
 
 export async function resolveModelTarget(arg: unknown): Promise<vscode.Uri | undefined> {

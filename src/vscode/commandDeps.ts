@@ -4,6 +4,7 @@ import type { StreamedRecord } from '../host/jobRunner';
 import type { JobRequest, JobResult } from '../protocol/worker';
 import type { JobService } from './jobService';
 import { ModelPanel } from './modelPanel';
+import { keptRuns } from './partialResults';
 import type { UserMessages } from './userMessages';
 
 /** What the commands share: the job service, user messages and the RGP views of models. */
@@ -41,13 +42,20 @@ export class CommandDeps {
     panel.post({ type: 'job', title, state: 'running' });
     hooks.onStart?.(panel);
     try {
+      const started = Date.now();
       const result = await this.jobs.run(title, request, {
         onProgress: (p) => panel.post({ type: 'progress', ...p }),
         onSearchStart: (start) => panel.post({ type: 'searchStart', start }),
         onSearchSample: (sample) => panel.post({ type: 'searchSample', sample }),
         onRecord: (r) => hooks.onRecord?.(r, panel),
       });
-      panel.post(result ? { type: 'job', title, state: 'done' } : { type: 'job', title, state: 'cancelled', message: 'Cancelled; nothing was written.' });
+      if (result) panel.post({ type: 'job', title, state: 'done' });
+      else {
+        const out = request.kind === 'sweep' || request.kind === 'sparsify' ? request.options.out : undefined;
+        if (out) await this.jobs.workersExited();
+        const kept = await keptRuns(out, started);
+        panel.post({ type: 'job', title, state: 'cancelled', message: kept ? `Cancelled after ${kept.done} of ${kept.planned} runs; the finished runs are kept in ${out} (marked partial).` : 'Cancelled; nothing was written.' });
+      }
       return { result, panel };
     } catch (e) {
       if (created) panel.dispose();

@@ -24,6 +24,7 @@ import { offerResults } from './resultActions';
 import { bestSweepCell, percent, sweepHeadline } from './resultHeadlines';
 import type { CommandDeps } from './commandDeps';
 import { requireTrust } from './workspaceTrust';
+import { keptRuns, keptRunsText } from './partialResults';
 
 type MaskGraph = Exclude<GraphKind, 'dense'>;
 type GraphChoice = MaskGraph | 'dense';
@@ -108,7 +109,7 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
 
     const modelDir = path.dirname(modelPath);
     const output = await chooseOutputFolder({
-      proposed: `${modelDir}-sweep`,
+      proposed: `${modelDir}-ratio-experiment`,
       ...(given.out !== undefined ? { given: given.out } : {}),
       ...(given.overwrite !== undefined ? { overwrite: given.overwrite } : {}),
       inputDir: modelDir,
@@ -136,6 +137,7 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
     const total = seeds.length * (ratios.length * graphs.length + (options.dense ? 1 : 0));
     const jobTitle = `Ratio experiment on ${shortModelName(modelPath)} (${total} runs)`;
     const runs: SweepResult['runs'] = [];
+    const started = Date.now();
     const { result, panel } = await deps.runInView(modelPath, jobTitle, { kind: 'sweep', modelPath, options }, {
       onStart: (p) => p.post({ type: 'sweepStart', ratios, graphs: options.dense ? ['dense', ...graphs] : graphs, seeds }),
       onRecord: (r, p) => {
@@ -145,7 +147,11 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
         deps.jobs.setStatus(`$(sync~spin) RGP: ${sweepHeadline(runs, total)}`, `${jobTitle}\nClick to cancel`, 'rgp.cancel');
       },
     });
-    if (result?.kind !== 'sweep') return undefined;
+    if (result?.kind !== 'sweep') {
+      const kept = result === undefined ? await keptRuns(output.out, started) : undefined;
+      if (kept) offerResults(deps.messages, keptRunsText('the ratio experiment was', kept, output.out), kept.files);
+      return undefined;
+    }
     const sweep = result.result;
     panel.post({ type: 'sweepResult', result: sweep });
     const headline = sweepHeadline(sweep.runs);

@@ -34,6 +34,14 @@ export class JobService implements vscode.Disposable {
     return this.workers;
   }
 
+  /**
+   * Resolves once every job worker has exited (at most `ms`): a cancelled experiment's worker still writes
+   * its finished runs during the cancel grace period, after the job itself has been reported cancelled.
+   */
+  async workersExited(ms = 3000): Promise<void> {
+    for (let waited = 0; this.workers > 0 && waited < ms; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  }
+
   /** Throws a BUSY user error while a job runs: callers check before touching any view. */
   assertIdle(): void {
     if (this.current) {
@@ -92,6 +100,17 @@ export class JobService implements vscode.Disposable {
     } finally {
       this.current = undefined;
     }
+  }
+
+  /**
+   * A short read-only job (inspecting a model before or after a command) in its own worker, without a
+   * notification or the status bar: it does not count as "the" running job. Throws on failure.
+   */
+  async runQuiet(request: JobRequest): Promise<JobResult> {
+    const job = startJob(path.join(this.extensionUri.fsPath, 'dist', 'worker.js'), request);
+    this.workers++;
+    void job.exited.then(() => this.workers--);
+    return job.result;
   }
 
   cancel(): boolean {

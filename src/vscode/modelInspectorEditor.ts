@@ -17,7 +17,11 @@ import type { UserMessages } from './userMessages';
 import { WebviewChannel } from './webviewChannel';
 import { webviewHtml } from './webviewHtml';
 
+/** The inspector offered ("Open With…") for files named model.json: a TF.js model opens as text by default. */
 export const MODEL_INSPECTOR_VIEW_TYPE = 'rgp.modelInspector';
+/** The same inspector as the default editor of binary model files (.onnx, .keras, .h5), which have no text view. */
+export const MODEL_INSPECTOR_BINARY_VIEW_TYPE = 'rgp.modelInspector.binary';
+export const isModelInspector = (viewType: string) => viewType === MODEL_INSPECTOR_VIEW_TYPE || viewType === MODEL_INSPECTOR_BINARY_VIEW_TYPE;
 
 export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvider {
   private workers = 0;

@@ -22,17 +22,20 @@ export class ModelPanel implements vscode.Disposable {
     return ModelPanel.open.get(modelPath);
   }
 
-  /** The panel for this model, created beside the active editor if it is not open yet. */
+  /**
+   * The panel for this model, revealed where it is; a new one opens in the column the RGP views already
+   * use (one RGP column, however many commands run), else beside the active editor.
+   */
   static show(extensionUri: vscode.Uri, modelPath: string, onCreated: (p: ModelPanel) => void): ModelPanel {
     const existing = ModelPanel.open.get(modelPath);
     if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      existing.panel.reveal(existing.panel.viewColumn, true);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
       MODEL_VIEW_TYPE,
       ModelPanel.titleFor(modelPath),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { viewColumn: ModelPanel.rgpColumn() ?? vscode.ViewColumn.Beside, preserveFocus: true },
       ModelPanel.options(extensionUri),
     );
     const created = new ModelPanel(panel, extensionUri, modelPath);
@@ -46,9 +49,17 @@ export class ModelPanel implements vscode.Disposable {
     return new ModelPanel(panel, extensionUri, modelPath);
   }
 
+  /** The column an RGP view is open in (the most recently shown first), if any. */
+  static rgpColumn(): vscode.ViewColumn | undefined {
+    for (const p of [...ModelPanel.open.values()].reverse()) if (p.panel.viewColumn !== undefined) return p.panel.viewColumn;
+    return undefined;
+  }
+
   private static options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
     return {
       enableScripts: true,
+      // Hidden and shown again, the view is exactly as it was (scroll, charts, a live experiment).
+      retainContextWhenHidden: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     };
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { percent } from '../core/percent';
 
 const LAST_RATIO_KEY = 'rgp.lastRatio';
 
@@ -10,20 +11,31 @@ const PRESETS = [
   { ratio: 0.75, detail: 'k = 16 of n = 64 · the paper’s ImageNet setting' },
 ];
 
-const pct = (r: number) => `${(r * 100).toFixed(r * 100 === Math.round(r * 100) ? 0 : 2)} %`;
+const pct = percent;
+
+/** RGP's headline setting (k = 4 of n = 64), preselected when there is no last answer. */
+export const DEFAULT_RATIO = 0.9375;
+
+export interface RatioPromptOptions {
+  /** The prompt's title: each command asks in its own words ("RGP: Prune Model — pruning ratio"). */
+  title: string;
+  /** What the ratio applies to, shown as the placeholder (e.g. which layers stay dense). */
+  placeholder?: string;
+}
 
 /** Asks for the pruning ratio (remembering the last choice); undefined when the user backs out. */
-export async function promptRatio(state: vscode.Memento): Promise<number | undefined> {
+export async function promptRatio(state: vscode.Memento, o: RatioPromptOptions = { title: 'RGP: Prune Model — pruning ratio' }): Promise<number | undefined> {
   const last = state.get<number>(LAST_RATIO_KEY);
   type Item = vscode.QuickPickItem & { ratio?: number };
   const items: Item[] = PRESETS.map((p) => ({ label: `${pct(p.ratio)} pruned`, detail: p.detail, ratio: p.ratio }));
   if (last !== undefined && !PRESETS.some((p) => p.ratio === last)) items.unshift({ label: `${pct(last)} pruned`, detail: 'last used', ratio: last });
   items.push({ label: 'Other ratio…' });
-  const active = items.find((i) => i.ratio === last);
+  // With no last answer, RGP's own setting is preselected (never "Other ratio…": Enter must just work).
+  const active = items.find((i) => i.ratio !== undefined && i.ratio === (last ?? DEFAULT_RATIO));
   const pick = await new Promise<Item | undefined>((resolve) => {
     const qp = vscode.window.createQuickPick<Item>();
-    qp.title = 'RGP: Prune Model — pruning ratio';
-    qp.placeholder = 'Fraction of weights to remove in the masked layers';
+    qp.title = o.title;
+    qp.placeholder = o.placeholder ?? 'Fraction of weights to remove in the masked layers';
     qp.items = items;
     if (active) qp.activeItems = [active];
     qp.onDidAccept(() => {
@@ -40,7 +52,7 @@ export async function promptRatio(state: vscode.Memento): Promise<number | undef
   let ratio = pick.ratio;
   if (ratio === undefined) {
     const text = await vscode.window.showInputBox({
-      title: 'RGP: Prune Model — pruning ratio',
+      title: o.title,
       prompt: 'A fraction between 0 and 1 (0.9 or 90 %); the nearest feasible degree k is used and the exact ratio reported.',
       value: last !== undefined ? String(last) : '0.9',
       validateInput: (v) => (parseRatio(v) === undefined ? 'Enter a number between 0 and 1, or a percentage between 0 % and 100 %.' : undefined),

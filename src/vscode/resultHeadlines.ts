@@ -5,8 +5,13 @@
  */
 import type { SparsifyRun } from '../core/sparse/results';
 import type { SweepRun } from '../core/train/results';
+import { percent as percentOrDash } from '../core/percent';
 
-export const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
+/** The extension's one percentage format (93.75 %, 87.5 %, 50 %). */
+export const percent = (x: number) => percentOrDash(x);
+
+/** "1 run", "2 runs": a count with its noun in the right number. */
+export const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 export interface BestCell<K> {
   key: K;
@@ -33,15 +38,15 @@ export function bestCell<R, K>(runs: R[], keyOf: (r: R) => K | undefined, accura
   return best;
 }
 
-const count = (done: number, total: number | undefined, what: string) => (total !== undefined && done < total ? `${done}/${total} ${what}` : `${done} ${what}`);
+const count = (done: number, total: number | undefined, what: string) => (total !== undefined && done < total ? `${done}/${total} ${what}s` : plural(done, what));
 
 export function bestSweepCell(runs: SweepRun[]): BestCell<{ ratio: number; graph: SweepRun['graph'] }> | undefined {
   return bestCell(runs, (r) => (r.graph === 'dense' ? undefined : { ratio: r.ratio, graph: r.graph }), (r) => r.testAccuracy, (k) => `${k.ratio}|${k.graph}`);
 }
 
-/** "sweep 12 runs · best 97.1 % @ 87.5 %" (while running: "sweep 3/12 runs · …"). */
+/** "ratio experiment 12 runs · best 97.13 % @ 87.5 %" (while running: "ratio experiment 3/12 runs · …"). */
 export function sweepHeadline(runs: SweepRun[], total?: number): string {
-  const head = `sweep ${count(runs.length, total, 'runs')}`;
+  const head = `ratio experiment ${count(runs.length, total, 'run')}`;
   const best = bestSweepCell(runs);
   if (best) return `${head} · best ${percent(best.accuracy)} @ ${percent(best.key.ratio)}`;
   const dense = runs.filter((r) => r.graph === 'dense');
@@ -52,9 +57,9 @@ export function bestSparsifyCell(runs: SparsifyRun[]): BestCell<{ method: Sparsi
   return bestCell(runs, (r) => (r.method === 'dense' ? undefined : { method: r.method, sparsity: r.sparsity }), (r) => r.accuracy, (k) => `${k.method}|${k.sparsity}`);
 }
 
-/** "sparsify email-Eu-core · 6 runs · best rigl 81.2 % @ 93.8 %". */
+/** "sparsify email-Eu-core · 6 runs · best rigl 81.2 % @ 93.75 %". */
 export function sparsifyHeadline(runs: SparsifyRun[], total?: number): string {
-  const head = `sparsify ${runs[0] ? `${runs[0].dataset} · ` : ''}${count(runs.length, total, 'runs')}`;
+  const head = `sparsify ${runs[0] ? `${runs[0].dataset} · ` : ''}${count(runs.length, total, 'run')}`;
   const best = bestSparsifyCell(runs);
   if (best) return `${head} · best ${best.key.method} ${percent(best.accuracy)} @ ${percent(best.key.sparsity)}`;
   const dense = runs.filter((r) => r.method === 'dense');

@@ -5,8 +5,8 @@
  *  - Any other model: asks for the ratio and the node count n (defaults from the settings; n is checked
  *    against the layers pruning would mask), maps the ratio to k as pruning does (degreeForRatio), and
  *    searches the graph in the worker (`graph` job) — the view draws the ASPL history live, then the
- *    topology. The same n, k and seed give the graph `RGP: Prune Model` would use for the same budget
- *    in swaps (the time budget makes the search itself time-dependent, as in pruning).
+ *    topology. The search is budgeted in swaps (rgp.searchSwaps, time only a cap), so the same n, k and
+ *    seed give the graph `RGP: Prune Model` uses, on any machine.
  * Nothing is written, so this works in restricted mode. After "RGP: Prune Model" the run's graph is
  * posted the same way (postRunTopology).
  */
@@ -25,12 +25,17 @@ import type { CommandDeps } from './commandDeps';
 import { ModelPanel } from './modelPanel';
 import { shortModelName } from './modelTarget';
 import { promptRatio } from './pruneOptionsPrompt';
+import { pruneSettings } from './pruneSettings';
+import { percent } from '../core/percent';
 
 export interface ShowGraphOptions {
   ratio: number;
   groups: number;
   seed: number;
+  /** Time cap of the search (seconds). */
   searchSeconds: number;
+  /** Swap budget of the search (deterministic). */
+  searchSwaps: number;
 }
 
 export type ShowGraphDeps = CommandDeps & {
@@ -70,21 +75,30 @@ export async function showGraph(deps: ShowGraphDeps, arg?: unknown, given?: Part
     const maxGroups = Math.min(...plan.targets.map((t) => Math.min(t.cIn, t.cOut)));
 
     deps.jobs.assertIdle();
-    const asked = given?.ratio ?? (await promptRatio(deps.state));
+    const asked =
+      given?.ratio ??
+      (await promptRatio(deps.state, {
+        title: 'RGP: Show Graph Structure — pruning ratio (the graph’s degree k)',
+        placeholder: 'The ratio pruning would use: it decides the degree k of the graph drawn (nothing is written)',
+      }));
     if (asked === undefined) return undefined;
     const ratio = checkRatio(asked);
-    const n = given?.groups ?? (await promptGroups(deps.state, cfg.get<number>('groups', 64), maxGroups));
+    const n = given?.groups ?? (await promptGroups(deps.state, cfg.get<number | null>('groups', null) ?? Math.min(64, maxGroups), maxGroups));
     if (n === undefined) return undefined;
     checkGroups(n, maxGroups);
     const { k, achievedRatio } = degreeForRatio(ratio, n, cfg.get<boolean>('selfLoops', false));
-    const seed = given?.seed ?? cfg.get<number>('seed', 1);
-    const searchSeconds = given?.searchSeconds ?? cfg.get<number>('searchSeconds', 5);
+    const settings = pruneSettings(uri);
+    const seed = given?.seed ?? settings.seed ?? 1;
+    const searchSeconds = given?.searchSeconds ?? settings.searchSeconds ?? 30;
+    const searchSwaps = given?.searchSwaps ?? (given?.searchSeconds !== undefined ? undefined : settings.searchSwaps);
 
     const title = `Graph for ${shortModelName(modelPath)}: n = ${n}, k = ${k}`;
-    const result = await deps.runInPanel(modelPath, title, { kind: 'graph', n, k, seed, searchSeconds });
+    const result = await deps.runInPanel(modelPath, title, { kind: 'graph', n, k, seed, searchSeconds, ...(searchSwaps !== undefined ? { searchSwaps } : {}) });
     if (result?.kind !== 'graph') return undefined;
     const panel = deps.panelFor(modelPath);
-    const label = `searched ${searchSeconds} s · seed ${seed} · prunes ${(achievedRatio * 100).toFixed(2)} %`;
+    const g = result.graph;
+    const budget = g.stoppedBy === 'bound' ? 'search stopped at the Moore bound' : searchSwaps !== undefined ? `${g.swapsTried ?? searchSwaps} swaps${g.stoppedBy === 'time-cap' ? ` (time cap ${searchSeconds} s hit)` : ''}` : `searched ${searchSeconds} s`;
+    const label = `not pruned: the graph pruning would use · ${budget} · seed ${seed} · prunes ${percent(achievedRatio)} of the masked layers`;
     return panel ? show(deps, panel, modelPath, topology(result.graph, label)) : undefined;
   } catch (e) {
     deps.messages.error(e);

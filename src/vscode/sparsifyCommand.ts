@@ -12,6 +12,7 @@
  *
  * `given` lets tests and other extensions pass options instead of answering prompts.
  */
+import { keptRuns, keptRunsText } from './partialResults';
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { RgpError } from '../core/errors';
@@ -147,6 +148,7 @@ export async function compareSparsification(deps: SparsifyDeps, given: SparsifyG
     const total = seeds.length * ((methods.includes('dense') ? 1 : 0) + sparse.length * sparsities.length);
     const jobTitle = `Compare sparsification on ${name} (${total} runs)`;
     const runs: SparsifyResult['runs'] = [];
+    const started = Date.now();
     const { result, panel } = await deps.runInView(data.edgesPath, jobTitle, { kind: 'sparsify', options }, {
       onRecord: (r, p) => {
         if (r.type !== 'sparsifyRun') return;
@@ -155,7 +157,11 @@ export async function compareSparsification(deps: SparsifyDeps, given: SparsifyG
         deps.jobs.setStatus(`$(sync~spin) RGP: ${sparsifyHeadline(runs, total)}`, `${jobTitle}\nClick to cancel`, 'rgp.cancel');
       },
     });
-    if (result?.kind !== 'sparsify') return undefined;
+    if (result?.kind !== 'sparsify') {
+      const kept = result === undefined ? await keptRuns(output.out, started) : undefined;
+      if (kept) offerResults(deps.messages, keptRunsText('the sparsification comparison was', kept, output.out), kept.files);
+      return undefined;
+    }
     const res = result.result;
     panel.post({ type: 'sparsifyResult', result: res });
     const headline = sparsifyHeadline(res.runs);

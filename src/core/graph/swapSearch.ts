@@ -92,6 +92,9 @@ export interface HistoryPoint {
   bestAspl: number;
 }
 
+/** What ended a search (see SearchResult.stoppedBy). */
+export type SearchStop = 'bound' | 'swaps' | 'seconds' | 'time-cap';
+
 export interface SearchResult {
   n: number;
   k: number;
@@ -115,10 +118,11 @@ export interface SearchResult {
   /** The wall-clock cap (swap budget) or budget (time budget) in seconds; null when none. */
   secondsLimit: number | null;
   /**
-   * Why the search ended: 'swaps' (the swap budget was used up: reproducible), 'seconds' (a pure time budget
-   * ran out) or 'time-cap' (the cap bit before the swap budget was used up: the result depends on speed).
+   * Why the search ended: 'bound' (the Moore bound was reached: no graph is better), 'swaps' (the swap
+   * budget was used up: reproducible), 'seconds' (a pure time budget ran out) or 'time-cap' (the cap bit
+   * before the swap budget was used up: the result depends on speed).
    */
-  stoppedBy: 'swaps' | 'seconds' | 'time-cap';
+  stoppedBy: SearchStop;
   history: HistoryPoint[];
 }
 
@@ -335,6 +339,9 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
   }
 
   // ---- Phase 2: exact objective (annealing, or hill-climbing polish after the proxy) ----
+  // A graph at the Moore bound cannot be beaten (a ring at k = 2 is one from the start): stop there.
+  const boundSum = moore.aspl * pairsN + 1e-6;
+  let atBound = bestSum <= boundSum;
   const exactStart = fraction;
   const polishOnly = objective === 'proxy';
   let T = polishOnly || !anneal ? 0 : exactT.start;
@@ -350,7 +357,7 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
       }
       if (t - lastReport >= reportEvery) report(t, 'exact', curSum, bestSum, false);
     }
-    if (maxSwaps !== undefined && swapsTried >= maxSwaps) break;
+    if (atBound || (maxSwaps !== undefined && swapsTried >= maxSwaps)) break;
     if (!propose()) continue;
     swapsTried++;
     const threshold = T > 0 ? curSum + Math.floor(-T * Math.log(1 - rng.float())) : curSum;
@@ -364,6 +371,7 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
         bestSum = curSum;
         bestDiam = curDiam;
         bestAdj.set(adj);
+        atBound = bestSum <= boundSum;
       }
     } else {
       state.rewire(slots[0], slots[3], slots[2], slots[1]);
@@ -394,7 +402,7 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
     kernel: evaluator.kernel,
     swapBudget: maxSwaps ?? null,
     secondsLimit: seconds ?? null,
-    stoppedBy: maxSwaps === undefined ? 'seconds' : capped ? 'time-cap' : 'swaps',
+    stoppedBy: atBound ? 'bound' : maxSwaps === undefined ? 'seconds' : capped ? 'time-cap' : 'swaps',
     history,
   };
 }

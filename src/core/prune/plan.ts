@@ -13,6 +13,11 @@
  *
  * Every masked layer must split into n non-empty groups on both sides: n ≤ min(C_in, C_out).
  *
+ * Choosing n (`groups` left out): n = min(64, the narrowest masked layer's channels), counted over the
+ * layers without their own n — RGP's n = 64 wherever it fits, and the widest n that fits otherwise, so a
+ * small CNN with 10-channel convs prunes without the user finding the option first. The plan says it chose
+ * (`nChosen`); a given n always wins and is checked as before.
+ *
  * Per-layer n (`groupsPerLayer`): RGP shares one adjacency across all masked layers, which needs every
  * masked layer to have at least n channels on both sides. A layer narrower than the global n (or one the
  * user wants grouped more finely or coarsely) can name its own n; every distinct n gets its own graph
@@ -25,9 +30,12 @@ import type { LayerGraph, LayerNode } from '../model/layerGraph';
 import type { WeightLocation } from '../model/weightIndex';
 import { kernelGeometry, type KernelLayout } from './blockMask';
 
+/** RGP's node count, used whenever every masked layer is at least this wide. */
+export const DEFAULT_GROUPS = 64;
+
 export interface PlanOptions {
-  /** Node count n (groups per layer side). */
-  groups: number;
+  /** Node count n (groups per layer side); undefined: min(64, the narrowest masked layer's channels). */
+  groups?: number;
   keepFirst: boolean;
   keepLast: boolean;
   keepDense: readonly string[];
@@ -68,6 +76,8 @@ export interface PrunePlan {
   groupCounts: number[];
   targets: MaskTarget[];
   decisions: LayerDecision[];
+  /** True when n was chosen from the layers' widths (no `groups` given). */
+  nChosen?: boolean;
 }
 
 /** The kernel variable RGP would mask in a layer, or a reason it cannot. */
@@ -88,7 +98,8 @@ function maskableKernel(l: LayerNode): { variable: string; layout?: KernelLayout
 }
 
 export function planPruning(graph: LayerGraph, opts: PlanOptions): PrunePlan {
-  const n = opts.groups;
+  // Checked with a placeholder when n is to be chosen; the real n replaces it once the widths are known.
+  let n = opts.groups ?? DEFAULT_GROUPS;
   if (!Number.isInteger(n) || n < 2) {
     throw new RgpError('BAD_ARGUMENT', `The node count n (--groups) must be an integer ≥ 2, got ${n}.`, 'RGP uses n = 64; use a smaller n for narrow layers.');
   }
@@ -161,6 +172,15 @@ export function planPruning(graph: LayerGraph, opts: PlanOptions): PrunePlan {
     );
   }
   checkOverrides(graph, overrides, targets, decisions);
+  const nChosen = opts.groups === undefined;
+  if (nChosen) {
+    const global = targets.filter((t) => !overrides.has(t.layer));
+    const widest = global.length ? Math.min(DEFAULT_GROUPS, ...global.map((t) => Math.min(t.cIn, t.cOut))) : DEFAULT_GROUPS;
+    if (widest >= 2) {
+      n = widest;
+      for (const t of global) t.n = n;
+    }
+  }
   const tooNarrow = targets.filter((t) => Math.min(t.cIn, t.cOut) < t.n);
   if (tooNarrow.length > 0) {
     const narrowest = tooNarrow.reduce((a, b) => (Math.min(b.cIn, b.cOut) < Math.min(a.cIn, a.cOut) ? b : a));
@@ -179,7 +199,7 @@ export function planPruning(graph: LayerGraph, opts: PlanOptions): PrunePlan {
   const used = [...new Set(targets.map((t) => t.n))];
   const main = used.includes(n) ? n : targets[0].n;
   const groupCounts = [main, ...used.filter((m) => m !== main).sort((a, b) => a - b)];
-  return { n: main, groupCounts, targets, decisions };
+  return { n: main, groupCounts, targets, decisions, nChosen };
 }
 
 /** Each override names a masked layer and an n that splits both of its sides into non-empty groups. */

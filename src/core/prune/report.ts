@@ -5,6 +5,8 @@
 import type { HistoryPoint } from '../graph';
 import type { CountTotals, LayerCount } from './counting';
 
+import type { SearchStop } from '../graph/swapSearch';
+
 export interface GraphStats {
   n: number;
   k: number;
@@ -24,8 +26,8 @@ export interface GraphStats {
   objective: 'exact' | 'proxy' | 'given';
   /** The swap budget of the search (absent for a given graph). */
   swapBudget?: number | null;
-  /** 'time-cap' when the seconds cap ended the search before its swap budget (the graph then depends on speed). */
-  stoppedBy?: 'swaps' | 'time-cap';
+  /** What ended the search: the Moore bound, the swap budget, a time budget, or the time cap biting first (the graph then depends on speed). */
+  stoppedBy?: SearchStop;
   /** Best-known ASPL for (n, k) (Graph Golf) where one can be cited. */
   bestKnownAspl?: number | null;
 }
@@ -72,6 +74,8 @@ export interface PruneSummary {
   options: {
     ratio: number;
     groups: number;
+    /** True when n was chosen from the layers' widths (min(64, the narrowest masked layer)), not given. */
+    groupsChosen?: boolean;
     /** Per-layer node counts n given as overrides (empty without). */
     groupsPerLayer: Record<string, number>;
     seed: number;
@@ -102,10 +106,12 @@ export function reportMarkdown(s: PruneSummary): string {
     `- Output: \`${s.outputPath}\``,
     `- Ratio requested ${pct(s.ratio.requested)}, achieved ${pct(s.ratio.achieved)} in masked layers ` +
       `(counted over masked kernels: ${pct(s.ratio.maskedKernels)}); whole model: parameters −${pct(s.ratio.params)}, MACs −${pct(s.ratio.macs)}`,
-    `- Graph: n = ${g.n}, k = ${g.k}${g.selfLoops ? ' + self-loops' : ''} (kept ${g.k + (g.selfLoops ? 1 : 0)}/${g.n} per block row), seed ${g.seed}`,
+    `- Graph: n = ${g.n}, k = ${g.k}${g.selfLoops ? ' + self-loops' : ''} (kept ${g.k + (g.selfLoops ? 1 : 0)}/${g.n} per block row), seed ${g.seed}` +
+      (s.options.groupsChosen ? ` — n chosen as min(64, the narrowest masked layer's channels)` : ''),
     `- ASPL ${g.aspl.toFixed(4)} (start ${g.initialAspl.toFixed(4)}), diameter ${g.diameter}; Moore bound ${g.mooreBound.toFixed(4)} ` +
       `(diameter ≥ ${g.mooreDiameter}), gap ${g.gapPct.toFixed(2)} %${g.bestKnownAspl ? `; best known ${g.bestKnownAspl.toFixed(3)} (Graph Golf)` : ''}; ` +
-      `${g.swapsTried} swaps tried, ${g.swapsAccepted} kept in ${g.searchSeconds.toFixed(2)} s (${g.objective})${g.stoppedBy === 'time-cap' ? ' — stopped by the time cap before the swap budget' : ''}`,
+      `${g.swapsTried} swaps tried, ${g.swapsAccepted} kept in ${g.searchSeconds.toFixed(2)} s (${g.objective})` +
+      (g.stoppedBy === 'bound' ? '; stopped at the Moore bound (no graph is better)' : g.stoppedBy === 'time-cap' ? '; stopped by the time cap before the swap budget was spent (the graph may differ on another machine)' : ''),
     ...s.graphs.slice(1).map(
       (x) =>
         `- Graph for ${x.layers.join(', ')}: n = ${x.n}, k = ${x.k}${x.selfLoops ? ' + self-loops' : ''} (ratio ${pct(x.achievedRatio)}), ` +

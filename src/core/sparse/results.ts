@@ -57,4 +57,6 @@ export interface SparsifyResult {
   runs: SparsifyRun[];
   files: string[];
   seconds: number;
+  /** Present when the comparison was cancelled: the runs that finished, of those planned (PARTIAL.txt says so too). */
+  partial?: { cancelled: true; runsDone: number; runsPlanned: number };
 }

@@ -100,4 +100,6 @@ export interface SweepResult {
   /** Files written (results.json, results.csv), absolute paths. */
   files: string[];
   seconds: number;
+  /** Present when the experiment was cancelled: the runs that finished, of those planned (PARTIAL.txt says so too). */
+  partial?: { cancelled: true; runsDone: number; runsPlanned: number };
 }

@@ -70,7 +70,8 @@ describe('RGP: Run Ratio Experiment', () => {
     const counts = drawn.map((d) => d.items);
     for (const n of [1, 2, 3]) assert.ok(counts.includes(n), `the view drew the sweep after run ${n}, while it ran (drawn: ${counts.join(', ')})`);
     assert.ok(view.message.type === 'rendered' && view.message.labels.some((l) => /accuracy/i.test(l)) && view.message.labels.some((l) => /ASPL/.test(l)), 'accuracy vs ratio and vs ASPL are drawn with labelled axes');
-    assert.match(api.statusBarText(), /sweep 4 runs · best \d+\.\d % @ (87\.5|93\.8) %/);
+    // Issue 15 item 12: one name ("ratio experiment", as the command) and one precision (93.75 %).
+    assert.match(api.statusBarText(), /ratio experiment 4 runs · best \d+(\.\d+)? % @ (87\.5|93\.75) %/);
   });
 
   it('cancelled mid-sweep, leaves no output folder and no temporary folder', async () => {

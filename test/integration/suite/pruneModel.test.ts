@@ -38,7 +38,8 @@ describe('RGP: Prune Model', () => {
     assert.ok(asplView.labels.some((l) => l.startsWith('Moore bound 2.857')), `the Moore bound is drawn (${asplView.labels.join(', ')})`);
     const sparsityView = await sparsity;
     assert.equal(sparsityView.items, 3);
-    assert.match(api.statusBarText(), /93\.8 % pruned · ASPL 2\.\d{3}/);
+    // Issue 15 item 3: the status bar leads with the whole model, then the masked layers' ratio (one precision: 93.75 %).
+    assert.match(api.statusBarText(), /RGP: params −\d+(\.\d+)? % · MACs −\d+(\.\d+)? % · masked layers 93\.75 %/);
   });
 
   it('refuses a hostile model with a clear message and writes nothing', async () => {
