@@ -163,3 +163,15 @@ test('a time cap that bites is reported, and the best graph so far is still vali
   assert.equal(t.stoppedBy, 'seconds');
   assert.equal(t.swapBudget, null);
 });
+
+test('diameter first: the diameter never rises, the result is a true (diameter, ASPL) and deterministic', () => {
+  const opts = { n: 64, k: 4, seed: 3, maxSwaps: 4000, diameterFirst: true };
+  const a = searchRegularGraph(opts);
+  const start = plainBfs(fromAdjacency(64, 4, randomRegularGraph(64, 4, new Random(3).nextUint32()).neighbors));
+  assert.equal(a.initialAspl, start.sum / (64 * 63), 'the start is the seed’s random graph');
+  assert.ok(a.diameter <= start.diameter, `diameter ${a.diameter} > start ${start.diameter}`);
+  assert.equal(checkSimpleRegular(64, 4, a.adjacency), null);
+  const truth = plainBfs(fromAdjacency(64, 4, a.adjacency));
+  assert.deepEqual([a.distanceSum, a.diameter], [truth.sum, truth.diameter]);
+  assert.deepEqual(searchRegularGraph(opts).adjacency, a.adjacency);
+});
