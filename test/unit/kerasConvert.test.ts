@@ -8,12 +8,13 @@ import { test, before, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { neverCancelled, quietContext } from '../../src/core/job';
 import { selectBackend } from '../../src/core/train/backend';
+import { openModel } from '../../src/formats';
 import { layersArtifacts, readLayersModel } from '../../src/formats/layersModel';
 import { loadLayersModelFromFolder } from '../../src/io/tfjsModelFolder';
 import { convertModel } from '../../src/jobs/convertModel';
@@ -122,4 +123,37 @@ test('the CLI converts a .h5 to TF.js and prints the summary', () => {
   assert.equal(s.from, 'h5');
   assert.equal(s.weights, 12);
   assert.ok(existsSync(join(out, 'model.json')) && existsSync(join(out, 'weights.bin')));
+});
+
+test('a Keras 3 functional config (args/kwargs inbound nodes, module wrappers, dtype policies, batch_shape) reads and loads like its Keras 2 form', async () => {
+  // The shared functional .keras is tf.keras 2.15 (list-style wiring); rewrite its config the way Keras 3
+  // writes one and check that the layer graph, the pruning plan and tfjs' predictions do not change.
+  const { unzipSync, zipSync, strToU8 } = await import('fflate');
+  const file = join(MODELS, 'tfkeras2.15_func_resnet1d_add.keras');
+  const entries = unzipSync(readFileSync(file));
+  const config = JSON.parse(new TextDecoder().decode(entries['config.json']));
+  const tensor = (ref: unknown[]) => ({ class_name: '__keras_tensor__', config: { shape: [null], dtype: 'float32', keras_history: ref.slice(0, 3) } });
+  for (const l of config.config.layers) {
+    l.config.dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+    if (l.class_name === 'InputLayer') {
+      l.config.batch_shape = l.config.batch_input_shape;
+      delete l.config.batch_input_shape;
+    }
+    l.inbound_nodes = l.inbound_nodes.map((node: unknown[][]) => ({ args: node.length === 1 ? [tensor(node[0])] : [node.map(tensor)], kwargs: {} }));
+  }
+  config.config.input_layers = config.config.input_layers[0];
+  config.config.output_layers = config.config.output_layers[0];
+  const k3 = join(dir, 'keras3-functional.keras');
+  writeFileSync(k3, zipSync({ ...Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, [v, { level: 0 }]])), 'config.json': [strToU8(JSON.stringify(config)), { level: 0 }] } as never));
+
+  const a = await openModel(file, { signal: neverCancelled });
+  const b = await openModel(k3, { signal: neverCancelled });
+  assert.deepEqual(b.graph.layers.map((l) => [l.name, l.inbound, l.outputShape, l.params, l.macs]), a.graph.layers.map((l) => [l.name, l.inbound, l.outputShape, l.params, l.macs]));
+  assert.deepEqual(b.graph.inputs, a.graph.inputs);
+  assert.deepEqual(b.graph.outputs, a.graph.outputs);
+
+  const ma = await tf.loadLayersModel(tf.io.fromMemory(layersArtifacts(await readLayersModel(file, neverCancelled))));
+  const mb = await tf.loadLayersModel(tf.io.fromMemory(layersArtifacts(await readLayersModel(k3, neverCancelled))));
+  const x = tf.randomUniform([3, 20, 37], 0, 1, 'float32', 11);
+  assert.deepEqual(Array.from(await (mb.predict(x) as tf.Tensor).data()), Array.from(await (ma.predict(x) as tf.Tensor).data()));
 });

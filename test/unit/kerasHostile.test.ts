@@ -111,6 +111,10 @@ const CASES: Case[] = [
     make: () => editKerasH5(MLP, `f.move('layers/dropout', 'layers/my_layer')\nf.create_dataset('layers/my_layer/' + '/'.join(['g'] * 40) + '/w', data=np.zeros(3, np.float32))`,
       (c) => Object.assign(layerNamed(c, 'dropout'), { class_name: 'MyLayer', registered_name: 'pkg>MyLayer' })),
   },
+  {
+    name: 'a group where a weight should be', ext: '.keras', code: 'BAD_MODEL', message: /layers\/dense\/vars\/1 is not a dataset/,
+    make: () => editKerasH5(MLP, `del f['layers/dense/vars/1']\nf.create_group('layers/dense/vars/1')`),
+  },
   { name: 'a weights-only .h5 (save_weights)', ext: '.h5', make: () => editH5(H5, `del f.attrs['model_config']`), code: 'NOT_A_MODEL', message: /without a Keras model_config/ },
   { name: 'an HDF5 file that is text', ext: '.h5', make: () => strToU8('hello'), code: 'BAD_MODEL', message: /does not start with the HDF5 signature/ },
 ];

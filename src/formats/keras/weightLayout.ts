@@ -65,7 +65,9 @@ export function keras3Weights(h: MemHdf5, layers: readonly RawLayer[], label: st
     const variables = variableNames(layer, names.length, label, `layers/${groupName}/vars`);
     names.forEach((i, at) => {
       const path = `layers/${groupName}/vars/${i}`;
-      out.push(weight(layer, variables[at], path, datasetAt(h5, file, path)!, label));
+      const d = datasetAt(h5, file, path);
+      if (!d) throw mismatch(label, `${path} is not a dataset`);
+      out.push(weight(layer, variables[at], path, d, label));
     });
   }
   for (const k of safeKeys(root)) {

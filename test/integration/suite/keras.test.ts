@@ -32,7 +32,7 @@ describe('Keras models in VS Code', () => {
     assert.equal(summary.ratio.achieved, 0.75);
     assert.deepEqual(readdirSync(summary.outputPath).sort(), ['graph.json', 'masks.json', 'model.keras', 'report.json', 'report.md']);
     assert.deepEqual(readFileSync(modelPath), before, 'the input is untouched');
-    assert.equal((await sparsity).items, 2, 'the sparsity view shows the two masked layers');
+    assert.equal((await sparsity).items, 4, 'the sparsity view has a bar pair for each of the four layers with weights');
 
     const back = (await vscode.commands.executeCommand('rgp.inspectModel', vscode.Uri.file(path.join(summary.outputPath, 'model.keras')))) as ModelSummary | undefined;
     assert.ok(back, 'the pruned model.keras inspects');
