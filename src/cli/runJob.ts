@@ -10,7 +10,8 @@
  *                            old output moved aside mid-swap is put back.
  *
  * The exit status after a signal is 128 + its number (130 for SIGINT, 143 for SIGTERM), see
- * `signalExitCode`. Progress goes to stderr on a terminal only; streamed records go to `onRecord`.
+ * `signalExitCode`. Progress goes to stderr on a terminal (one rewritten line), or as plain lines when
+ * RGP_PROGRESS=1 (logs, scripts that wait for a job to be under way); streamed records go to `onRecord`.
  */
 import * as path from 'node:path';
 import { startJob, type StreamedRecord } from '../host/jobRunner';
@@ -53,6 +54,7 @@ export async function runCliJob<K extends JobResult['kind']>(request: JobRequest
   const abort = new AbortController();
   const launch = workerLaunch();
   const tty = process.stderr.isTTY && !opts.quiet;
+  const progressLines = !tty && !opts.quiet && process.env.RGP_PROGRESS === '1';
   const job = startJob(launch.script, request, {
     signal: abort.signal,
     graceMs: GRACE_MS,
@@ -60,6 +62,7 @@ export async function runCliJob<K extends JobResult['kind']>(request: JobRequest
     ...(launch.execArgv ? { execArgv: launch.execArgv } : {}),
     onProgress: (p) => {
       if (tty) process.stderr.write(`\r\x1b[K${p.message.slice(0, (process.stderr.columns ?? 100) - 1)}`);
+      else if (progressLines) process.stderr.write(`${p.message}\n`);
     },
     ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
   });
