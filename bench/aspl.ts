@@ -1,12 +1,16 @@
 /**
- * ASPL evaluation speed, side by side in one run: our WASM-SIMD kernel, our TypeScript fallback,
- * python-igraph and networkx (Debian packages, run with /usr/bin/python3) on the same random regular
- * graphs. Only the ASPL call is timed on every side; median of several repetitions.
- * Run: npx tsx bench/aspl.ts   (prints JSON)
+ * ASPL evaluation speed, side by side in one run: our WASM-SIMD kernel (rows of 1/2/4 vectors, the loop
+ * kernel and the one unrolled for the degree), our TypeScript fallback, a C reference of the same chunked
+ * bit-parallel BFS (bench/aspl_ref.c, compiled here with gcc -O3 -march=native for chunk widths of 256 to
+ * 2048 bits, with and without the complete-row skip; the best of them is the reference), python-igraph
+ * and networkx (Debian packages, /usr/bin/python3) on the same random regular graphs. Only the ASPL call
+ * is timed on every side; median of several repetitions. The machine may be shared: os.loadavg() is
+ * recorded before and after, and ratios taken in the same run are the figures to read, not absolute times.
+ * Run: npx tsx bench/aspl.ts [--only 1024,16]   (prints JSON)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AsplEvaluator } from '../src/core/graph/aspl';
 import { wasmKernelAvailable } from '../src/core/graph/asplKernelWasm';
@@ -49,29 +53,68 @@ function timeIt(f: () => void, minMs = 300, minReps = 5): number {
   return median(ts);
 }
 
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
+const load0 = loadavg();
 const dir = mkdtempSync(join(tmpdir(), 'rgp-bench-'));
+// The C reference: one binary per chunk width (64·W bits), W a compile-time constant as a tuned C code has.
+const CHUNK_WORDS = [4, 8, 16, 32];
+let cc: string | null = null;
+try {
+  for (const w of CHUNK_WORDS) execFileSync('gcc', ['-O3', '-march=native', `-DW=${w}`, '-o', join(dir, `aspl_ref${w}`), join(__dirname, 'aspl_ref.c')], { stdio: 'pipe' });
+  cc = execFileSync('gcc', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+} catch (e) {
+  process.stderr.write(`gcc failed, no C reference: ${(e as Error).message}\n`);
+}
 const pyFile = join(dir, 'aspl.py');
 writeFileSync(pyFile, PY);
 const rows: unknown[] = [];
 try {
-  for (const [n, k, repsNx] of [[256, 8, 5], [1024, 16, 3], [4096, 32, 1]]) {
+  for (const [n, k, repsNx] of [[64, 8, 20], [256, 8, 5], [1024, 16, 3], [4096, 32, 1]]) {
+    if (only && only !== `${n},${k}`) continue;
     const g = randomRegularGraph(n, k, 1);
+    // Our default (what the search uses: lanes by n, unrolled where that is faster) and each variant.
     const wasm = new AsplEvaluator({ kernel: 'wasm' });
     const ts = new AsplEvaluator({ kernel: 'ts' });
-    const ours = wasm.evaluate(g).aspl;
+    const ours = wasm.evaluate(g, Infinity, k).aspl;
     const oursTs = ts.evaluate(g).aspl;
-    const wasmMs = timeIt(() => wasm.evaluate(g));
+    const wasmMs = timeIt(() => wasm.evaluate(g, Infinity, k));
+    const variants: Record<string, number> = {};
+    for (const lanes of [1, 2, 4]) {
+      for (const unroll of [false, true]) {
+        if (unroll && lanes > 2) continue;
+        const ev = new AsplEvaluator({ kernel: 'wasm', lanes, unroll });
+        if (ev.evaluate(g, Infinity, k).aspl !== ours) throw new Error(`variant lanes=${lanes} unroll=${unroll} disagrees`);
+        variants[`${128 * lanes}bit${unroll ? '-unrolled' : ''}`] = +timeIt(() => ev.evaluate(g, Infinity, k)).toFixed(4);
+      }
+    }
     const tsMs = timeIt(() => ts.evaluate(g));
     const edgeFile = join(dir, `g${n}.txt`);
     writeFileSync(edgeFile, toEdgeListText(g));
+    const cRuns: Array<{ bits: number; skip: boolean; ms: number; aspl: number }> = [];
+    if (cc) {
+      const reps = n >= 4096 ? 9 : n >= 1024 ? 41 : 201;
+      for (const w of CHUNK_WORDS) {
+        for (const skip of [0, 1]) {
+          const r = JSON.parse(execFileSync(join(dir, `aspl_ref${w}`), [edgeFile, String(skip), String(reps)], { encoding: 'utf8' }));
+          cRuns.push({ bits: 64 * w, skip: skip === 1, ms: r.ms, aspl: r.aspl });
+        }
+      }
+    }
+    const cBest = cRuns.length ? cRuns.reduce((p, q) => (q.ms < p.ms ? q : p)) : null;
     const py = JSON.parse(execFileSync('/usr/bin/python3', [pyFile, edgeFile, '5', String(repsNx)], { encoding: 'utf8', maxBuffer: 1 << 24 }));
-    const same = [oursTs, py.igraph_aspl, py.networkx_aspl].every((v: number) => Math.abs(v - ours) < 1e-9);
+    const same = [oursTs, py.igraph_aspl, py.networkx_aspl, ...cRuns.map((c) => c.aspl)].every((v: number) => Math.abs(v - ours) < 1e-9);
     rows.push({
       n,
       k,
       aspl: ours,
-      sameAsplAllFour: same,
+      sameAsplAllSides: same,
       wasmMs: +wasmMs.toFixed(4),
+      wasmVariantsMs: variants,
+      cBestMs: cBest ? +cBest.ms.toFixed(4) : null,
+      cBest: cBest ? { chunkBits: cBest.bits, completeRowSkip: cBest.skip } : null,
+      cRunsMs: Object.fromEntries(cRuns.map((c) => [`${c.bits}bit${c.skip ? '-skip' : ''}`, +c.ms.toFixed(4)])),
+      wasmVsC: cBest ? +(cBest.ms / wasmMs).toFixed(2) : null,
       tsMs: +tsMs.toFixed(4),
       igraphMs: +py.igraph_ms.toFixed(3),
       networkxMs: +py.networkx_ms.toFixed(1),
@@ -87,4 +130,4 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 const pyv = JSON.parse(execFileSync('/usr/bin/python3', ['-c', 'import json, igraph, networkx; print(json.dumps([igraph.__version__, networkx.__version__]))'], { encoding: 'utf8' }));
-console.log(JSON.stringify({ bench: 'aspl', node: process.version, wasmSimd: wasmKernelAvailable(), igraph: pyv[0], networkx: pyv[1], rows }, null, 2));
+console.log(JSON.stringify({ bench: 'aspl', node: process.version, wasmSimd: wasmKernelAvailable(), igraph: pyv[0], networkx: pyv[1], cc, loadavgBefore: load0, loadavgAfter: loadavg(), note: 'wasmVsC > 1: ours faster than the best C chunk width; speedups are ratios within this run', rows }, null, 2));

@@ -15,6 +15,9 @@ import { oneLine } from './cli/safeText';
 import { registerTrainCommand } from './cli/trainCommand';
 import { registerSweepCommand } from './cli/sweepCommand';
 import { registerSparsifyCommand } from './cli/sparsifyCommand';
+import { registerConvertCommand } from './cli/convertCommand';
+import { registerCompactCommands } from './cli/compactCommand';
+import { compactPrunedModel } from './jobs/compactModel';
 
 /**
  * An in-process job context, for a command that does not run in the worker yet: Ctrl+C or SIGTERM cancels
@@ -64,8 +67,8 @@ export function buildProgram(): Command {
     .description('search a random connected k-regular graph for a low ASPL (or evaluate --in FILE); prints one JSON object')
     .option('--nodes <n>', 'node count n (the channel groups of RGP; default 64 with --degree)')
     .option('--degree <k>', 'degree k (n·k even, 1 ≤ k < n)')
-    .option('--seconds <s>', 'time budget of the swap search (default 10)')
-    .option('--swaps <m>', 'budget in proposed swaps instead: deterministic for a seed')
+    .option('--swaps <m>', 'budget in proposed swaps (default: by n and k, a few seconds); the same seed gives the same graph anywhere')
+    .option('--seconds <s>', 'wall-clock cap on the search; the output says when it bit (stoppedBy: time-cap)')
     .option('--seed <x>', 'seed of the start graph and the search (default 1)')
     .option('--chains <c>', 'independent search chains on separate threads; the best wins (default 1)')
     .option('--in <file>', 'a graph to evaluate (edge list "u v" per line, or JSON {nodes, edges}); with a budget, the start of the search')
@@ -87,8 +90,8 @@ export function buildProgram(): Command {
     .option('--groups <n>', 'node count n: channel groups per layer (default 64; at most the smallest channel count of a masked layer)')
     .option('--layer-groups <name=n,...>', "a layer's own node count n (2 ≤ n ≤ its C_in, C_out), e.g. for a layer narrower than --groups; each distinct n gets its own graph")
     .option('--seed <s>', 'seed of the random graph and its search (default 1)')
-    .option('--search-seconds <t>', 'time budget of the ASPL search, shared by all graphs (default 5; 0 = the random graph as drawn)')
-    .option('--search-swaps <m>', 'budget in proposed swaps instead of seconds: deterministic for a seed')
+    .option('--search-swaps <m>', 'ASPL search budget in proposed swaps per graph (default: by n and k; 0 = the random graph as drawn): the same seed gives the same masks anywhere')
+    .option('--search-seconds <t>', 'wall-clock cap on the whole ASPL search (none by default); the report says when it bit')
     .option('--keep-first', 'keep the first maskable layer dense (the default, as in RGP)')
     .option('--mask-first', 'prune the first maskable layer too')
     .option('--keep-last', 'keep the last maskable layer (the classifier) dense (the default)')
@@ -97,14 +100,18 @@ export function buildProgram(): Command {
     .option('--self-loops', "graph2nn's variant: each group keeps its own block, kept fraction (k+1)/n")
     .option('--out <dir>', 'output folder (default: <model folder>-rgp-<ratio> beside the input)')
     .option('--overwrite', 'replace an existing output folder (never the input)')
+    .option('--compact', 'also write model.compact.onnx: the masked layers as standard ONNX ops storing only the kept weights (see rgp compact)')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(async (modelPath: string, opts: PruneCommandOptions & { quiet?: boolean }) => {
+    .action(async (modelPath: string, opts: PruneCommandOptions & { quiet?: boolean; compact?: boolean }) => {
       const { summary } = await runCliJob<'prune'>({ kind: 'prune', modelPath, options: pruneJobOptions(opts) }, { quiet: opts.quiet === true });
-      printJson(summary);
+      const compact = opts.compact ? await compactPrunedModel(summary.outputPath, { overwrite: true }, jobContext(opts.quiet === true).ctx) : undefined;
+      printJson(compact ? { ...summary, compact } : summary);
     });
   registerTrainCommand(program);
   registerSweepCommand(program);
   registerSparsifyCommand(program);
+  registerConvertCommand(program, jobContext);
+  registerCompactCommands(program, jobContext);
   return program;
 }
 

@@ -27,13 +27,14 @@ export interface SparsifyElements {
 export const METHOD_LABELS: Record<SparsifyMethod, string> = {
   dense: 'dense',
   admm: 'ADMM (train, prune)',
+  slr: 'SLR (train, prune)',
   magnitude: 'magnitude (train, prune)',
   rigl: 'RigL (sparse training)',
   set: 'SET (sparse training)',
   rgp: 'RGP (regular-graph mask)',
 };
 
-const ORDER: SparsifyMethod[] = ['rgp', 'rigl', 'set', 'admm', 'magnitude', 'dense'];
+const ORDER: SparsifyMethod[] = ['rgp', 'rigl', 'set', 'slr', 'admm', 'magnitude', 'dense'];
 
 interface Cell {
   method: SparsifyMethod;

@@ -1,11 +1,14 @@
 /**
  * `rgp graph`: draw and optimise a regular graph, or evaluate a given one.
  *
- *   rgp graph --nodes N --degree K [--seconds S | --swaps M] [--seed X] [--chains C] [--out graph.json]
- *   rgp graph --in edges.txt|graph.json [--seconds S | --swaps M] [--out graph.json]
+ *   rgp graph --nodes N --degree K [--swaps M] [--seconds S] [--seed X] [--chains C] [--out graph.json]
+ *   rgp graph --in edges.txt|graph.json [--swaps M] [--seconds S] [--out graph.json]
  *
- * Search mode returns one JSON object (n, k, aspl, diameter, mooreBound, mooreDiameter, gapPct, swapsTried,
- * swapsAccepted, seconds, seed, …) and, with --out, writes the graph's edge list and the ASPL history.
+ * The budget is a number of proposed swaps (--swaps, default `defaultSwapBudget(n, k)`), so the same seed
+ * gives the same graph on any machine at any load; --seconds is only a wall-clock cap, and the output says
+ * when it bit (stoppedBy: 'time-cap'). Search mode returns one JSON object (n, k, aspl, diameter,
+ * mooreBound, bestKnownAspl, gapPct, swapBudget, stoppedBy, swapsTried, seconds, seed, …) and, with --out,
+ * writes the graph's edge list and the ASPL history.
  * With --in alone the given graph is evaluated (ASPL, diameter, clustering, degree check, Moore gap); with
  * --in plus a budget a k-regular input is the starting point of the search.
  */
@@ -16,7 +19,8 @@ import { asRegular, edgeList, fromAdjacency, type Graph } from '../core/graph/gr
 import { parseGraph } from '../core/graph/graphIO';
 import { graphMetrics, type GraphMetrics } from '../core/graph/metrics';
 import { writeFileAtomic } from '../io/atomicWrite';
-import { searchRegularGraph, type HistoryPoint, type SearchResult } from '../core/graph/swapSearch';
+import { bestKnownAspl } from '../core/graph/bestKnown';
+import { defaultSwapBudget, searchRegularGraph, type HistoryPoint, type SearchResult } from '../core/graph/swapSearch';
 import { parallelSearch, type WorkerLaunch } from '../node/parallelSearch';
 import { prepareOutput } from '../jobs/outputFolder';
 import * as path from 'node:path';
@@ -54,7 +58,15 @@ export interface GraphSearchOutput {
   initialAspl: number;
   mooreBound: number;
   mooreDiameter: number;
+  /** Best-known ASPL for (n, k) (Graph Golf) where we can cite one, else null. */
+  bestKnownAspl: number | null;
   gapPct: number;
+  /** The swap budget (the default for (n, k) unless --swaps was given). */
+  swapBudget: number;
+  /** The --seconds cap, or null. */
+  secondsCap: number | null;
+  /** 'swaps': the budget was used up (reproducible); 'time-cap': --seconds bit first (depends on speed). */
+  stoppedBy: 'swaps' | 'time-cap';
   swapsTried: number;
   swapsAccepted: number;
   seconds: number;
@@ -118,6 +130,13 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   let initial: Int32Array | undefined;
   let n: number, k: number;
   if (opts.in !== undefined) {
+    if (/\.onnx$/i.test(opts.in)) {
+      throw new RgpError(
+        'BAD_ARGUMENT',
+        `rgp graph reads a graph (an edge list or graph.json), and ${opts.in} is an ONNX model.`,
+        `To see the graph a model is pruned with, prune it (rgp prune ${opts.in} --ratio …) and pass the output's graph.json to --in.`,
+      );
+    }
     let text: string;
     try {
       text = await readFile(opts.in, 'utf8');
@@ -154,7 +173,8 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
     k = kk;
   }
 
-  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), ...(swaps !== undefined ? { maxSwaps: swaps } : {}) };
+  const swapBudget = swaps ?? defaultSwapBudget(n, k);
+  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget };
   let r: SearchResult;
   if (chains > 1) {
     if (!deps.worker) throw new Error('internal: graphCommand needs deps.worker for --chains > 1');
@@ -173,7 +193,11 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
     initialAspl: r.initialAspl,
     mooreBound: r.mooreBound,
     mooreDiameter: r.mooreDiameter,
+    bestKnownAspl: bestKnownAspl(r.n, r.k)?.aspl ?? null,
     gapPct: r.gapPct,
+    swapBudget,
+    secondsCap: seconds ?? null,
+    stoppedBy: r.stoppedBy === 'time-cap' ? 'time-cap' : 'swaps',
     swapsTried: r.swapsTried,
     swapsAccepted: r.swapsAccepted,
     seconds: r.seconds,

@@ -3,10 +3,11 @@
  * (arXiv 2209.04766 + RGP), over sparsities × methods × seeds; writes results.json + results.csv.
  *
  *   rgp sparsify --dataset collegemsg|email-eu-core|<edges> [--labels <file>] [--task link|node]
- *                [--model mlp|gcn|sage] [--methods dense,magnitude,admm,rigl,set,rgp]
+ *                [--model mlp|gcn|sage] [--methods dense,magnitude,admm,slr,rigl,set,rgp]
  *                [--sparsities 0.5,...,0.984] [--seeds 1,2,3] [--epochs N] [--lr X] [--batch-size B]
  *                [--admm-epochs N] [--retrain-epochs N] [--updates N] [--groups N] [--search-swaps M]
  *                [--dim D] [--walks-per-node W] [--walk-length L] [--window K] [--sg-epochs E]
+ *                [--link-model undirected|directed] [--test-features train|train+val] [--negative-nodes seen|all]
  *                [--out DIR [--overwrite]] [--json] [-q]
  *
  * stderr: one line per finished run; stdout: the table of mean ± std per method × sparsity (accuracy, AUC,
@@ -41,6 +42,9 @@ export interface SparsifyCommandOptions {
   walkLength?: string;
   window?: string;
   sgEpochs?: string;
+  linkModel?: string;
+  testFeatures?: string;
+  negativeNodes?: string;
   out?: string;
   overwrite?: boolean;
   json?: boolean;
@@ -97,6 +101,9 @@ export function sparsifyOptions(o: SparsifyCommandOptions): Omit<SparsifyOptions
     ...opt('rgpGroups', num(o.groups, 'groups', true, 2)),
     ...opt('rgpSearchSwaps', num(o.searchSwaps, 'search-swaps', true, 0)),
     ...(Object.keys(embedding).length ? { embedding } : {}),
+    ...opt('linkModel', choice(o.linkModel, 'link-model', ['undirected', 'directed'] as const)),
+    ...opt('testFeatures', choice(o.testFeatures, 'test-features', ['train', 'train+val'] as const)),
+    ...opt('negativeNodes', choice(o.negativeNodes, 'negative-nodes', ['seen', 'all'] as const)),
     ...opt('out', o.out),
     ...(o.overwrite ? { overwrite: true } : {}),
   };
@@ -113,8 +120,16 @@ export function runLine(r: SparsifyRunDetail, index: number, total: number): str
 export function sparsifyReport(result: SparsifyResult): string {
   const ratios = flopsRatios(result.runs, 0.9);
   const lines = ratios.map((r) => `  ${(100 * r.sparsity).toFixed(3)} %: ${r.sparse} / ${r.trainPrune} = ${r.ratio.toFixed(3)} (1/${(1 / r.ratio).toFixed(1)})`);
+  const l = result.link;
+  const protocol = l
+    ? [
+        `link model ${l.linkModel}; test features from ${l.testFeatures === 'train' ? 'the training window' : 'a refit on training + validation'}; negatives from ${l.negativeNodes === 'seen' ? 'seen nodes' : 'all nodes'}; self-loops ${l.selfLoops}`,
+        ...l.splits.map((s) => `  seed ${s.seed}: ${s.selfLoopsDropped} self-loops; test pairs ${s.testSeenPairs} with seen endpoints, ${s.testUnseenPairs} with an unseen one (${s.testUnseenPositives} positives)`),
+      ]
+    : [];
   return [
     `${result.dataset} · ${result.task} · ${result.model} · backend ${result.backend} · ${result.runs.length} runs in ${result.seconds.toFixed(0)} s`,
+    ...protocol,
     summaryTable(summarise(result.runs)),
     ...(lines.length ? ['training FLOPs, sparse training / train-and-prune (means over seeds):', ...lines] : []),
     ...(result.files.length ? [`wrote ${result.files.join(', ')}`] : []),
@@ -166,6 +181,9 @@ export function registerSparsifyCommand(program: Command): void {
     .option('--walk-length <l>', 'nodes per walk (default 40)')
     .option('--window <k>', 'skip-gram window (default 5)')
     .option('--sg-epochs <e>', 'skip-gram epochs (default 1)')
+    .option('--link-model <m>', 'links: undirected (default) or directed, for split, negatives, walks and evaluation')
+    .option('--test-features <f>', 'links: test embeddings from the training window (train, default) or refit on train+val')
+    .option('--negative-nodes <n>', 'links: negative pairs between nodes the features have seen (seen, default) or any (all)')
     .option('--out <dir>', 'folder for results.json and results.csv (nothing is written without it)')
     .option('--overwrite', 'replace an existing non-empty --out folder')
     .option('--json', 'print the whole result as JSON instead of the table')

@@ -47,6 +47,8 @@ export interface TrainingFlags {
 
 export interface TrainCommandOptions extends TrainingFlags {
   ratio?: number | string;
+  /** tfjs or keras (default: the input's kind). */
+  saveAs?: string;
   graph?: string;
   seed?: number | string;
 }
@@ -123,11 +125,13 @@ export function trainJobOptions(opts: TrainCommandOptions): TrainOptions {
   const ratio = numberFlag(opts.ratio, 'ratio');
   const seed = numberFlag(opts.seed, 'seed', { integer: true });
   const graph = choiceFlag<GraphKind>(opts.graph, 'graph', ['searched', 'random', 'ring', 'dense']);
+  const saveAs = choiceFlag<'tfjs' | 'keras'>(opts.saveAs, 'save-as', ['tfjs', 'keras']);
   return {
     ...trainingOptions(opts),
     ...(ratio !== undefined ? { ratio } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(graph ? { graph } : {}),
+    ...(saveAs ? { saveAs } : {}),
   };
 }
 
@@ -209,7 +213,8 @@ export function registerTrainCommand(program: Command): void {
       .option('--ratio <r>', 'prune with a new mask at this ratio (nearest feasible k for n groups); without it, masks.json beside the model is used, else dense')
       .option('--graph <kind>', 'graph of the new mask: searched (low ASPL, default), random, ring; or dense')
       .option('--seed <s>', 'seed of the initialisation, the shuffle and the graph (default 1)')
-      .option('--out <dir>', 'output folder (default: <model folder>-trained beside the input)'),
+      .option('--out <dir>', 'output folder (default: <model folder>-trained beside the input)')
+      .option('--save-as <format>', 'the trained model as tfjs (model.json + weights.bin) or keras (model.keras); default: the input\'s kind'),
   ).action(async (modelPath: string, opts: TrainCommandOptions & CliOutput) => {
     await trainCli(modelPath, opts);
   });

@@ -1,8 +1,10 @@
 /**
  * The regular graph RGP prunes with, for "RGP: Show Graph Structure":
  *  - `searchGraphStructure` (the worker's `graph` job): a k-regular graph on n nodes from the seed, its
- *    ASPL lowered by the same swap search pruning uses (src/core/graph/swapSearch.ts) for `searchSeconds`
- *    — the graph `rgp prune` would build with those n, k and seed. O(budget); cancellable.
+ *    ASPL lowered by the same swap search pruning uses (src/core/graph/swapSearch.ts) for `searchSwaps`
+ *    proposed swaps (default `defaultSwapBudget(n, k)`; `searchSeconds` only caps the wall-clock time) —
+ *    the graph `rgp prune` would build with those n, k, seed and budget, on any machine. O(budget);
+ *    cancellable.
  *  - `readRunGraph`: the graph a pruning run used, from its output folder's graph.json (written by
  *    src/jobs/pruneModel.ts: `{ nodes, edges, n, k, aspl, seed, … }`). O(edges). Small by construction
  *    (n·k/2 edges, 8,192 at n = 1,024, k = 16 ≈ 150 KB), and refused above MAX_GRAPH_FILE_BYTES.
@@ -11,7 +13,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { RgpError } from '../core/errors';
-import { asRegular, mooreBound, parseGraphJson, searchRegularGraph, validateRegularParams, type SearchSample } from '../core/graph';
+import { asRegular, bestKnownAspl, defaultSwapBudget, mooreBound, parseGraphJson, searchRegularGraph, validateRegularParams, type SearchSample } from '../core/graph';
 import type { JobContext } from '../core/job';
 import type { SearchStart } from './pruneModel';
 
@@ -21,8 +23,10 @@ export interface GraphStructureOptions {
   n: number;
   k: number;
   seed: number;
-  /** Wall-clock budget of the ASPL search (0: the random regular graph as drawn). */
-  searchSeconds: number;
+  /** Budget of the ASPL search in proposed swaps (default `defaultSwapBudget(n, k)`; 0: the random graph as drawn). */
+  searchSwaps?: number;
+  /** Wall-clock cap on the search in seconds (none by default); `stoppedBy` says when it bit. */
+  searchSeconds?: number;
 }
 
 export interface GraphStructure {
@@ -34,9 +38,15 @@ export interface GraphStructure {
   diameter: number;
   mooreBound: number;
   seed: number | null;
+  /** Best-known ASPL for (n, k) (Graph Golf) where one can be cited. */
+  bestKnownAspl?: number | null;
   /** ASPL of the random start, when searched here. */
   initialAspl?: number;
   swapsTried?: number;
+  /** The swap budget of the search, when searched here. */
+  swapBudget?: number;
+  /** 'time-cap' when the seconds cap ended the search before its swap budget (the graph then depends on speed). */
+  stoppedBy?: 'swaps' | 'time-cap';
 }
 
 export function searchGraphStructure(
@@ -46,9 +56,14 @@ export function searchGraphStructure(
 ): GraphStructure {
   validateRegularParams(o.n, o.k);
   if (!Number.isInteger(o.seed)) throw new RgpError('BAD_ARGUMENT', `The seed must be an integer, got ${o.seed}.`, 'Example: seed 1.');
-  if (!(Number.isFinite(o.searchSeconds) && o.searchSeconds >= 0)) {
-    throw new RgpError('BAD_ARGUMENT', `The search time must be a number of seconds ≥ 0, got ${o.searchSeconds}.`, 'Example: 5 seconds.');
+  if (o.searchSeconds !== undefined && !(Number.isFinite(o.searchSeconds) && o.searchSeconds >= 0)) {
+    throw new RgpError('BAD_ARGUMENT', `The search time cap must be a number of seconds ≥ 0, got ${o.searchSeconds}.`, 'Example: 60 seconds, or leave it unset.');
   }
+  if (o.searchSwaps !== undefined && !(Number.isInteger(o.searchSwaps) && o.searchSwaps >= 0)) {
+    throw new RgpError('BAD_ARGUMENT', `The search budget must be a whole number of swaps ≥ 0, got ${o.searchSwaps}.`, 'Example: 200000 swaps.');
+  }
+  // A complete graph (k = n − 1) has no swap to try.
+  const swapBudget = o.k === o.n - 1 ? 0 : o.searchSwaps ?? defaultSwapBudget(o.n, o.k);
   const moore = mooreBound(o.n, o.k);
   live.onSearchStart?.({ n: o.n, k: o.k, mooreBound: moore.aspl, mooreDiameter: moore.diameter });
   const r = searchRegularGraph(
@@ -56,8 +71,8 @@ export function searchGraphStructure(
       n: o.n,
       k: o.k,
       seed: o.seed,
-      // A complete graph (k = n − 1) has no swap to try.
-      ...(o.k === o.n - 1 ? { maxSwaps: 0 } : { seconds: o.searchSeconds }),
+      maxSwaps: swapBudget,
+      ...(o.searchSeconds !== undefined ? { seconds: o.searchSeconds } : {}),
       ...(live.onSearchSample ? { onSample: live.onSearchSample } : {}),
     },
     ctx,
@@ -70,9 +85,12 @@ export function searchGraphStructure(
     aspl: r.aspl,
     diameter: r.diameter,
     mooreBound: r.mooreBound,
+    bestKnownAspl: bestKnownAspl(r.n, r.k)?.aspl ?? null,
     seed: o.seed,
     initialAspl: r.initialAspl,
     swapsTried: r.swapsTried,
+    swapBudget,
+    stoppedBy: r.stoppedBy === 'time-cap' ? 'time-cap' : 'swaps',
   };
 }
 
@@ -109,6 +127,7 @@ export async function readRunGraph(folder: string): Promise<GraphStructure> {
     aspl,
     diameter: num(meta.diameter) ?? NaN,
     mooreBound: num(meta.mooreBound) ?? mooreBound(g.n, g.k).aspl,
+    bestKnownAspl: bestKnownAspl(g.n, g.k)?.aspl ?? null,
     seed: num(meta.seed) ?? null,
   };
 }

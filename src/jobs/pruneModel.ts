@@ -23,9 +23,10 @@
  * n (one narrower than the global n, say) cannot use it, so every distinct n gets its own graph with the
  * degree the same ratio maps to at that n (degreeForRatio). All graphs use the run's seed — a graph on a
  * different n is a different draw anyway, and `rgp graph --nodes n --degree k --seed s --swaps m` then
- * reproduces any of them. `searchSeconds` is the budget of the whole job, split evenly between the graphs
- * (the run takes as long as asked); `searchSwaps` applies to each graph (it is a per-search quantity and
- * keeps each graph deterministic). The live chart (onSearchStart/onSearchSample) follows the main graph.
+ * reproduces any of them. The budget is deterministic: `searchSwaps` proposed swaps per graph (default
+ * `defaultSwapBudget(n, k)`), so a seed gives the same masks on any machine; `searchSeconds` is only a cap on
+ * the whole job's search (split evenly between the graphs), reported in the graph stats (stoppedBy) when it
+ * bites. The live chart (onSearchStart/onSearchSample) follows the main graph.
  */
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -33,6 +34,8 @@ import { prepareOutput } from './outputFolder';
 import { RgpError } from '../core/errors';
 import {
   aspl as measureAspl,
+  bestKnownAspl,
+  defaultSwapBudget,
   edgeList,
   fromAdjacency,
   mooreBound,
@@ -60,9 +63,9 @@ export interface PruneOptions {
   groupsPerLayer?: Record<string, number>;
   /** Seed of the random start graph and the search (default 1). */
   seed?: number;
-  /** Wall-clock budget of the ASPL search in seconds (default 5; 0 = the random regular graph as drawn). */
+  /** Wall-clock cap on the whole ASPL search in seconds (none by default; 0 = the random regular graph as drawn). */
   searchSeconds?: number;
-  /** Budget in proposed swaps instead: the search is then deterministic for a seed (tests, reproducibility). */
+  /** Budget in proposed swaps per graph (default `defaultSwapBudget(n, k)`): deterministic for a seed. */
   searchSwaps?: number;
   /** Keep the first maskable layer(s) dense (default true, as RGP). */
   keepFirst?: boolean;
@@ -93,7 +96,6 @@ export interface SearchStart {
 
 const DEFAULT_GROUPS = 64;
 const DEFAULT_SEED = 1;
-const DEFAULT_SEARCH_SECONDS = 5;
 
 export async function pruneModel(modelPath: string, options: PruneOptions, ctx: JobContext): Promise<PruneSummary> {
   // ---- Arguments (cheap checks first: nothing is read for a bad ratio) ----
@@ -102,9 +104,12 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed)) throw new RgpError('BAD_ARGUMENT', `The seed must be an integer, got ${seed}.`, 'Example: --seed 1.');
   const searchSwaps = options.searchSwaps;
-  const searchSeconds = options.searchSeconds ?? (searchSwaps === undefined ? DEFAULT_SEARCH_SECONDS : undefined);
+  const searchSeconds = options.searchSeconds;
   if (searchSeconds !== undefined && !(Number.isFinite(searchSeconds) && searchSeconds >= 0)) {
-    throw new RgpError('BAD_ARGUMENT', `The search time must be a number of seconds ≥ 0, got ${searchSeconds}.`, 'Example: --search-seconds 10.');
+    throw new RgpError('BAD_ARGUMENT', `The search time cap must be a number of seconds ≥ 0, got ${searchSeconds}.`, 'Example: --search-seconds 60.');
+  }
+  if (searchSwaps !== undefined && !(Number.isInteger(searchSwaps) && searchSwaps >= 0)) {
+    throw new RgpError('BAD_ARGUMENT', `The search budget must be a whole number of swaps ≥ 0, got ${searchSwaps}.`, 'Example: --search-swaps 200000.');
   }
   const keepFirst = options.keepFirst ?? true;
   const keepLast = options.keepLast ?? true;
@@ -267,8 +272,8 @@ function obtainGraph(
       seed,
       // A complete graph (k = n − 1) has no swap to try.
       ...(k === n - 1 ? { maxSwaps: 0 } : {
+        maxSwaps: options.searchSwaps ?? defaultSwapBudget(n, k),
         ...(seconds !== undefined ? { seconds } : {}),
-        ...(options.searchSwaps !== undefined ? { maxSwaps: options.searchSwaps } : {}),
       }),
       ...(main && options.onSearchSample ? { onSample: options.onSearchSample } : {}),
     },
@@ -277,7 +282,9 @@ function obtainGraph(
   const stats: GraphStats = {
     n, k, selfLoops, seed, aspl: r.aspl, diameter: r.diameter, initialAspl: r.initialAspl, mooreBound: r.mooreBound, mooreDiameter: r.mooreDiameter,
     gapPct: r.gapPct, swapsTried: r.swapsTried, swapsAccepted: r.swapsAccepted, searchSeconds: r.seconds, objective: r.objective,
+    swapBudget: r.swapBudget, stoppedBy: r.stoppedBy === 'time-cap' ? 'time-cap' : 'swaps', bestKnownAspl: bestKnownAspl(n, k)?.aspl ?? null,
   };
+  if (r.stoppedBy === 'time-cap') progress.report({ fraction: 1, message: `the ${seconds} s time cap ended the search after ${r.swapsTried} of ${r.swapBudget} swaps` });
   return { adjacency: r.adjacency, stats, history: r.history };
 }
 

@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { RgpError } from '../core/errors';
 import type { JobContext } from '../core/job';
+import type { LinkModel, LinkSplitStats } from '../core/data/linkSplit';
 import { linkPredictionTask, nodeClassificationTask, type EmbeddingSettings, type PreparedTask } from '../core/gnn/taskFromGraph';
 import { trainDense, trainSparse, type DenseRun, type MethodConfig, type RunOutcome } from '../core/sparse/methods';
 import type { SparsifyMethod, SparsifyModel, SparsifyResult, SparsifyRun, SparsifyTask } from '../core/sparse/results';
@@ -28,7 +29,7 @@ import { prepareOutput } from './outputFolder';
 import { readEdgeList, readNodeLabels } from '../io/edgeListFile';
 
 export const DEFAULT_SPARSITIES = [0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984];
-export const ALL_METHODS: SparsifyMethod[] = ['dense', 'magnitude', 'admm', 'rigl', 'set', 'rgp'];
+export const ALL_METHODS: SparsifyMethod[] = ['dense', 'magnitude', 'admm', 'slr', 'rigl', 'set', 'rgp'];
 
 export interface SparsifyOptions {
   /** 'collegemsg', 'email-eu-core', or an edge-list path. */
@@ -57,6 +58,12 @@ export interface SparsifyOptions {
   rgpGroups?: number;
   rgpSearchSwaps?: number;
   embedding?: EmbeddingSettings;
+  /** Link prediction: one model of a link for split, negatives, walks and evaluation (default 'undirected'). */
+  linkModel?: LinkModel;
+  /** Link prediction: test features from the training window's embeddings (default) or a refit on train + val. */
+  testFeatures?: 'train' | 'train+val';
+  /** Link prediction: negative pairs' endpoints from the nodes the features have seen (default) or all nodes. */
+  negativeNodes?: 'seen' | 'all';
   /** Folder for results.json and results.csv; nothing is written without it. */
   out?: string;
   /** Replace an existing non-empty `out` folder (it is replaced whole, and only once the results are complete). */
@@ -158,7 +165,7 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
   const labels = task === 'node' ? await readNodeLabels(data.labels!, edges, { ctx }) : null;
 
   const sparse = methods.filter((m): m is Exclude<SparsifyMethod, 'dense'> => m !== 'dense');
-  const needDense = methods.includes('dense') || sparse.some((m) => m === 'magnitude' || m === 'admm');
+  const needDense = methods.includes('dense') || sparse.some((m) => m === 'magnitude' || m === 'admm' || m === 'slr');
   const perSeed = (needDense ? 1 : 0) + sparse.length * sparsities.length;
   const total = perSeed * seeds.length;
   const runs: SparsifyRunDetail[] = [];
@@ -167,13 +174,16 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
     ctx.progress.report({ fraction: (done + (epoch + 1) / of) / total, message: `${data.name} seed ${seeds[Math.floor(done / perSeed)]} · ${label} · epoch ${epoch + 1}/${of}` });
   };
 
+  const linkOptions = { linkModel: options.linkModel ?? 'undirected', testFeatures: options.testFeatures ?? 'train', negativeNodes: options.negativeNodes ?? 'seen' } as const;
+  const linkSplits: Array<{ seed: number } & LinkSplitStats> = [];
   for (const seed of seeds) {
     ctx.signal.throwIfCancelled();
     ctx.progress.report({ fraction: done / total, message: `${data.name} seed ${seed}: walks and skip-gram embeddings` });
     const prepared: PreparedTask =
       task === 'link'
-        ? linkPredictionTask(edges, { seed, ...(options.embedding ? { embedding: options.embedding } : {}), ...(options.batchSize ? { batchSize: options.batchSize } : {}) }, ctx)
+        ? linkPredictionTask(edges, { seed, ...linkOptions, ...(options.embedding ? { embedding: options.embedding } : {}), ...(options.batchSize ? { batchSize: options.batchSize } : {}) }, ctx)
         : nodeClassificationTask(edges, labels!, { seed, model, ...(options.embedding ? { embedding: options.embedding } : {}), ...(options.batchSize ? { batchSize: options.batchSize } : {}) }, ctx);
+    if (prepared.linkStats) linkSplits.push({ seed, ...prepared.linkStats });
     try {
       const record = (method: SparsifyMethod, sparsity: number, outcome: RunOutcome, seconds: number): void => {
         const run = toRun({ dataset: data.name, task, model, method, sparsity, seed, epochs, seconds }, outcome);
@@ -210,6 +220,7 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
     methods,
     seeds,
     backend: describeBackend(backend),
+    ...(task === 'link' ? { link: { ...linkOptions, selfLoops: 'kept in the walks, never a positive or negative pair', splits: linkSplits } } : {}),
     runs,
     files: [],
     seconds: 0,

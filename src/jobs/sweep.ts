@@ -33,7 +33,9 @@ import { uploadSplit } from '../core/train/tensorData';
 import type { DatasetSplit } from '../core/data/dataset';
 import { writeFolderAtomically } from '../io/atomicWrite';
 import { prepareOutput } from './outputFolder';
+import { defaultOutput } from './pruneModel';
 import { openTrainingSession, planMasks, resolveMaskSource, type MaskSource } from './trainModel';
+import { checkTrainableFormat } from '../formats/trainable';
 
 export interface SweepOptions extends Partial<Omit<TrainConfig, 'seed'>> {
   dataset: string | DatasetSplit;
@@ -95,11 +97,12 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
   }
 
   // ---- Read and check everything, reserve the output ----
+  checkTrainableFormat(modelPath, 'A ratio sweep');
   const session = await openTrainingSession(modelPath, options, ctx);
   let data: ReturnType<typeof uploadSplit> | undefined;
   let original: tf.Tensor[] | undefined;
   try {
-    const outputPath = await prepareOutput({ out: options.out, fallback: `${session.modelDir}-sweep`, inputs: session.inputPaths, overwrite: options.overwrite === true });
+    const outputPath = await prepareOutput({ out: options.out, fallback: defaultOutput(session.format, session.modelPath, '-sweep'), inputs: session.inputPaths, overwrite: options.overwrite === true });
     const backend = describeBackend(session.backend);
     const { model } = session;
     data = uploadSplit(session.split, session.fit);

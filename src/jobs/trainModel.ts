@@ -47,7 +47,12 @@ import { checkDatasetFits, uploadSplit, type DatasetFit } from '../core/train/te
 import { writeJsonAtomic } from '../io/atomicWrite';
 import { loadDataset } from '../io/dataset';
 import { readModelFiles } from '../io/modelFolder';
+import { checkTrainableFormat } from '../formats/trainable';
 import { loadLayersModelFromFolder, saveLayersModelToFolder } from '../io/tfjsModelFolder';
+import { detectFormat, type ModelFormatId } from '../formats';
+import { saveLayersModelAsKeras } from '../formats/keras/saveTrained';
+import { layersArtifacts, readLayersModel } from '../formats/layersModel';
+import { defaultOutput } from './pruneModel';
 
 export interface TrainOptions extends Partial<TrainConfig> {
   /** A dataset path (spec .json, IDX folder, .csv — see src/io/dataset.ts) or a split already in memory. */
@@ -66,8 +71,10 @@ export interface TrainOptions extends Partial<TrainConfig> {
   /** Keep the first / last maskable layer dense (default true, as RGP and `rgp prune`). */
   keepFirst?: boolean;
   keepLast?: boolean;
-  /** Output folder; default `<model folder>-trained` beside the input. */
+  /** Output folder; default `<model folder>-trained` beside a TF.js model, `<stem>-trained` beside a .keras / .h5. */
   out?: string;
+  /** The trained model's format: a TF.js folder (model.json + weights.bin) or model.keras; default the input's kind. */
+  saveAs?: 'tfjs' | 'keras';
   overwrite?: boolean;
   /** The backend to try first (default: tensorflow, then wasm, then cpu). */
   backend?: BackendName;
@@ -117,6 +124,8 @@ export function resolveMaskSource(o: Pick<TrainOptions, 'ratio' | 'groups' | 'gr
 
 /** Everything a training run needs once the files are read and checked; `dispose` frees the tensors. */
 export interface TrainingSession {
+  /** The input's format: a Keras file (.keras / .h5) is loaded into tfjs through its converted topology. */
+  format: ModelFormatId;
   modelPath: string;
   modelDir: string;
   layerGraph: LayerGraph;
@@ -141,8 +150,14 @@ export async function openTrainingSession(
   o: Pick<TrainOptions, 'dataset' | 'datasetLimit' | 'backend'>,
   ctx: JobContext,
 ): Promise<TrainingSession> {
-  ctx.progress.report({ fraction: 0, message: 'reading model.json' });
-  const files = await readModelFiles(modelPath, ctx.signal);
+  checkTrainableFormat(modelPath, 'Training');
+  ctx.progress.report({ fraction: 0, message: 'reading the model' });
+  const { format } = await detectFormat(modelPath);
+  // A TF.js folder is read as always; a .keras / .h5 through its layers-model form (src/formats/layersModel.ts).
+  const keras = format === 'keras' || format === 'h5' ? await readLayersModel(modelPath, ctx.signal) : undefined;
+  const files = keras
+    ? { model: keras.model, modelPath: keras.modelPath, modelDir: keras.modelDir, inputPaths: [path.resolve(keras.modelPath)] }
+    : await readModelFiles(modelPath, ctx.signal);
   const layerGraph = buildLayerGraph(files.model);
   let maskFileJson: unknown;
   const maskPath = path.join(files.modelDir, 'masks.json');
@@ -159,10 +174,10 @@ export async function openTrainingSession(
   const datasetLabel = typeof o.dataset === 'string' ? path.resolve(o.dataset) : split.name;
   ctx.signal.throwIfCancelled();
   const backend = await selectBackend(o.backend ? { prefer: o.backend } : {});
-  const model = await loadTrainable(files.modelPath);
+  const model = await loadTrainable(() => (keras ? tfLoad(keras) : loadLayersModelFromFolder(files.modelPath)));
   try {
     const fit = checkDatasetFits(model, split);
-    return { modelPath: files.modelPath, modelDir: files.modelDir, layerGraph, split, datasetLabel, backend, model, fit, outputKind: outputKind(model), inputPaths, ...(maskFileJson !== undefined ? { maskFileJson } : {}) };
+    return { format, modelPath: files.modelPath, modelDir: files.modelDir, layerGraph, split, datasetLabel, backend, model, fit, outputKind: outputKind(model), inputPaths, ...(maskFileJson !== undefined ? { maskFileJson } : {}) };
   } catch (e) {
     model.dispose();
     throw e;
@@ -173,9 +188,9 @@ export async function openTrainingSession(
  * Loads the model into tfjs. tfjs refuses a layer it does not implement (Lambda, a custom class) with a
  * plain Error; that is the user's model, not a bug, so it becomes one clear line.
  */
-async function loadTrainable(modelPath: string): Promise<tf.LayersModel> {
+async function loadTrainable(load: () => Promise<tf.LayersModel>): Promise<tf.LayersModel> {
   try {
-    return await loadLayersModelFromFolder(modelPath);
+    return await load();
   } catch (e) {
     if (e instanceof RgpError) throw e;
     const why = String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300);
@@ -202,7 +217,9 @@ export async function trainModel(modelPath: string, options: TrainOptions, ctx: 
   let masks: MaskBinding[] = [];
   let data: ReturnType<typeof uploadSplit> | undefined;
   try {
-    const outputPath = await prepareOutput({ out: options.out, fallback: `${session.modelDir}-trained`, inputs: session.inputPaths, overwrite: options.overwrite === true });
+    const outputPath = await prepareOutput({ out: options.out, fallback: defaultOutput(session.format, session.modelPath, '-trained'), inputs: session.inputPaths, overwrite: options.overwrite === true });
+    const saveAs = options.saveAs ?? (session.format === 'keras' || session.format === 'h5' ? 'keras' : 'tfjs');
+    if (saveAs !== 'tfjs' && saveAs !== 'keras') throw new RgpError('BAD_ARGUMENT', `The trained model can be saved as tfjs or keras, not "${String(saveAs)}".`, 'Use --save-as tfjs or --save-as keras.');
     ctx.progress.report({ fraction: 0.05, message: source.kind === 'ratio' && source.graph === 'searched' ? 'searching a low-ASPL graph' : 'building the masks' });
     const plan = planMasks(session, source, config.seed, { signal: ctx.signal, progress: { report: (u) => ctx.progress.report({ fraction: 0.05 + 0.1 * (u.fraction ?? 0), message: `graph search: ${u.message}` }) } });
     ctx.signal.throwIfCancelled();
@@ -255,7 +272,7 @@ export async function trainModel(modelPath: string, options: TrainOptions, ctx: 
           const first = !best;
           best = { epoch: record.epoch, testAccuracy: record.testAccuracy };
           // Not cancellable: a finished epoch's checkpoint is always completed, and a cancel takes effect at the next batch.
-          await writeCheckpoint(outputPath, model, plan, summaryAt(curve, best, false), first ? options.overwrite === true : true);
+          await writeCheckpoint(outputPath, model, plan, summaryAt(curve, best, false), first ? options.overwrite === true : true, saveAs);
         }
         options.onEpoch?.(record);
       },
@@ -280,13 +297,18 @@ export async function trainModel(modelPath: string, options: TrainOptions, ctx: 
  * temporary folder through the same atomic saver, then masks.json and the report join them; only then
  * is the folder renamed over the previous checkpoint.
  */
-async function writeCheckpoint(outputPath: string, model: tf.LayersModel, plan: MaskPlan, report: TrainSummary, overwrite: boolean): Promise<void> {
-  await saveLayersModelToFolder(model, outputPath, {
-    overwrite,
-    marker: { job: 'train' },
-    extraFiles: {
-      ...(plan.maskFile ? { 'masks.json': JSON.stringify(plan.maskFile) + '\n' } : {}),
-      'train-report.json': JSON.stringify(report, null, 2) + '\n',
-    },
-  });
+async function writeCheckpoint(outputPath: string, model: tf.LayersModel, plan: MaskPlan, report: TrainSummary, overwrite: boolean, saveAs: 'tfjs' | 'keras'): Promise<void> {
+  const extraFiles = {
+    ...(plan.maskFile ? { 'masks.json': JSON.stringify(plan.maskFile) + '\n' } : {}),
+    'train-report.json': JSON.stringify(report, null, 2) + '\n',
+  };
+  const marker = { job: 'train' };
+  if (saveAs === 'keras') await saveLayersModelAsKeras(model, outputPath, { overwrite, marker, extraFiles });
+  else await saveLayersModelToFolder(model, outputPath, { overwrite, marker, extraFiles });
+}
+
+/** A Keras file's model in tfjs, from memory (its weight bytes as read). */
+async function tfLoad(d: Parameters<typeof layersArtifacts>[0]): Promise<tf.LayersModel> {
+  const tfjs = await import('@tensorflow/tfjs');
+  return tfjs.loadLayersModel(tfjs.io.fromMemory(layersArtifacts(d)));
 }

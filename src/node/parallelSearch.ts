@@ -117,6 +117,8 @@ export function parallelSearch(opts: ParallelSearchOptions, launch: WorkerLaunch
               swapsTried: rs.reduce((a, r) => a + r.swapsTried, 0),
               swapsAccepted: rs.reduce((a, r) => a + r.swapsAccepted, 0),
               seconds: Math.max(...rs.map((r) => r.seconds)),
+              // A cap that bit in any chain makes the outcome depend on speed: say so.
+              stoppedBy: rs.some((r) => r.stoppedBy === 'time-cap') ? 'time-cap' : rs[win].stoppedBy,
               chain: win,
               chains: rs.map((r, i) => ({ chain: i, seed: r.seed, aspl: r.aspl, swapsTried: r.swapsTried, swapsAccepted: r.swapsAccepted })),
             });

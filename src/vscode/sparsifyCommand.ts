@@ -30,6 +30,7 @@ const METHOD_CHOICES: Choice<SparsifyMethod>[] = [
   { value: 'dense', label: 'Dense', description: 'baseline', detail: 'No sparsity: the accuracy and FLOPs every method is measured against' },
   { value: 'magnitude', label: 'One-shot magnitude pruning', description: 'train-and-prune', detail: 'Train dense, remove the smallest |w|, retrain with the mask fixed' },
   { value: 'admm', label: 'ADMM train-and-prune', description: 'train-and-prune', detail: 'Dense start, regularised towards its top-|w| sparse copy, hard prune, masked retraining' },
+  { value: 'slr', label: 'SLR train-and-prune', description: 'train-and-prune', detail: 'As ADMM, but the multipliers move only when the surrogate optimality condition holds (the study’s method)' },
   { value: 'rigl', label: 'RigL', description: 'sparse training', detail: 'Sparse from the start: drop the smallest |w|, regrow at the largest |gradient|' },
   { value: 'set', label: 'SET', description: 'sparse training', detail: 'Sparse from the start: drop the smallest |w|, regrow at random' },
   { value: 'rgp', label: 'RGP regular-graph mask', description: 'static sparse', detail: 'Block mask of a searched low-ASPL k-regular graph, fixed from the start' },

@@ -126,3 +126,49 @@ test('regular graphs are never below the Moore bound', () => {
     assert.ok(r.diameter >= mooreBound(n, k).diameter);
   }
 });
+
+test('the kernel unrolled for the degree matches the loop kernel on known and random regular graphs', () => {
+  if (!wasmKernelAvailable()) return;
+  for (const k of [1, 3, 8, 32, 64]) assert.equal(WebAssembly.validate(buildLevelModule(2, k)), true, `k=${k}`);
+  const cases: Array<{ g: Graph; k: number; name: string }> = [
+    { g: petersen(), k: 3, name: 'Petersen' },
+    { g: hypercube(7), k: 7, name: 'Q7' },
+    { g: cycle(301), k: 2, name: 'C301' },
+  ];
+  for (const [n, k, s] of [[64, 8, 1], [256, 8, 2], [300, 5 + 1, 3], [130, 10, 4], [520, 16, 5]]) cases.push({ g: randomRegularGraph(n, k, s), k, name: `random (${n}, ${k})` });
+  for (const { g, k, name } of cases) {
+    const ref = plainBfs(g);
+    for (const lanes of [1, 2]) {
+      const unrolled = new AsplEvaluator({ kernel: 'wasm', lanes, unroll: true }).evaluate(g, Infinity, k);
+      const loop = new AsplEvaluator({ kernel: 'wasm', lanes, unroll: false }).evaluate(g, Infinity, k);
+      assert.equal(unrolled.distanceSum, ref.sum, `${name} lanes=${lanes}`);
+      assert.equal(unrolled.diameter, ref.diameter, `${name} lanes=${lanes}`);
+      assert.equal(loop.distanceSum, ref.sum, `${name} lanes=${lanes} (loop)`);
+    }
+  }
+  // Q_d: ASPL d·2^(d−1)/(2^d − 1), through the unrolled kernel.
+  close(new AsplEvaluator({ kernel: 'wasm', lanes: 1 }).evaluate(hypercube(6), Infinity, 6).aspl, (6 * 32) / 63, 'Q6');
+  // One evaluator switching between degrees and sizes keeps every answer right.
+  const ev = new AsplEvaluator({ kernel: 'wasm', lanes: 2 });
+  for (const [n, k] of [[100, 4], [60, 6], [200, 4], [40, 3 + 1]]) {
+    const g = randomRegularGraph(n, k, n + k);
+    assert.equal(ev.evaluate(g, Infinity, k).distanceSum, plainBfs(g).sum, `(${n}, ${k})`);
+  }
+});
+
+test('a diameter limit aborts exactly when the true diameter exceeds it', () => {
+  const cases: Array<{ g: Graph; k?: number }> = [{ g: petersen(), k: 3 }, { g: cycle(40), k: 2 }, { g: hypercube(5), k: 5 }, { g: gnp(120, 0.05, 3) }];
+  for (const [n, k, s] of [[64, 4, 1], [200, 6, 2]]) cases.push({ g: randomRegularGraph(n, k, s), k });
+  for (const { g, k } of cases) {
+    const ref = plainBfs(g);
+    for (const { kernel, ev } of kernels) {
+      for (const lim of [ref.diameter - 2, ref.diameter - 1, ref.diameter, ref.diameter + 1]) {
+        if (lim < 1) continue;
+        const r = ev.evaluate(g, Infinity, k, lim);
+        assert.equal(r.aborted, ref.diameter > lim, `${kernel} n=${g.n} limit ${lim} (diameter ${ref.diameter})`);
+        if (!r.aborted) assert.deepEqual([r.distanceSum, r.diameter], [ref.sum, ref.diameter]);
+        else assert.ok(r.distanceSum <= ref.sum, 'an aborted sum is a lower bound');
+      }
+    }
+  }
+});

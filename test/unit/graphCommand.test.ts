@@ -9,7 +9,7 @@ import { parseGraph } from '../../src/core/graph/graphIO';
 import { fromAdjacency } from '../../src/core/graph/graph';
 import { graphCommand, type GraphSearchOutput, type GraphEvaluateOutput } from '../../src/cli/graphCommand';
 import { parallelSearch } from '../../src/node/parallelSearch';
-import { searchRegularGraph } from '../../src/core/graph/swapSearch';
+import { defaultSwapBudget, searchRegularGraph } from '../../src/core/graph/swapSearch';
 import { checkSimpleRegular, plainBfs } from './graphHelpers';
 
 // Workers run the TypeScript source through tsx's CommonJS hook: on Node 20 `--import tsx` in a worker's
@@ -80,6 +80,26 @@ test('rgp graph: bad arguments are RgpErrors with hints', async () => {
   await bad({ nodes: 'abc', degree: 4 }, /--nodes must be an integer/);
   await bad({ nodes: 64, degree: 4, seconds: '-3' }, /--seconds must be a number ≥ 0/);
   await bad({ degree: 4 }, /needs --nodes and --degree/);
+});
+
+test('rgp graph: the budget is swaps by default, --seconds only caps it, and the best-known value sits beside Moore', async () => {
+  const d = (await graphCommand({ nodes: 16, degree: 3, seed: 2 })) as GraphSearchOutput;
+  assert.equal(d.swapBudget, defaultSwapBudget(16, 3));
+  assert.equal(d.swapsTried, d.swapBudget);
+  assert.equal(d.stoppedBy, 'swaps');
+  assert.equal(d.secondsCap, null);
+  assert.equal(d.bestKnownAspl, null, 'no value we could cite for (16, 3)');
+  // Same seed, same graph: the default budget is deterministic.
+  assert.equal(((await graphCommand({ nodes: 16, degree: 3, seed: 2, seconds: 3600 })) as GraphSearchOutput).aspl, d.aspl);
+  const g = (await graphCommand({ nodes: 64, degree: 8, swaps: 300, seed: 1 })) as GraphSearchOutput;
+  assert.equal(g.bestKnownAspl, 1.927);
+  assert.ok(g.mooreBound < g.bestKnownAspl! && g.bestKnownAspl! <= g.aspl);
+  assert.equal(((await graphCommand({ nodes: 256, degree: 8, swaps: 0 })) as GraphSearchOutput).bestKnownAspl, 2.736);
+  // A cap that bites is said so (10⁹ swaps cannot finish in 0.2 s).
+  const c = (await graphCommand({ nodes: 64, degree: 4, swaps: '1000000000', seconds: '0.2' })) as GraphSearchOutput;
+  assert.equal(c.stoppedBy, 'time-cap');
+  assert.equal(c.secondsCap, 0.2);
+  assert.ok(c.swapsTried < c.swapBudget);
 });
 
 test('parallel search: two chains in worker threads (TypeScript source via tsx), best wins, deterministic', async () => {

@@ -7,7 +7,7 @@ import { fromAdjacency } from '../../src/core/graph/graph';
 import { SwapState } from '../../src/core/graph/proxyObjective';
 import { randomRegularGraph } from '../../src/core/graph/regularGraph';
 import { ringLattice } from '../../src/core/graph/ringLattice';
-import { searchRegularGraph, type SearchSample } from '../../src/core/graph/swapSearch';
+import { defaultSwapBudget, searchRegularGraph, type SearchSample } from '../../src/core/graph/swapSearch';
 import { Random } from '../../src/core/random';
 import { checkSimpleRegular, plainBfs } from './graphHelpers';
 
@@ -119,4 +119,47 @@ test('search rejects bad budgets and mismatched starting graphs', () => {
   assert.throws(() => searchRegularGraph({ n: 64, k: 4, seed: 1, maxSwaps: 1.5 }), /maxSwaps/);
   assert.throws(() => searchRegularGraph({ n: 64, k: 4, seed: 1, maxSwaps: 5, initial: new Int32Array(10) }), /n·k/);
   assert.throws(() => searchRegularGraph({ n: 63, k: 5, seed: 1, maxSwaps: 5 }), /odd/);
+});
+
+test('a swap budget is the default, sized by (n, k) alone, and reported', () => {
+  // A function of the size only: same inputs, same budget; bigger graphs get fewer (costlier) exact moves.
+  assert.equal(defaultSwapBudget(256, 8), defaultSwapBudget(256, 8));
+  assert.ok(defaultSwapBudget(2000, 4) < defaultSwapBudget(256, 8));
+  assert.ok(defaultSwapBudget(256, 8) <= defaultSwapBudget(64, 4));
+  for (const [n, k] of [[10, 3], [64, 8], [1024, 16], [4096, 32]]) assert.ok(Number.isInteger(defaultSwapBudget(n, k)) && defaultSwapBudget(n, k) >= 100);
+  const r = searchRegularGraph({ n: 16, k: 3, seed: 1 });
+  assert.equal(r.swapBudget, defaultSwapBudget(16, 3));
+  assert.equal(r.secondsLimit, null);
+  assert.equal(r.stoppedBy, 'swaps');
+  assert.equal(r.swapsTried, r.swapBudget);
+});
+
+test('time never steers a swap-budget search: a slow machine and a generous cap give the same graph', () => {
+  const opts = { n: 64, k: 6, seed: 4, maxSwaps: 6000 };
+  const plain = searchRegularGraph(opts);
+  const capped = searchRegularGraph({ ...opts, seconds: 3600 });
+  // A much slower machine: every progress report (as often as possible: every 8th move) burns 0.3 ms.
+  const burn = () => { const t = performance.now(); while (performance.now() - t < 0.3); };
+  const slow = searchRegularGraph({ ...opts, seconds: 3600, reportEveryMs: 0, onSample: burn });
+  assert.deepEqual(capped.adjacency, plain.adjacency);
+  assert.deepEqual(slow.adjacency, plain.adjacency);
+  assert.equal(slow.swapsAccepted, plain.swapsAccepted);
+  assert.equal(slow.stoppedBy, 'swaps');
+  assert.equal(slow.secondsLimit, 3600);
+  // The same holds through the proxy phase and its exact polish.
+  const p = { n: 520, k: 6, seed: 2, maxSwaps: 8000, objective: 'proxy' as const, proxyFraction: 0.9 };
+  assert.deepEqual(searchRegularGraph({ ...p, reportEveryMs: 0, onSample: burn }).adjacency, searchRegularGraph(p).adjacency);
+});
+
+test('a time cap that bites is reported, and the best graph so far is still valid', () => {
+  // 10⁹ proposed swaps cannot finish in 0.2 s on any machine (≈ 10⁵–10⁶ per second here).
+  const r = searchRegularGraph({ n: 64, k: 4, seed: 1, maxSwaps: 1_000_000_000, seconds: 0.2 });
+  assert.equal(r.stoppedBy, 'time-cap');
+  assert.ok(r.swapsTried < r.swapBudget!);
+  assert.equal(checkSimpleRegular(64, 4, r.adjacency), null);
+  assert.equal(r.distanceSum, plainBfs(fromAdjacency(64, 4, r.adjacency)).sum);
+  // A pure time budget (seconds alone) is reported as such.
+  const t = searchRegularGraph({ n: 32, k: 4, seed: 1, seconds: 0.05 });
+  assert.equal(t.stoppedBy, 'seconds');
+  assert.equal(t.swapBudget, null);
 });

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { isRgpError } from '../../src/core/errors';
-import { aspl, fromAdjacency } from '../../src/core/graph';
+import { aspl, defaultSwapBudget, fromAdjacency } from '../../src/core/graph';
 import { quietContext } from '../../src/core/job';
 import { isPrunedFolder, readRunGraph, searchGraphStructure } from '../../src/jobs/graphStructure';
 import { pruneModel } from '../../src/jobs/pruneModel';
@@ -53,6 +53,19 @@ test('the same seed with no search time gives the same graph; an impossible (n, 
   const b = searchGraphStructure({ n: 20, k: 3, seed: 7, searchSeconds: 0 }, quietContext);
   assert.deepEqual(a.adjacency, b.adjacency);
   assert.throws(() => searchGraphStructure({ n: 5, k: 3, seed: 1, searchSeconds: 0 }, quietContext), (e) => isRgpError(e) && e.code === 'BAD_ARGUMENT' && /n·k odd/.test(e.message));
+});
+
+test('Show Graph searches a swap budget by default: the same seed gives the same graph; seconds only cap it', () => {
+  const a = searchGraphStructure({ n: 20, k: 3, seed: 7 }, quietContext);
+  assert.equal(a.swapBudget, defaultSwapBudget(20, 3));
+  assert.equal(a.stoppedBy, 'swaps');
+  assert.equal(a.swapsTried, a.swapBudget);
+  const b = searchGraphStructure({ n: 20, k: 3, seed: 7, searchSeconds: 3600 }, quietContext);
+  assert.deepEqual(a.adjacency, b.adjacency);
+  const c = searchGraphStructure({ n: 20, k: 3, seed: 7, searchSwaps: 500 }, quietContext);
+  assert.equal(c.swapsTried, 500);
+  assert.equal(searchGraphStructure({ n: 64, k: 8, seed: 1, searchSwaps: 0 }, quietContext).bestKnownAspl, 1.927);
+  assert.throws(() => searchGraphStructure({ n: 20, k: 3, seed: 1, searchSwaps: 2.5 }, quietContext), (e) => isRgpError(e) && e.code === 'BAD_ARGUMENT' && /whole number of swaps/.test(e.message));
 });
 
 test('a pruning run’s folder is recognised and its graph read back as the run used it', async () => {

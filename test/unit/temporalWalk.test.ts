@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseEdgeListBytes, type TemporalEdges } from '../../src/core/data/edgeList';
 import { temporalLinkSplit } from '../../src/core/data/linkSplit';
@@ -8,7 +9,8 @@ import { isRgpError } from '../../src/core/errors';
 import { CancelSource } from '../../src/core/job';
 import { readEdgeList } from '../../src/io/edgeListFile';
 
-const SNAP = join(__dirname, '..', '..', 'data', 'snap');
+const ROOT = join(__dirname, '..', '..');
+const SNAP = join(ROOT, 'data', 'snap');
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 /** For every ordered pair, the sorted times of its edges (both directions unless directed). */
@@ -140,4 +142,40 @@ test('email-Eu-core without times: static uniform walks over real edges; options
     () => temporalRandomWalks(edges, { walksPerNode: 1, walkLength: 5, seed: 1, ctx: { signal, progress: { report() {} } } }),
     (e: unknown) => isRgpError(e) && e.code === 'CANCELLED',
   );
+});
+
+test('a self-loop as a node\'s latest edge ends the walk instead of hanging (issue 14, item 3)', () => {
+  // `0 1 1` and `1 1 2`: after 0 → 1 → 1 (the loop at t=2) the only edge left at node 1 is the loop just
+  // taken. It used to take two slots at node 1, and the rejection loop redrew forever. The walks run in a
+  // child process so that a hang fails the test at the timeout instead of blocking the runner.
+  const script = `
+    const { parseEdgeListBytes } = require('./src/core/data/edgeList');
+    const { temporalRandomWalks, walkArrays } = require('./src/core/data/temporalWalk');
+    const edges = parseEdgeListBytes(new TextEncoder().encode('0 1 1\\n1 1 2\\n'));
+    const w = temporalRandomWalks(edges, { walksPerNode: 50, walkLength: 10, seed: 5 });
+    process.stdout.write(JSON.stringify(walkArrays(w).map((a) => Array.from(a))));`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(child.signal, null, 'the walks did not finish within 60 s');
+  assert.equal(child.status, 0, child.stderr);
+  const walks = JSON.parse(child.stdout) as number[][];
+  assert.equal(walks.length, 100);
+  const seen = new Set(walks.map((w) => w.join()));
+  // From 0: 0 → 1 at t=1, then the loop at t=2 (the edge back to 0 is the one just used), then nothing.
+  // From 1: to 0 (then nothing: its only edge is the one just used) or round the loop (then nothing later).
+  assert.deepEqual([...seen].sort(), ['0,1,1', '1,0', '1,1']);
+  assert.ok(walks.filter((w) => w[0] === 0).every((w) => w.join() === '0,1,1'));
+});
+
+test('self-loops are kept as one step each, in temporal and static walks alike', () => {
+  // A star with a loop at its centre: the loop takes one slot, so from the centre (3 slots: two spokes and
+  // the loop) the loop is the first step a third of the time.
+  const text = '0 1 1\n0 2 1\n0 0 1\n';
+  for (const timeColumn of [undefined, null] as const) {
+    const edges = parseEdgeListBytes(bytes(text), timeColumn === null ? { timeColumn: null } : {});
+    const walks = walkArrays(temporalRandomWalks(edges, { walksPerNode: 3000, walkLength: 4, seed: 2 }));
+    const fromCentre = walks.filter((w) => w[0] === 0);
+    assert.equal(fromCentre.length, 3000);
+    const loops = fromCentre.filter((w) => w[1] === 0).length / fromCentre.length;
+    assert.ok(Math.abs(loops - 1 / 3) < 0.04, `loop first ${loops} of the time (${timeColumn === null ? 'static' : 'temporal'})`);
+  }
 });

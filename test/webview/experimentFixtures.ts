@@ -90,7 +90,7 @@ export function sparsifyResult(task: SparsifyTask = 'node', seeds = [1, 2]): Spa
   for (const seed of seeds) {
     for (const method of METHODS) {
       for (const sparsity of method === 'dense' ? [0] : SPARSITIES) {
-        const drop = { dense: 0, rgp: 0.05, rigl: 0.06, set: 0.08, admm: 0.03, magnitude: 0.07 }[method] * sparsity ** 4;
+        const drop = { dense: 0, rgp: 0.05, rigl: 0.06, set: 0.08, admm: 0.03, slr: 0.03, magnitude: 0.07 }[method] * sparsity ** 4;
         const density = 1 - sparsity;
         const flops =
           method === 'dense' || method === 'admm' || method === 'magnitude'

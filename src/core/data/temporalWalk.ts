@@ -12,6 +12,12 @@
  * two nodes is still a valid way back. Walks shorter than `minLength` (default 2, i.e. nodes without
  * edges) are left out, so such nodes get no walk.
  *
+ * Self-loops are kept, as one step from a node to itself: an undirected self-loop takes one adjacency slot
+ * (not one per end), so the edge a walk arrived by always holds exactly one slot at the current node and the
+ * other valid edges are drawn in one step, never by an open-ended rejection loop (with two slots per loop, a
+ * node whose only later edge was the loop just taken used to spin forever). Every loop here is bounded by
+ * walksPerNode · n · walkLength steps.
+ *
  * Output: one flat Int32Array of node ids and walk offsets (walk w = nodes[offsets[w] .. offsets[w+1])),
  * which stays compact for millions of walks; `walkArrays` gives an Int32Array per walk when wanted.
  * Cost: O(m log m) to build the time-sorted adjacency (CSR), then O(log d) per step (binary search of the
@@ -45,7 +51,8 @@ export interface WalkOptions {
   ctx?: JobContext;
 }
 
-/** Per-node incident edges sorted by time: CSR with parallel neighbour and time arrays. */
+/** Per-node incident edges sorted by time: CSR with parallel neighbour and time arrays. An undirected edge
+ * takes a slot at each end, a self-loop one slot. */
 interface TimedAdjacency {
   offsets: Int32Array;
   neighbours: Int32Array;
@@ -59,7 +66,7 @@ function buildAdjacency(edges: TemporalEdges, directed: boolean): TimedAdjacency
   const offsets = new Int32Array(n + 1);
   for (let e = 0; e < edges.edgeCount; e++) {
     offsets[edges.src[e] + 1]++;
-    if (!directed) offsets[edges.dst[e] + 1]++;
+    if (!directed && edges.dst[e] !== edges.src[e]) offsets[edges.dst[e] + 1]++;
   }
   for (let i = 0; i < n; i++) offsets[i + 1] += offsets[i];
   const size = offsets[n];
@@ -78,7 +85,7 @@ function buildAdjacency(edges: TemporalEdges, directed: boolean): TimedAdjacency
     neighbours[j] = v;
     if (times) times[j] = t;
     if (edgeOf) edgeOf[j] = e;
-    if (!directed) {
+    if (!directed && v !== u) {
       j = fill[v]++;
       neighbours[j] = u;
       if (times) times[j] = t;
@@ -137,9 +144,11 @@ export function temporalRandomWalks(edges: TemporalEdges, opts: WalkOptions): Te
         if (lo >= hi) break;
         let j = lo + rng.int(hi - lo);
         if (edgeOf !== null && edgeOf[j] === arrivedBy) {
-          // Uniform over the other valid edges, by rejection (expected ≤ 2 draws).
+          // The edge just used holds this one slot only (see buildAdjacency), so a draw over the other
+          // hi − lo − 1 slots, skipping j, is uniform over the other valid edges.
           if (hi - lo === 1) break;
-          while (edgeOf[j] === arrivedBy) j = lo + rng.int(hi - lo);
+          const r = lo + rng.int(hi - lo - 1);
+          j = r >= j ? r + 1 : r;
         }
         if (edgeOf !== null) arrivedBy = edgeOf[j];
         if (times !== null) clock = times[j];

@@ -10,13 +10,15 @@ import type { Random } from '../random';
 import { argmaxAccuracy, binaryAccuracy, rocAuc } from '../sparse/metrics';
 import type { Architecture } from './architecture';
 import { predict, type NetworkParams } from './network';
-import type { TaskBatch, TaskMetrics, TrainingTask } from './task';
+import type { GroupMetrics, TaskBatch, TaskMetrics, TrainingTask } from './task';
 
 export interface Examples {
   /** rows × width, row-major. */
   x: Float32Array;
   /** Class per row (node) or 0/1 (link). */
   labels: Int32Array | Uint8Array;
+  /** Links: 1 where both endpoints are seen by the features; evaluation then reports the two groups apart. */
+  seen?: Uint8Array;
 }
 
 export class ExampleTask implements TrainingTask {
@@ -83,9 +85,28 @@ export class ExampleTask implements TrainingTask {
       scores.set(p.dataSync(), start * c);
       p.dispose();
     }
-    if (c === 1) return { accuracy: binaryAccuracy(scores, e.labels), auc: rocAuc(scores, e.labels) };
+    if (c === 1) {
+      const all: TaskMetrics = { accuracy: binaryAccuracy(scores, e.labels), auc: rocAuc(scores, e.labels) };
+      if (e.seen) all.byEndpoints = { seen: group(scores, e.labels, e.seen, 1), unseen: group(scores, e.labels, e.seen, 0) };
+      return all;
+    }
     return { accuracy: argmaxAccuracy(scores, c, e.labels) };
   }
 
   dispose(): void {}
+}
+
+/** Binary metrics of the rows whose `seen` flag equals `flag`. */
+function group(scores: Float32Array, labels: ArrayLike<number>, seen: Uint8Array, flag: number): GroupMetrics {
+  const rows: number[] = [];
+  for (let i = 0; i < seen.length; i++) if (seen[i] === flag) rows.push(i);
+  const s = Float32Array.from(rows, (i) => scores[i]);
+  const y = Uint8Array.from(rows, (i) => labels[i]);
+  const positives = y.reduce((a, b) => a + b, 0);
+  return {
+    pairs: rows.length,
+    positives,
+    accuracy: rows.length ? binaryAccuracy(s, y) : NaN,
+    ...(positives > 0 && positives < rows.length ? { auc: rocAuc(s, y) } : {}),
+  };
 }

@@ -18,6 +18,24 @@ export interface TaskMetrics {
   accuracy: number;
   /** Link prediction only. */
   auc?: number;
+  /** Link prediction's test set: the pairs whose endpoints the features have seen, and the others, apart. */
+  byEndpoints?: EndpointMetrics;
+}
+
+export interface GroupMetrics {
+  pairs: number;
+  positives: number;
+  /** NaN for an empty group. */
+  accuracy: number;
+  /** Only when the group holds both classes. */
+  auc?: number;
+}
+
+export interface EndpointMetrics {
+  /** Both endpoints seen by the features (an edge in the graph the embeddings came from). */
+  seen: GroupMetrics;
+  /** At least one endpoint unseen (its embedding is all zeros before standardising). */
+  unseen: GroupMetrics;
 }
 
 export interface TrainingTask {

@@ -1,8 +1,16 @@
 /**
  * From a graph (and labels) to a ready training task, the pipeline of arXiv 2209.04766:
- *   link prediction:     temporal split (latest 20 % test, linkSplit.ts) → temporal random walks (CTDNE) on the
- *                        edges before the test cut only → skip-gram embeddings (dim 8) → each candidate pair
- *                        (u, v) becomes the feature row [emb(u) ‖ emb(v)] (16) for the link MLP;
+ *   link prediction:     temporal split (latest 20 % test by time, linkSplit.ts) → temporal random walks (CTDNE)
+ *                        on the training window's edges only → skip-gram embeddings (dim 8) → each candidate
+ *                        pair (u, v) becomes the feature row [emb(u) ‖ emb(v)] (16) for the link MLP. The
+ *                        validation and test pairs use the same embeddings (`testFeatures: 'train'`, default:
+ *                        one classifier, trained on the training pairs, and no split's features see its own
+ *                        window); with `'train+val'` (the refit protocol) the walks and embeddings are redone on
+ *                        every edge before the test cut and the classifier trains on the training + validation
+ *                        pairs with them — validation metrics are then in-sample. Walks are directed iff the
+ *                        link model is (`linkModel`, default undirected). Nodes without an edge in the walk
+ *                        graph have an all-zero embedding; test metrics are also reported for pairs with seen
+ *                        and with unseen endpoints apart;
  *   node classification: seeded 60/20/20 split of the labelled nodes → random walks on the whole graph
  *                        (unsupervised, transductive; static walks when there are no timestamps) → skip-gram
  *                        embeddings (dim 64) as node features, for the MLP (per node) or GCN / GraphSAGE
@@ -13,7 +21,7 @@
  *
  * Cost: the walks and skip-gram (see their files) dominate; O(rows·width) for the features.
  */
-import { temporalLinkSplit, type LinkSet, type LinkSplitStats } from '../data/linkSplit';
+import { temporalLinkSplit, type LinkModel, type LinkSet, type LinkSplitStats } from '../data/linkSplit';
 import type { TemporalEdges } from '../data/edgeList';
 import { nodeSplit } from '../data/nodeSplit';
 import { trainSkipGram } from '../data/skipGram';
@@ -49,9 +57,9 @@ function settings(e: EmbeddingSettings, dim: number): Required<EmbeddingSettings
   return { dim: e.dim ?? dim, walksPerNode: e.walksPerNode ?? 10, walkLength: e.walkLength ?? 40, window: e.window ?? 5, negatives: e.negatives ?? 5, epochs: e.epochs ?? 1 };
 }
 
-function embed(edges: TemporalEdges, e: Required<EmbeddingSettings>, seed: number, ctx: JobContext): { emb: Float32Array; walks: number; seconds: number } {
+function embed(edges: TemporalEdges, e: Required<EmbeddingSettings>, seed: number, ctx: JobContext, directed = false): { emb: Float32Array; walks: number; seconds: number } {
   const t0 = Date.now();
-  const walks = temporalRandomWalks(edges, { walksPerNode: e.walksPerNode, walkLength: e.walkLength, seed, ctx });
+  const walks = temporalRandomWalks(edges, { walksPerNode: e.walksPerNode, walkLength: e.walkLength, seed, ctx, directed });
   const emb = trainSkipGram(walks, edges.nodeCount, { dim: e.dim, window: e.window, negatives: e.negatives, epochs: e.epochs, seed: seed ^ 0x3c6ef372, ctx });
   return { emb, walks: walks.walkCount, seconds: (Date.now() - t0) / 1000 };
 }
@@ -81,20 +89,58 @@ function pairFeatures(set: LinkSet, emb: Float32Array, dim: number): Examples {
     x.set(emb.subarray(set.src[i] * dim, (set.src[i] + 1) * dim), i * 2 * dim);
     x.set(emb.subarray(set.dst[i] * dim, (set.dst[i] + 1) * dim), i * 2 * dim + dim);
   }
-  return { x, labels: set.label };
+  return { x, labels: set.label, seen: set.seen };
 }
 
-export function linkPredictionTask(edges: TemporalEdges, opts: { seed: number; embedding?: EmbeddingSettings; batchSize?: number }, ctx: JobContext = quietContext): PreparedTask {
+/** The rows of `a` then those of `b`. */
+function concat(a: Examples, b: Examples): Examples {
+  const x = new Float32Array(a.x.length + b.x.length);
+  x.set(a.x);
+  x.set(b.x, a.x.length);
+  const labels = new Uint8Array(a.labels.length + b.labels.length);
+  labels.set(a.labels);
+  labels.set(b.labels, a.labels.length);
+  return { x, labels };
+}
+
+export interface LinkTaskOptions {
+  seed: number;
+  embedding?: EmbeddingSettings;
+  batchSize?: number;
+  /** One model of a link for the split, negatives, walks and evaluation; default 'undirected'. */
+  linkModel?: LinkModel;
+  /** Test features from the training window's embeddings (default) or a refit on training + validation. */
+  testFeatures?: 'train' | 'train+val';
+  /** Negative pairs' endpoints from the nodes the features have seen (default) or from all nodes. */
+  negativeNodes?: 'seen' | 'all';
+}
+
+export function linkPredictionTask(edges: TemporalEdges, opts: LinkTaskOptions, ctx: JobContext = quietContext): PreparedTask {
   const e = settings(opts.embedding ?? {}, 8);
-  const split = temporalLinkSplit(edges, { seed: opts.seed });
-  const { emb, walks, seconds } = embed(split.trainEdges, e, opts.seed, ctx);
+  const linkModel = opts.linkModel ?? 'undirected';
+  const testFeatures = opts.testFeatures ?? 'train';
+  const split = temporalLinkSplit(edges, { seed: opts.seed, linkModel, testFeatures, ...(opts.negativeNodes ? { negativeNodes: opts.negativeNodes } : {}) });
+  const directed = linkModel === 'directed';
+  const first = embed(split.trainEdges, e, opts.seed, ctx, directed);
   const width = 2 * e.dim;
-  const raw = { train: pairFeatures(split.train, emb, e.dim), val: pairFeatures(split.val, emb, e.dim), test: pairFeatures(split.test, emb, e.dim) };
-  const s = columnStats(raw.train.x, width);
-  const z = (ex: Examples): Examples => ({ x: standardise(ex.x, width, s), labels: ex.labels });
+  let train = pairFeatures(split.train, first.emb, e.dim);
+  let val = pairFeatures(split.val, first.emb, e.dim);
+  let test = pairFeatures(split.test, first.emb, e.dim);
+  let walks = first.walks;
+  let seconds = first.seconds;
+  if (testFeatures === 'train+val') {
+    const refit = embed(split.earlierEdges, e, opts.seed, ctx, directed);
+    val = pairFeatures(split.val, refit.emb, e.dim);
+    train = concat(pairFeatures(split.train, refit.emb, e.dim), val);
+    test = pairFeatures(split.test, refit.emb, e.dim);
+    walks += refit.walks;
+    seconds += refit.seconds;
+  }
+  const s = columnStats(train.x, width);
+  const z = (ex: Examples): Examples => ({ ...ex, x: standardise(ex.x, width, s) });
   const arch = buildArchitecture('link', 'mlp', width, 1);
-  const task = new ExampleTask(arch, z(raw.train), { val: z(raw.val), test: z(raw.test) }, opts.batchSize ?? 256);
-  return { task, sizes: { train: split.train.label.length, val: split.val.label.length, test: split.test.label.length }, walks, linkStats: split.stats, embeddingSeconds: seconds };
+  const task = new ExampleTask(arch, z(train), { val: z(val), test: z(test) }, opts.batchSize ?? 256);
+  return { task, sizes: { train: train.labels.length, val: split.val.label.length, test: split.test.label.length }, walks, linkStats: split.stats, embeddingSeconds: seconds };
 }
 
 export function nodeClassificationTask(

@@ -4,12 +4,15 @@ export { fromAdjacency, fromEdges, asRegular, edgeList, edgeCount, degree, regul
 export { randomRegularGraph, validateRegularParams, isConnectedAdj, MAX_ENTRIES } from './regularGraph';
 export { ringLattice, ringLatticeAspl } from './ringLattice';
 export { mooreBound, mooreGapPct, type MooreBound } from './mooreBound';
+export { bestKnownAspl, type BestKnown } from './bestKnown';
 export { aspl, AsplEvaluator, limitToSum, defaultEvaluator, type DistanceResult, type AsplOptions, type KernelChoice, type KernelKind, type EvaluatorOptions } from './aspl';
 export { wasmKernelAvailable } from './asplKernelWasm';
 export { SwapState } from './proxyObjective';
 export {
   searchRegularGraph,
   autoPlan,
+  defaultSwapBudget,
+  polishSwaps,
   type SearchOptions,
   type SearchResult,
   type SearchSample,

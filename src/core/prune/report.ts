@@ -22,6 +22,12 @@ export interface GraphStats {
   searchSeconds: number;
   /** 'given' when the caller supplied the graph. */
   objective: 'exact' | 'proxy' | 'given';
+  /** The swap budget of the search (absent for a given graph). */
+  swapBudget?: number | null;
+  /** 'time-cap' when the seconds cap ended the search before its swap budget (the graph then depends on speed). */
+  stoppedBy?: 'swaps' | 'time-cap';
+  /** Best-known ASPL for (n, k) (Graph Golf) where one can be cited. */
+  bestKnownAspl?: number | null;
 }
 
 /** One graph of the run: its statistics, the ratio it achieves and the masked layers it is mapped to. */
@@ -98,7 +104,8 @@ export function reportMarkdown(s: PruneSummary): string {
       `(counted over masked kernels: ${pct(s.ratio.maskedKernels)}); whole model: parameters −${pct(s.ratio.params)}, MACs −${pct(s.ratio.macs)}`,
     `- Graph: n = ${g.n}, k = ${g.k}${g.selfLoops ? ' + self-loops' : ''} (kept ${g.k + (g.selfLoops ? 1 : 0)}/${g.n} per block row), seed ${g.seed}`,
     `- ASPL ${g.aspl.toFixed(4)} (start ${g.initialAspl.toFixed(4)}), diameter ${g.diameter}; Moore bound ${g.mooreBound.toFixed(4)} ` +
-      `(diameter ≥ ${g.mooreDiameter}), gap ${g.gapPct.toFixed(2)} %; ${g.swapsTried} swaps tried, ${g.swapsAccepted} kept in ${g.searchSeconds.toFixed(2)} s (${g.objective})`,
+      `(diameter ≥ ${g.mooreDiameter}), gap ${g.gapPct.toFixed(2)} %${g.bestKnownAspl ? `; best known ${g.bestKnownAspl.toFixed(3)} (Graph Golf)` : ''}; ` +
+      `${g.swapsTried} swaps tried, ${g.swapsAccepted} kept in ${g.searchSeconds.toFixed(2)} s (${g.objective})${g.stoppedBy === 'time-cap' ? ' — stopped by the time cap before the swap budget' : ''}`,
     ...s.graphs.slice(1).map(
       (x) =>
         `- Graph for ${x.layers.join(', ')}: n = ${x.n}, k = ${x.k}${x.selfLoops ? ' + self-loops' : ''} (ratio ${pct(x.achievedRatio)}), ` +

@@ -5,9 +5,11 @@
  *   dense      E dense epochs: the baseline, and the pre-training that train-and-prune starts from.
  *   magnitude  one-shot magnitude pruning (Han et al. 2015): the dense run (E) → keep the top-|w| per layer →
  *              masked retraining for `retrainEpochs` (default ⌈E/2⌉).
- *   admm       train-and-prune of arXiv 2209.04766 (ADMM, Zhang et al. 2018; the paper uses its SLR variant):
- *              the dense run (E) → `admmEpochs` (default ⌈E/2⌉) of ADMM regularisation towards the top-|w| set →
- *              hard magnitude prune → `retrainEpochs` of masked retraining.
+ *   admm       train-and-prune with ADMM (Zhang et al. 2018): the dense run (E) → `admmEpochs` (default ⌈E/2⌉) of
+ *              ADMM regularisation towards the top-|w| set → hard magnitude prune → `retrainEpochs` of masked
+ *              retraining.
+ *   slr        the train-and-prune of arXiv 2209.04766: as admm, with surrogate Lagrangian relaxation (slr.ts:
+ *              Bragin et al. 2015; Gurevin et al. 2021) in the regularised phase.
  *   rigl, set  sparse from step 0 (uniform random mask at the target density, same in every layer), E epochs.
  *   rgp        RGP's static regular block mask from step 0, E epochs.
  * Train-and-prune reuses the seed's dense run rather than training it again; its cost (FLOPs, steps at
@@ -16,10 +18,11 @@
  * and ADMM end at exactly that count per layer (up to weights that train to exactly 0, counted as zeros).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TaskMetrics, TrainingTask } from '../gnn/task';
+import type { EndpointMetrics, TaskMetrics, TrainingTask } from '../gnn/task';
 import type { JobContext } from '../job';
 import { Random } from '../random';
 import type { AdmmOptions } from './admm';
+import type { SlrOptions } from './slr';
 import { TrainingMeter } from './flops';
 import { keptCount, magnitudeMask, randomMask } from './masks';
 import type { SparsifyMethod } from './results';
@@ -35,6 +38,7 @@ export interface MethodConfig {
   admmEpochs?: number;
   rigl?: { endFraction?: number; dropFraction?: number; updates?: number };
   admm?: AdmmOptions & { updates?: number };
+  slr?: SlrOptions;
   rgp?: { groups?: number; searchSwaps?: number };
 }
 
@@ -53,6 +57,8 @@ export interface RunOutcome {
   auc?: number;
   valAccuracy: number;
   valAuc?: number;
+  /** Link prediction: test metrics of pairs with seen and with unseen endpoints, apart. */
+  testByEndpoints?: EndpointMetrics;
   finalSparsity: number;
   trainingSparsity: number;
   trainingFlops: number;
@@ -62,6 +68,7 @@ export interface RunOutcome {
   layers: LayerOutcome[];
   topologyUpdates?: number;
   admmResidual?: number;
+  slrUpdates?: { iterations: number; w: number; z: number };
   rgpGraphs?: RgpGraphInfo[];
   finalLoss: number;
 }
@@ -101,6 +108,7 @@ function finish(net: SparseNet, task: TrainingTask, meter: TrainingMeter, report
   return {
     accuracy: test.accuracy,
     ...(test.auc !== undefined ? { auc: test.auc } : {}),
+    ...(test.byEndpoints ? { testByEndpoints: test.byEndpoints } : {}),
     valAccuracy: val.accuracy,
     ...(val.auc !== undefined ? { valAuc: val.auc } : {}),
     finalSparsity: 1 - nz / size,
@@ -143,21 +151,22 @@ export function trainSparse(
   const retrainEpochs = cfg.retrainEpochs ?? half;
   const lr = cfg.learningRate;
 
-  if (method === 'magnitude' || method === 'admm') {
+  if (method === 'magnitude' || method === 'admm' || method === 'slr') {
     if (!dense) throw new Error(`${method} starts from the dense run of the same seed`);
     const net = SparseNet.fromSnapshot(arch, dense.snapshot);
     const meter = newMeter(task);
     meter.absorb(dense.meter);
     // The one-off Â·X is already in the absorbed dense run; this run does not redo it.
     meter.aggregationFlops -= task.aggregationOnce;
-    let admmResidual: number | undefined;
-    if (method === 'admm') {
-      const phase = { kind: 'admm' as const, epochs: cfg.admmEpochs ?? half, learningRate: lr, keep, admmUpdates: cfg.admm?.updates, admm: cfg.admm };
-      admmResidual = trainPhase(net, task, phase, meter, s.order, ctx, hooks).admmResidual;
+    let extra: Partial<RunOutcome> = {};
+    if (method === 'admm' || method === 'slr') {
+      const phase = { kind: method, epochs: cfg.admmEpochs ?? half, learningRate: lr, keep, admmUpdates: cfg.admm?.updates, admm: cfg.admm, slr: cfg.slr };
+      const r = trainPhase(net, task, phase, meter, s.order, ctx, hooks);
+      extra = { ...(r.admmResidual !== undefined ? { admmResidual: r.admmResidual } : {}), ...(r.slrUpdates ? { slrUpdates: r.slrUpdates } : {}) };
     }
     arch.terms.forEach((_, i) => net.setMask(i, magnitudeMask(net.weights[i], keep[i])));
     const report = trainPhase(net, task, { kind: 'masked', epochs: retrainEpochs, learningRate: lr }, meter, s.order, ctx, hooks);
-    return finish(net, task, meter, report, admmResidual !== undefined ? { admmResidual } : {});
+    return finish(net, task, meter, report, extra);
   }
 
   const net = SparseNet.initial(arch, s.init);

@@ -2,8 +2,9 @@
  * Results of the GNN sparsification comparison (train-and-prune vs sparse training vs RGP's static mask):
  * plain JSON records shared by the job, the CLI (JSON + CSV) and the webview charts.
  */
+import type { LinkSplitStats } from '../data/linkSplit';
 
-export type SparsifyMethod = 'dense' | 'admm' | 'magnitude' | 'rigl' | 'set' | 'rgp';
+export type SparsifyMethod = 'dense' | 'admm' | 'slr' | 'magnitude' | 'rigl' | 'set' | 'rgp';
 export type SparsifyTask = 'link' | 'node';
 export type SparsifyModel = 'mlp' | 'gcn' | 'sage';
 
@@ -43,6 +44,16 @@ export interface SparsifyResult {
   methods: SparsifyMethod[];
   seeds: number[];
   backend: string;
+  /** Link prediction: the protocol (link model, where test features and negatives come from) and each seed's split. */
+  link?: {
+    linkModel: 'undirected' | 'directed';
+    testFeatures: 'train' | 'train+val';
+    negativeNodes: 'seen' | 'all';
+    /** How self-loops are treated. */
+    selfLoops: string;
+    /** Per seed: window sizes, cut times, positives, negatives, seen/unseen test pairs (LinkSplitStats). */
+    splits: Array<{ seed: number } & LinkSplitStats>;
+  };
   runs: SparsifyRun[];
   files: string[];
   seconds: number;

@@ -5,6 +5,7 @@
  * (arXiv 2209.04766: "less than 1/7" on node classification); and the CSV / text renderings.
  * O(runs) apart from sorting the cells.
  */
+import type { EndpointMetrics } from '../gnn/task';
 import type { SparsifyMethod, SparsifyRun } from './results';
 import { meanStd, type MeanStd } from '../stats';
 
@@ -12,6 +13,8 @@ import { meanStd, type MeanStd } from '../stats';
 export interface SparsifyRunDetail extends SparsifyRun {
   valAccuracy: number;
   valAuc?: number;
+  /** Link prediction: test metrics of pairs with seen and with unseen endpoints, apart. */
+  testByEndpoints?: EndpointMetrics;
   /** Aggregation MACs (Â·H) of graph models, counted apart from `trainingFlops`; 0 for the MLP. */
   aggregationFlops: number;
   steps: number;
@@ -23,6 +26,8 @@ export interface SparsifyRunDetail extends SparsifyRun {
   layers: { name: string; size: number; nonZero: number; n?: number; k?: number }[];
   topologyUpdates?: number;
   admmResidual?: number;
+  /** SLR: iterations, and how many met the W-step / Z-step surrogate optimality condition. */
+  slrUpdates?: { iterations: number; w: number; z: number };
   rgpGraphs?: { n: number; k: number; aspl: number }[];
 }
 
@@ -39,7 +44,7 @@ export interface SummaryCell {
 }
 
 
-const METHOD_ORDER: SparsifyMethod[] = ['dense', 'magnitude', 'admm', 'rigl', 'set', 'rgp'];
+const METHOD_ORDER: SparsifyMethod[] = ['dense', 'magnitude', 'admm', 'slr', 'rigl', 'set', 'rgp'];
 
 export function summarise(runs: readonly SparsifyRun[]): SummaryCell[] {
   const denseFlops = new Map<number, number>();
@@ -77,7 +82,7 @@ export function flopsRatios(runs: readonly SparsifyRun[], minSparsity = 0.9): { 
   const out: { sparsity: number; sparse: SparsifyMethod; trainPrune: SparsifyMethod; ratio: number }[] = [];
   for (const s of sparsities) {
     for (const sparse of ['rigl', 'set', 'rgp'] as const) {
-      for (const trainPrune of ['admm', 'magnitude'] as const) {
+      for (const trainPrune of ['admm', 'slr', 'magnitude'] as const) {
         const ratio = mean(sparse, s) / mean(trainPrune, s);
         if (Number.isFinite(ratio)) out.push({ sparsity: s, sparse, trainPrune, ratio });
       }

@@ -3,6 +3,8 @@
  *
  *   dense   all weights train; dense weight gradients (dense baseline, and the pre-training of train-and-prune)
  *   admm    dense training of f(W) + ρ/2·Σ‖W − Z + U‖², Z/U (and ρ) updated `admmUpdates` times (admm.ts)
+ *   slr     dense training of f(W) + Σ⟨Λ, W − Z⟩ + ρ/2‖W − Z‖², `admmUpdates` SLR iterations (slr.ts): the
+ *           multipliers move only when the surrogate optimality condition holds, by SLR's shrinking step
  *   masked  the masks are fixed: magnitude/ADMM retraining after the prune, and RGP from scratch
  *   rigl    RigL (Evci et al. 2020): every ΔT steps until T_end, drop/grow by |w| and |dense gradient|;
  *           as in RigL's code, an update step changes the topology *instead of* taking an optimiser step,
@@ -20,17 +22,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { lossAndGradients } from '../gnn/network';
-import type { TrainingTask } from '../gnn/task';
+import type { TaskBatch, TrainingTask } from '../gnn/task';
 import type { JobContext } from '../job';
-import type { Random } from '../random';
+import { Random as SeededRandom, type Random } from '../random';
 import { AdmmLayer, RhoSchedule, type AdmmOptions } from './admm';
+import { SlrState, type SlrOptions } from './slr';
 import { cosineDropFraction, dropAndGrow, dropCount, type GrowthRule } from './dropGrow';
 import { countNonZero } from './masks';
 import type { TrainingMeter } from './flops';
 import { MaskedAdam } from './maskedAdam';
 import type { SparseNet } from './sparseNet';
 
-export type PhaseKind = 'dense' | 'admm' | 'masked' | 'rigl' | 'set';
+export type PhaseKind = 'dense' | 'admm' | 'slr' | 'masked' | 'rigl' | 'set';
 
 export interface PhaseSpec {
   kind: PhaseKind;
@@ -49,6 +52,8 @@ export interface PhaseSpec {
   /** admm: Z/U updates over the phase (default 10), and ρ's schedule. */
   admmUpdates?: number;
   admm?: AdmmOptions;
+  /** slr: the step-size rule and ρ (slr.ts). */
+  slr?: SlrOptions;
 }
 
 export interface TopologyEvent {
@@ -68,6 +73,8 @@ export interface PhaseReport {
   topologyUpdates: number;
   /** admm: the largest per-layer ‖W − Z‖/‖W‖ after the last Z/U update (relative primal residual). */
   admmResidual?: number;
+  /** slr: iterations, and how many of them met the W-step / Z-step surrogate condition (multipliers moved). */
+  slrUpdates?: { iterations: number; w: number; z: number };
 }
 
 export interface PhaseHooks {
@@ -86,7 +93,8 @@ export function trainPhase(net: SparseNet, task: TrainingTask, spec: PhaseSpec, 
   const every = Math.max(1, Math.floor(endStep / maxUpdates));
   const alpha = spec.dropFraction ?? 0.5;
   if ((spec.kind === 'masked' || dynamic) && net.masks.every((m) => m === null)) throw new Error(`a ${spec.kind} phase needs masks`);
-  if (spec.kind === 'dense' || spec.kind === 'admm') for (let i = 0; i < terms; i++) net.setMask(i, null);
+  const regularised = spec.kind === 'admm' || spec.kind === 'slr';
+  if (spec.kind === 'dense' || regularised) for (let i = 0; i < terms; i++) net.setMask(i, null);
 
   let admm: { layers: AdmmLayer[]; targets: Float32Array[]; extra: Float32Array[]; rho: RhoSchedule; every: number } | null = null;
   let residual: number | undefined;
@@ -100,6 +108,25 @@ export function trainPhase(net: SparseNet, task: TrainingTask, spec: PhaseSpec, 
       rho: new RhoSchedule(spec.admm),
       every: Math.max(1, Math.floor(totalSteps / (spec.admmUpdates ?? 10))),
     };
+  }
+
+  // SLR: a fixed probe batch (the first batch of a fixed order) on which f is compared between iterations.
+  let slr: { state: SlrState; probe: TaskBatch; extra: Float32Array[]; every: number } | null = null;
+  const probeLoss = (): number => {
+    const params = net.params();
+    const g = lossAndGradients(arch, params, slr!.probe, task.prop);
+    tf.dispose([...params.weights, ...params.biases]);
+    const loss = g.loss.dataSync()[0];
+    tf.dispose([g.loss, ...g.weights, ...g.biases]);
+    meter.record(slr!.probe.rows, net.activeCounts(), true, task.aggregationPerStep);
+    return loss;
+  };
+  if (spec.kind === 'slr') {
+    if (!spec.keep || spec.keep.length !== terms) throw new Error('an slr phase needs the kept count of every term');
+    const first = task.epoch(new SeededRandom(0x5a17))[Symbol.iterator]().next();
+    if (first.done) throw new Error('the task has no training batch');
+    slr = { state: null as unknown as SlrState, probe: first.value, extra: net.weights.map((w) => new Float32Array(w.length)), every: Math.max(1, Math.floor(totalSteps / (spec.admmUpdates ?? 10))) };
+    slr.state = new SlrState(net.weights, spec.keep, probeLoss(), spec.slr);
   }
 
   const optimizer = new MaskedAdam([...net.weights, ...net.biases].map((p) => p.length));
@@ -131,7 +158,7 @@ export function trainPhase(net: SparseNet, task: TrainingTask, spec: PhaseSpec, 
         topologyUpdates++;
         updateTopology(net, gw, step, endStep, alpha, rng, hooks);
       } else {
-        meter.record(batch.rows, nnz, spec.kind === 'dense' || spec.kind === 'admm', task.aggregationPerStep);
+        meter.record(batch.rows, nnz, spec.kind === 'dense' || regularised, task.aggregationPerStep);
         if (admm) {
           const rho = admm.rho.rho;
           for (let i = 0; i < terms; i++) {
@@ -141,7 +168,8 @@ export function trainPhase(net: SparseNet, task: TrainingTask, spec: PhaseSpec, 
             for (let j = 0; j < w.length; j++) e[j] = rho * (w[j] - t[j]);
           }
         }
-        optimizer.step([...net.weights, ...net.biases], [...gw, ...gb], [...net.masks, ...noMasks], lr, admm ? admm.extra : []);
+        if (slr) slr.state.penaltyGradient(net.weights, slr.extra);
+        optimizer.step([...net.weights, ...net.biases], [...gw, ...gb], [...net.masks, ...noMasks], lr, admm ? admm.extra : slr ? slr.extra : []);
         if (updateNow) {
           topologyUpdates++;
           updateTopology(net, null, step, endStep, alpha, spec.growthRng ?? rng, hooks);
@@ -155,13 +183,15 @@ export function trainPhase(net: SparseNet, task: TrainingTask, spec: PhaseSpec, 
           });
           residual = worst;
         }
+        if (slr && (step + 1) % slr.every === 0) residual = slr.state.iterate(net.weights, probeLoss());
       }
       step++;
     }
     losses.push(lossSum / Math.max(1, batches));
     hooks.onEpoch?.(epoch, spec.epochs, losses[losses.length - 1]);
   }
-  return { steps: step, losses, topologyUpdates, ...(residual !== undefined ? { admmResidual: residual } : {}) };
+  if (slr) slr.probe.dispose();
+  return { steps: step, losses, topologyUpdates, ...(residual !== undefined ? { admmResidual: residual } : {}), ...(slr ? { slrUpdates: { w: slr.state.wUpdates, z: slr.state.zUpdates, iterations: Math.floor(step / slr.every) } } : {}) };
 }
 
 /** RigL growth when `denseGrads` is given, SET's random growth (from `rng`) when it is null. */

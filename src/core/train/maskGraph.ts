@@ -6,7 +6,7 @@
  *  - 'ring':     the ring lattice, the connected k-regular graph with the largest ASPL (k even; no seed).
  * Every kind reports its exact ASPL. Cost: the search's budget; O(n²k/128) for the ASPL otherwise.
  */
-import { aspl, fromAdjacency, randomRegularGraph, ringLattice, searchRegularGraph } from '../graph';
+import { aspl, defaultSwapBudget, fromAdjacency, randomRegularGraph, ringLattice, searchRegularGraph } from '../graph';
 import { quietContext, type JobContext } from '../job';
 import type { GraphKind } from './results';
 
@@ -33,8 +33,8 @@ export function buildMaskGraph(kind: Exclude<GraphKind, 'dense'>, n: number, k: 
         n,
         k,
         seed,
-        // A complete graph has no swap to try; without any budget the search's own default (10 s) applies.
-        ...(complete ? { maxSwaps: 0 } : { ...(budget.seconds !== undefined ? { seconds: budget.seconds } : {}), ...(budget.swaps !== undefined ? { maxSwaps: budget.swaps } : {}) }),
+        // A complete graph has no swap to try. The budget is swaps (default by (n, k): deterministic); seconds only cap it.
+        ...(complete ? { maxSwaps: 0 } : { ...(budget.seconds !== undefined ? { seconds: budget.seconds } : {}), maxSwaps: budget.swaps ?? defaultSwapBudget(n, k) }),
       },
       ctx,
     );

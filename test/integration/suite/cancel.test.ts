@@ -50,7 +50,7 @@ describe('RGP: Cancel Running Job', () => {
     const api = await rgpApi();
     const modelPath = workspacePath('examples', 'mnist-mlp', 'model', 'model.json');
     const searching = nextEvent(api.onDidProgress, (p) => /graph search/.test(p.message), 60_000, 'the graph search to start');
-    const first = vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(modelPath), { ratio: 0.875, searchSeconds: 60, out: workspacePath('generated', 'busy') });
+    const first = vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(modelPath), { ratio: 0.875, searchSwaps: 100_000_000, searchSeconds: 60, out: workspacePath('generated', 'busy') });
     await searching;
     const shown = nextEvent(api.onDidShowMessage, (m) => m.severity === 'error', 10_000, 'an error message');
     const second = await vscode.commands.executeCommand('rgp.inspectModel', vscode.Uri.file(modelPath));

@@ -65,7 +65,7 @@ describe('RGP: Prune Model', () => {
     const out = workspacePath('generated', 'cancelled-prune');
     const before = siblings(out);
     const searching = nextEvent(api.onDidProgress, (p) => /graph search/.test(p.message), 60_000, 'the graph search to start');
-    const running = vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(modelPath), { ratio: 0.9375, searchSeconds: 60, out, keepFirst: false });
+    const running = vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(modelPath), { ratio: 0.9375, searchSwaps: 100_000_000, searchSeconds: 60, out, keepFirst: false });
     await searching;
     await vscode.commands.executeCommand('rgp.cancel');
     assert.equal(await running, undefined);

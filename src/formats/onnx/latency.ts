@@ -1,0 +1,114 @@
+/**
+ * Latency of ONNX models in onnxruntime-node, measured fairly: every model in one process, sessions
+ * created with the same options, warm-up runs first, then the timed runs interleaved (model A, model B,
+ * model A, …) so that a change in machine load hits all models alike, and the median of the repeats.
+ * The same seeded input feeds every model. Used by `rgp bench`, the autotuner and bench/inference.ts.
+ */
+import * as os from 'node:os';
+import * as ort from 'onnxruntime-node';
+import type { onnx } from 'onnx-proto';
+import { RgpError } from '../../core/errors';
+import type { CancelSignal } from '../../core/job';
+import { Random } from '../../core/random';
+
+export interface LatencyOptions {
+  batch: number;
+  /** Intra-op threads; 0 = all cores (onnxruntime's default). */
+  threads: number;
+  warmup: number;
+  repeats: number;
+  seed: number;
+  signal?: CancelSignal;
+}
+
+export interface LatencySample {
+  name: string;
+  medianMs: number;
+  minMs: number;
+  samplesMs: number[];
+}
+
+export function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  };
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The first real graph input's name and shape with every symbolic dim set to `batch`. */
+export function inputShape(model: onnx.IModelProto, batch: number): { name: string; dims: number[] } {
+  const g = model.graph!;
+  const inits = new Set((g.initializer ?? []).map((t) => t.name));
+  const input = (g.input ?? []).find((v) => !inits.has(v.name));
+  const dims = input?.type?.tensorType?.shape?.dim;
+  if (!input || !dims) throw new RgpError('UNSUPPORTED', 'The model declares no input shape.', 'Export the model with a fixed input shape (a symbolic batch dim is fine).');
+  const out = dims.map((d, i) => {
+    if (d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0) return i === 0 && d.dimParam ? batch : Number(d.dimValue);
+    if (i === 0) return batch;
+    throw new RgpError('UNSUPPORTED', `The model's input "${input.name}" has a symbolic dimension ${i} ("${d.dimParam ?? '?'}").`, 'Only the batch dimension may be symbolic for benchmarking.');
+  });
+  return { name: input.name ?? '', dims: out };
+}
+
+export function seededInput(dims: readonly number[], seed: number): Float32Array {
+  const r = new Random(seed);
+  const count = dims.reduce((a, b) => a * b, 1);
+  const x = new Float32Array(count);
+  for (let i = 0; i < count; i++) x[i] = r.normal();
+  return x;
+}
+
+export interface BenchModel {
+  name: string;
+  bytes: Uint8Array;
+  /** Input name and shape; all models of one measurement get the same input data. */
+  input: { name: string; dims: number[] };
+}
+
+/** Medians of interleaved timed runs of every model (same input data, same session options). */
+export async function measureLatency(models: BenchModel[], opts: LatencyOptions): Promise<LatencySample[]> {
+  if (models.length === 0) return [];
+  const sessions: ort.InferenceSession[] = [];
+  try {
+    for (const m of models) sessions.push(await ort.InferenceSession.create(m.bytes, sessionOptions(opts.threads)));
+    const data = seededInput(models[0].input.dims, opts.seed);
+    const feeds = models.map((m) => {
+      if (m.input.dims.reduce((a, b) => a * b, 1) !== data.length) throw new RgpError('BAD_ARGUMENT', `The models take inputs of different sizes (${models[0].name}, ${m.name}).`, 'Compare a model with its own compact form.');
+      return { [m.input.name]: new ort.Tensor('float32', data, m.input.dims) };
+    });
+    for (let w = 0; w < opts.warmup; w++) {
+      for (let i = 0; i < sessions.length; i++) {
+        opts.signal?.throwIfCancelled();
+        await sessions[i].run(feeds[i]);
+      }
+    }
+    const samples = models.map(() => [] as number[]);
+    for (let r = 0; r < opts.repeats; r++) {
+      // Rotate the starting model so no model is always first after the others.
+      for (let j = 0; j < sessions.length; j++) {
+        const i = (j + r) % sessions.length;
+        opts.signal?.throwIfCancelled();
+        const t0 = process.hrtime.bigint();
+        await sessions[i].run(feeds[i]);
+        samples[i].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    }
+    return models.map((m, i) => ({ name: m.name, medianMs: median(samples[i]), minMs: Math.min(...samples[i]), samplesMs: samples[i] }));
+  } finally {
+    for (const s of sessions) await s.release();
+  }
+}
+
+/** What the machine was doing: for every benchmark record. */
+export function machineState(): { loadavg: number[]; cpus: number; cpuModel: string; node: string; onnxruntime: string } {
+  const cpus = os.cpus();
+  return { loadavg: os.loadavg(), cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.version, onnxruntime: ort.env.versions?.common ?? 'unknown' };
+}

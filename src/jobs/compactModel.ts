@@ -1,0 +1,212 @@
+/**
+ * The "compact" job (issue 13): from a folder written by `rgp prune` (the masked model + masks.json +
+ * report.json), write `model.compact.onnx` — every masked layer realized with only its kept weights
+ * (src/formats/onnx/compactLayer.ts), every other node unchanged — and `compact-report.json`: file sizes
+ * dense → masked → compact, parameters stored, and per layer the realization used and its timings.
+ *
+ * Sources: an ONNX prune (model.onnx) is compacted as it is; a TF.js prune (model.json) is converted first
+ * (layersToOnnx: weights bit-identical) and its masks.json entries are re-pointed at the ONNX kernels.
+ *
+ * Realizations: `form: 'auto'` (default) runs the autotuner — each masked layer timed alone in every form
+ * on its real input shape at the tuning batch and thread count, the fastest kept; or one fixed form for
+ * every layer of its kind. Both files are written under temporary names and renamed when complete; the
+ * pruned folder's other files are only read.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RgpError } from '../core/errors';
+import type { JobContext } from '../core/job';
+import { parseMaskFile, type MaskFile } from '../core/prune/maskFile';
+import { writeFileAtomic } from '../io/atomicWrite';
+import { openModel } from '../formats';
+import { autotune, type LayerTiming } from '../formats/onnx/autotune';
+import { CONV_FORMS, GEMM_FORMS, type CompactForm } from '../formats/onnx/compactLayer';
+import { compactModel, decodeModel, encodeModel, findMaskedSites, formsFor, type CompactLayerReport } from '../formats/onnx/compactModel';
+import { layersToOnnx } from '../formats/onnx/fromLayers';
+
+export interface CompactOptions {
+  /** 'auto' (autotune per layer, default) or one realization for every layer of its kind. */
+  form?: 'auto' | CompactForm;
+  /** Batch size the autotuner times at (default 64). */
+  batch?: number;
+  /** Threads the autotuner times with (default 1; 0 = all cores). */
+  threads?: number;
+  /** Output file (default `<pruned folder>/model.compact.onnx`). */
+  out?: string;
+  overwrite?: boolean;
+}
+
+export interface CompactLayerResult extends CompactLayerReport {
+  /** Autotuner timings (ms, median) when the form was tuned. */
+  timing?: { denseMs: number; formsMs: Partial<Record<CompactForm, number>>; inputShape: number[] };
+}
+
+/** What the job returns and writes as compact-report.json (protocol-friendly: plain JSON). */
+export interface CompactSummary {
+  format: 'rgp-compact-report';
+  version: 1;
+  prunedFolder: string;
+  sourceFormat: 'onnx' | 'tfjs';
+  outputPath: string;
+  reportPath: string;
+  /** File bytes: the original dense model (null when report.json does not lead to it), the masked model, the compact model. */
+  bytes: { dense: number | null; masked: number; compact: number; compactOverDense: number | null; compactOverMasked: number };
+  /** Float32 weights: every initializer of the masked model vs of the compact model. */
+  parameters: { masked: number; stored: number; keptInMaskedLayers: number; paddingWeights: number };
+  layers: CompactLayerResult[];
+  tuning: { batch: number; threads: number | 'all'; loadavg: number[] } | null;
+}
+
+const ALL_FORMS: readonly string[] = [...CONV_FORMS, ...GEMM_FORMS];
+
+async function fileSize(p: string): Promise<number | null> {
+  try {
+    const s = await stat(p);
+    return s.isFile() ? s.size : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Bytes of the original model report.json names (a TF.js model with its shards), or null when it is gone. */
+async function denseFileBytes(modelPath: unknown, ctx: JobContext): Promise<number | null> {
+  if (typeof modelPath !== 'string') return null;
+  if (path.extname(modelPath).toLowerCase() === '.json') {
+    try {
+      return (await openModel(modelPath, { signal: ctx.signal })).fileBytes;
+    } catch {
+      return null;
+    }
+  }
+  return fileSize(modelPath);
+}
+
+export async function compactPrunedModel(folderOrModel: string, options: CompactOptions, ctx: JobContext): Promise<CompactSummary> {
+  const form = options.form ?? 'auto';
+  if (form !== 'auto' && !ALL_FORMS.includes(form)) {
+    throw new RgpError('BAD_ARGUMENT', `Unknown realization "${String(form)}".`, `Use auto or one of ${ALL_FORMS.join(', ')}.`);
+  }
+  const batch = options.batch ?? 64;
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(batch) || batch < 1) throw new RgpError('BAD_ARGUMENT', `The tuning batch must be an integer ≥ 1, got ${batch}.`, 'Example: --batch 64.');
+  if (!Number.isInteger(threads) || threads < 0) throw new RgpError('BAD_ARGUMENT', `The thread count must be an integer ≥ 0 (0 = all cores), got ${threads}.`, 'Example: --threads 1.');
+
+  // ---- The pruned folder ----
+  const abs = path.resolve(folderOrModel);
+  const isDir = await stat(abs).then((s) => s.isDirectory(), () => false);
+  const folder = isDir ? abs : path.dirname(abs);
+  const masksPath = path.join(folder, 'masks.json');
+  let masksJson: unknown;
+  try {
+    masksJson = JSON.parse(await readFile(masksPath, 'utf8'));
+  } catch (e) {
+    throw new RgpError('NOT_A_MODEL', `${folder} holds no readable masks.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'Give the folder written by `rgp prune`.');
+  }
+  const masksFile = parseMaskFile(masksJson).file;
+  let report: { modelPath?: unknown } = {};
+  try {
+    report = JSON.parse(await readFile(path.join(folder, 'report.json'), 'utf8')) as { modelPath?: unknown };
+  } catch {
+    // report.json only gives the dense model's size; compacting works without it.
+  }
+  const onnxPath = isDir ? path.join(folder, 'model.onnx') : abs;
+  const tfjsPath = path.join(folder, 'model.json');
+  ctx.progress.report({ fraction: 0, message: 'reading the pruned model' });
+  let sourceFormat: 'onnx' | 'tfjs';
+  let maskedBytes: Uint8Array;
+  let maskedFileBytes: number;
+  let masks = parseMaskFile(masksJson);
+  if (path.extname(onnxPath) === '.onnx' && (await fileSize(onnxPath)) !== null) {
+    sourceFormat = 'onnx';
+    maskedBytes = await readFile(onnxPath);
+    maskedFileBytes = maskedBytes.length;
+  } else if ((await fileSize(tfjsPath)) !== null) {
+    sourceFormat = 'tfjs';
+    const m = await openModel(tfjsPath, { signal: ctx.signal });
+    maskedFileBytes = m.fileBytes;
+    const conv = layersToOnnx(m.graph, (w) => {
+      const { bytes, byteOffset } = m.weightBytes(w);
+      const out = new Float32Array(w.bytes / 4);
+      new Uint8Array(out.buffer).set(bytes.subarray(byteOffset, byteOffset + w.bytes));
+      return out;
+    });
+    maskedBytes = encodeModel(conv.model);
+    const remapped: MaskFile = {
+      ...masksFile,
+      layers: masksFile.layers.map((l) => {
+        const w = conv.weights[l.weight];
+        if (!w) throw new RgpError('BAD_MODEL', `masks.json lists "${l.weight}", which the model does not have.`, 'Use the masks.json written by `rgp prune` for this model.');
+        return { ...l, weight: w.initializer, shape: w.shape, layout: w.layout };
+      }),
+    } as MaskFile;
+    masks = parseMaskFile(remapped);
+  } else {
+    throw new RgpError('NOT_A_MODEL', `${folder} holds neither model.onnx nor model.json.`, 'Give the folder written by `rgp prune` (compacting Keras prunes needs the Keras reader).');
+  }
+  ctx.signal.throwIfCancelled();
+  const outputPath = path.resolve(options.out ?? path.join(folder, 'model.compact.onnx'));
+  const reportPath = path.join(path.dirname(outputPath), `${path.basename(outputPath, '.onnx')}.report.json`);
+  if (outputPath === onnxPath || outputPath === tfjsPath) throw new RgpError('BAD_ARGUMENT', 'The compact model would overwrite the pruned model.', 'Choose another --out.');
+  if (!options.overwrite && ((await fileSize(outputPath)) !== null || (await fileSize(reportPath)) !== null)) {
+    throw new RgpError('BAD_ARGUMENT', `${path.basename(outputPath)} already exists in ${path.dirname(outputPath)}.`, 'Pass --overwrite to replace it, or --out another file.');
+  }
+
+  // ---- Sites, tuning, realization ----
+  const model = decodeModel(maskedBytes, 'The pruned model');
+  const sites = findMaskedSites(model, masks, ctx.signal);
+  if (sites.length === 0) throw new RgpError('BAD_MODEL', 'masks.json lists no masked layer.', 'Prune the model first (rgp prune).');
+  ctx.progress.report({ fraction: 0.1, message: `${sites.length} masked layers` });
+  let timings: Map<unknown, LayerTiming> | null = null;
+  let loadavg: number[] = [];
+  if (form === 'auto') {
+    loadavg = os.loadavg();
+    timings = await autotune(model, sites, {
+      batch,
+      threads,
+      signal: ctx.signal,
+      onProgress: (f, message) => ctx.progress.report({ fraction: 0.1 + 0.75 * f, message }),
+    });
+  }
+  const choose = (s: (typeof sites)[number]): CompactForm => {
+    if (timings) return timings.get(s)!.best;
+    if (formsFor(s).includes(form as CompactForm)) return form as CompactForm;
+    return formsFor(s)[s.op === 'Conv' ? 1 : 0];
+  };
+  const result = compactModel(model, sites, choose, ctx.signal);
+  const compactBytes = encodeModel(result.model);
+  const layers: CompactLayerResult[] = result.layers.map((l, i) => {
+    const t = timings?.get(sites[i]);
+    return t ? { ...l, timing: { denseMs: t.denseMs, formsMs: t.formsMs, inputShape: t.inputShape } } : l;
+  });
+  const denseBytes = await denseFileBytes(report.modelPath, ctx);
+  const summary: CompactSummary = {
+    format: 'rgp-compact-report',
+    version: 1,
+    prunedFolder: folder,
+    sourceFormat,
+    outputPath,
+    reportPath,
+    bytes: {
+      dense: denseBytes,
+      masked: maskedFileBytes,
+      compact: compactBytes.length,
+      compactOverDense: denseBytes ? compactBytes.length / denseBytes : null,
+      compactOverMasked: compactBytes.length / maskedFileBytes,
+    },
+    parameters: {
+      masked: result.inputParameters,
+      stored: result.storedParameters,
+      keptInMaskedLayers: result.layers.reduce((a, l) => a + l.keptWeights, 0),
+      paddingWeights: result.paddingWeights,
+    },
+    layers,
+    tuning: timings ? { batch, threads: threads === 0 ? 'all' : threads, loadavg } : null,
+  };
+  ctx.signal.throwIfCancelled();
+  ctx.progress.report({ fraction: 0.9, message: `writing ${path.basename(outputPath)}` });
+  await writeFileAtomic(outputPath, compactBytes);
+  await writeFileAtomic(reportPath, JSON.stringify(summary, null, 2) + '\n');
+  ctx.progress.report({ fraction: 1, message: `compact model: ${compactBytes.length} bytes (${(100 * summary.bytes.compactOverMasked).toFixed(1)} % of the masked model)` });
+  return summary;
+}
