@@ -10,7 +10,8 @@
  *                            old output moved aside mid-swap is put back.
  *
  * The exit status after a signal is 128 + its number (130 for SIGINT, 143 for SIGTERM), see
- * `signalExitCode`. Progress goes to stderr on a terminal only; streamed records go to `onRecord`.
+ * `signalExitCode`. Progress goes to stderr on a terminal (one rewritten line), or as plain lines when
+ * RGP_PROGRESS=1 (logs, scripts that wait for a job to be under way); streamed records go to `onRecord`.
  */
 import * as path from 'node:path';
 import { startJob, type StreamedRecord } from '../host/jobRunner';
@@ -55,12 +56,17 @@ export async function runCliJob<K extends JobResult['kind']>(request: JobRequest
   const abort = new AbortController();
   const launch = workerLaunch();
   const bar = stderrProgress(opts.quiet === true);
+  // RGP_PROGRESS=1 prints progress as lines when stderr is not a terminal (the signal tests wait on them).
+  const progressLines = !process.stderr.isTTY && !opts.quiet && process.env.RGP_PROGRESS === '1';
   const job = startJob(launch.script, request, {
     signal: abort.signal,
     graceMs: GRACE_MS,
     waitOnCancel: true,
     ...(launch.execArgv ? { execArgv: launch.execArgv } : {}),
-    onProgress: (p) => bar.report(p),
+    onProgress: (p) => {
+      if (progressLines) process.stderr.write(`${p.message}\n`);
+      else bar.report(p);
+    },
     ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
   });
   const onSignal = (sig: NodeJS.Signals) => {

@@ -29,3 +29,26 @@ export function checkJsonDepth(value: unknown, what: string, code: RgpErrorCode 
     throw new RgpError(code, `${what} nests more than ${MAX_JSON_DEPTH} levels deep; no real file does.`, 'The file is damaged or hostile; re-export it.');
   }
 }
+
+/**
+ * The deepest bracket nesting of JSON text, without parsing it (strings and their escapes skipped): a
+ * recursive parser (jsonc-parser's tree) can be kept away from a hostile text. Stops counting past
+ * `limit` + 1. O(length).
+ */
+export function textNestingDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+      if (max > limit) return max;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}

@@ -18,7 +18,7 @@ import { writeFolderAtomically } from '../io/atomicWrite';
 import { detectFormat } from '../formats';
 import { writeKerasArchive } from '../formats/keras/kerasWriter';
 import { layersArtifacts, readLayersModel } from '../formats/layersModel';
-import { checkOutputFree, resolveOutputFolder } from './outputFolder';
+import { prepareOutput } from './outputFolder';
 import { defaultOutput } from './pruneModel';
 
 export type ConvertTarget = 'tfjs' | 'keras' | 'onnx';
@@ -51,8 +51,8 @@ export async function convertModel(modelPath: string, options: ConvertOptions, c
   const { format, file } = await detectFormat(modelPath);
   const suffix = `-${to}`;
   const modelDir = path.dirname(path.resolve(file));
-  const outputPath = resolveOutputFolder(modelDir, options.out ?? defaultOutput(format, file, suffix), suffix);
-  await checkOutputFree(outputPath, options.overwrite === true);
+  // The output rule (src/jobs/outputFolder.ts); a TF.js model's whole folder counts as input (its shards).
+  const outputPath = await prepareOutput({ out: options.out, fallback: defaultOutput(format, file, suffix), inputs: [file, ...(format === 'tfjs' ? [modelDir] : [])], overwrite: options.overwrite === true });
 
   ctx.progress.report({ fraction: 0, message: 'reading the model' });
   const data = await readLayersModel(file, ctx.signal);
@@ -80,7 +80,7 @@ export async function convertModel(modelPath: string, options: ConvertOptions, c
     files.push('model.keras');
     write = (tmp) => writeFile(path.join(tmp, 'model.keras'), archive);
   }
-  await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal }, write);
+  await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal, marker: { job: 'convert' } }, write);
   ctx.progress.report({ fraction: 1, message: `converted ${specs.length} weights to ${to}` });
   return { format: 'rgp-convert', from: data.format, to, modelPath: data.modelPath, outputPath, files, weights: specs.length, weightBytes: data.weightData.byteLength };
 }

@@ -42,10 +42,15 @@ export class ModelDocuments implements vscode.Disposable {
     // A document's length is not exposed without its text; the offset of its end is, in O(1).
     if (doc.offsetAt(new vscode.Position(doc.lineCount, 0)) <= MAX_MODEL_TEXT_CHARS) {
       const cfg = vscode.workspace.getConfiguration('rgp', doc.uri);
-      analysis = analyseModelText(doc.getText(), {
-        keepFirst: cfg.get<boolean>('keepFirstLayerDense', true),
-        keepLast: cfg.get<boolean>('keepLastLayerDense', true),
-      });
+      try {
+        analysis = analyseModelText(doc.getText(), {
+          keepFirst: cfg.get<boolean>('keepFirstLayerDense', true),
+          keepLast: cfg.get<boolean>('keepLastLayerDense', true),
+        });
+      } catch {
+        // A text the analysis cannot handle fails once, quietly: no lenses or hovers until it changes.
+        analysis = undefined;
+      }
     }
     this.cache.set(key, { version: doc.version, analysis });
     return analysis;

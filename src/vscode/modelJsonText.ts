@@ -12,6 +12,7 @@
  * "graph-model"`, which has no layers to prune).
  */
 import { isRgpError } from '../core/errors';
+import { MAX_JSON_DEPTH, textNestingDepth } from '../core/jsonDepth';
 import { buildLayerGraph, type LayerGraph, type LayerNode } from '../core/model/layerGraph';
 import { parseModelJson, type ModelJson } from '../core/model/modelJson';
 import type { Shape } from '../core/model/shapes';
@@ -63,6 +64,8 @@ export function analyseModelText(text: string, opts: AnalysisOptions): ModelText
   if (text.length > MAX_MODEL_TEXT_CHARS) return undefined;
   // Cheap rejection before any parse: most JSON files in a workspace are not models.
   if (!text.includes('"modelTopology"') || !text.includes('"weightsManifest"')) return undefined;
+  // The tree parser below recurses: a hostile nesting would overflow the extension host's stack.
+  if (textNestingDepth(text) > MAX_JSON_DEPTH) return { layers: [], problem: `The model file nests more than ${MAX_JSON_DEPTH} levels deep; no real model does.` };
   const root = parseTree(text, [], { disallowComments: false, allowTrailingComma: true });
   if (!root || root.type !== 'object') return undefined;
   const topology = findNodeAtLocation(root, ['modelTopology']);

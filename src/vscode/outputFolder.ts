@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { RgpError } from '../core/errors';
+import { carriesMarker } from '../io/outputMarker';
 
 export type FolderState = 'missing' | 'empty' | 'non-empty' | 'file';
 
@@ -61,11 +62,17 @@ export async function chooseOutputFolder(o: { proposed: string; given?: string; 
   if (o.given !== undefined) {
     throw new RgpError('BAD_ARGUMENT', `The output folder ${out} already exists and is not empty.`, 'Choose another folder, or allow overwriting it.');
   }
+  // Only a folder RGP wrote (it carries the marker) may be replaced; anything else gets a new name.
+  const ours = await carriesMarker(out);
   const action = await vscode.window.showWarningMessage(
     `${path.basename(out)} already exists.`,
-    { modal: true, detail: `${out} holds earlier results. Overwriting replaces them when the new run finishes; cancelling the run keeps them.` },
-    'Overwrite',
-    'Choose Another Folder…',
+    {
+      modal: true,
+      detail: ours
+        ? `${out} holds earlier results. Overwriting replaces them when the new run finishes; cancelling the run keeps them.`
+        : `${out} was not written by RGP, so it is never replaced. Choose another folder for the results.`,
+    },
+    ...(ours ? ['Overwrite', 'Choose Another Folder…'] : ['Choose Another Folder…']),
   );
   if (action === 'Overwrite') return { out, overwrite: true };
   if (action !== 'Choose Another Folder…') return undefined;
