@@ -16,7 +16,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomRegularGraph } from '../src/core/graph';
@@ -101,13 +101,28 @@ function writeOnnxMlp(dir: string): { modelPath: string; params: number; weightB
   return { modelPath, params, weightBytes: params * 4 };
 }
 
+/**
+ * This process's peak resident set: VmHWM of /proc/self/status (Linux). Not getrusage's maxRSS: Linux
+ * carries that high-water mark across fork + exec, so a child spawned by a parent holding the generated
+ * model reports the parent's size, not its own. Falls back to maxRSS elsewhere.
+ */
+function peakRssBytes(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 async function child(modelPath: string, out: string): Promise<void> {
   const g = randomRegularGraph(64, 4, 1);
   const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
   const r = await pruneModel(modelPath, { ratio: 0.9375, out, graph: { n: 64, k: 4, adjacency: g.neighbors } }, quietContext);
   const seconds = (performance.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({ seconds, rssBefore, peakRss: process.resourceUsage().maxRSS * 1024, masked: r.maskedLayers.length, params: r.totals.denseParams, prunedParams: r.totals.prunedParams, paramsReduction: r.totals.paramsReduction, macsReduction: r.totals.macsReduction }));
+  process.stdout.write(JSON.stringify({ seconds, rssBefore, peakRss: peakRssBytes(), masked: r.maskedLayers.length, params: r.totals.denseParams, prunedParams: r.totals.prunedParams, paramsReduction: r.totals.paramsReduction, macsReduction: r.totals.macsReduction }));
 }
 
 async function main(): Promise<void> {
