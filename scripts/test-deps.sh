@@ -6,7 +6,7 @@ packages=(
   chromium ripgrep                        # the browser for webview + VS Code tests; rg for code-server
   build-essential pkg-config python3      # code-server's native modules (node-gyp)
   libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev
-  python3-h5py python3-numpy              # the independent HDF5 reader of the Keras tests (/usr/bin/python3)
+  python3-h5py python3-onnx python3-numpy # independent checkers: HDF5 (Keras tests) and ONNX (ONNX tests), from /usr/bin/python3
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

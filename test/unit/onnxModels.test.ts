@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync, readdirSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { onnx } from 'onnx-proto';
 import { runCliBatch, type CliResult } from '../fixtures/runCli';
 import { encode, maskedReference, maskFromDefinition, readMasks, runOnnx, seededFloats, sharedModel, tinyCnn } from '../fixtures/onnxModels';
@@ -212,4 +213,50 @@ test('training, sweeps and `rgp graph --in` on an ONNX model say clearly what th
   assert.match(r.stderr, /^rgp: Training needs a TF\.js layers model/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
   assert.ok(!existsSync(sharedModel('vgg_small-rgp-0.5')));
+});
+
+/**
+ * The reference implementation's view (Debian python3-onnx + numpy): every pruned file passes
+ * onnx.checker, and numpy — from masks.json's neighbour lists alone — finds each masked weight equal to
+ * the input's times Mask[o, i, …] = A[group(o), group(i)] and every other initializer unchanged.
+ */
+const PY_CHECK = `
+import json, sys
+import numpy as np, onnx
+from onnx import numpy_helper
+report = []
+for src, out in zip(sys.argv[1::2], sys.argv[2::2]):
+    a, b = onnx.load(src), onnx.load(out + '/model.onnx')
+    onnx.checker.check_model(b)
+    masks = json.load(open(out + '/masks.json'))
+    graphs = {g['n']: g['neighbours'] for g in masks.get('graphs', [])} or {masks['n']: masks['neighbours']}
+    wa = {t.name: numpy_helper.to_array(t) for t in a.graph.initializer}
+    wb = {t.name: numpy_helper.to_array(t) for t in b.graph.initializer}
+    masked = {}
+    for l in masks['layers']:
+        n = l.get('n', next(iter(graphs)))
+        A = np.zeros((n, n), dtype=np.float32)
+        for u, row in enumerate(graphs[n]): A[u, row] = 1
+        w = wa[l['weight']]
+        if l['layout'] == 'out-in-taps':
+            co, ci = w.shape[0], w.shape[1]
+            m = A[np.ix_(np.arange(co) * n // co, np.arange(ci) * n // ci)].reshape((co, ci) + (1,) * (w.ndim - 2))
+        else:
+            ci, co = w.shape[-2], w.shape[-1]
+            m = A[np.ix_(np.arange(ci) * n // ci, np.arange(co) * n // co)]
+        assert np.array_equal(wb[l['weight']], w * m), l['weight']
+        masked[l['weight']] = int((np.broadcast_to(m, w.shape) != 0).sum())
+    assert all(np.array_equal(wa[k], wb[k]) for k in wa if k not in masked)
+    report.append(masked)
+print(json.dumps(report))
+`;
+
+test('onnx.checker accepts every pruned file, and numpy agrees with masks.json on every weight', () => {
+  const args = CASES.flatMap((c) => [sharedModel(c.file), path.join(dir, `pruned-${c.file}`)]);
+  const out = execFileSync('/usr/bin/python3', ['-c', PY_CHECK, ...args], { encoding: 'utf8' });
+  const report = JSON.parse(out) as Record<string, number>[];
+  CASES.forEach((c, i) => {
+    const masks = readMasks(path.join(dir, `pruned-${c.file}`, 'masks.json'));
+    assert.deepEqual(report[i], Object.fromEntries(masks.entries.map((e) => [e.weight, e.kept])), `${c.file}: numpy's kept counts`);
+  });
 });

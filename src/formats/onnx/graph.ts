@@ -369,9 +369,11 @@ function nodeMacs(op: string, shapes: (Shape | null)[], out: Shape | null, slots
     case 'MatMul': {
       const a = shapes[0] ?? null;
       if (!a || !out || !w) return null;
+      // Every output entry of an example is one dot product of length K; dim 0 is the batch (a rank-1
+      // output has none).
       const k = a[a.length - 1];
-      const perExample = prodOf(out.slice(1));
-      return k === null || perExample === null ? null : k * (out.length === 1 ? (out[0] ?? 0) : perExample);
+      const perExample = prodOf(out.length === 1 ? out : out.slice(1));
+      return k === null || perExample === null ? null : k * perExample;
     }
   }
   return 0;
