@@ -4,7 +4,7 @@
  * links) mean ± sample std over seeds, training FLOPs relative to the seed's dense run with training / final
  * sparsity, the test pairs with seen and unseen endpoints (links), and the headline FLOPs ratio of sparse
  * training to train-and-prune. A cell whose counted final sparsity falls short of the request by more than
- * half a point (RGP where no feasible degree reaches it) is marked †.
+ * a tenth of a point (RGP where no feasible degree reaches it) is marked †.
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -26,7 +26,7 @@ function grid(cells: SummaryCell[], sparsities: number[], value: (c: SummaryCell
     rows.push([m, ...sparsities.map((s) => {
       const c = mine.find((x) => x.sparsity === s);
       if (!c) return '–';
-      const short = c.finalSparsity.mean < s - 0.005 ? ' †' : '';
+      const short = c.finalSparsity.mean < s - 0.001 ? ' †' : '';
       return value(c) + short;
     })]);
   }
@@ -69,7 +69,7 @@ export function headlineBlock(results: Array<[string, SparsifyResult]>): string 
   const rows: string[][] = [];
   for (const [id, r] of results) {
     for (const x of flopsRatios(r.runs, 0.9)) {
-      if (!(x.sparse === 'rigl' || (x.sparse === 'rgp' && x.trainPrune === 'slr') || (x.sparse === 'set' && x.trainPrune === 'slr'))) continue;
+      if (x.trainPrune === 'magnitude' && x.sparse !== 'rigl') continue;
       rows.push([id, pct(x.sparsity), `${x.sparse} / ${x.trainPrune}`, `${x.ratio.toFixed(3)} (1/${(1 / x.ratio).toFixed(1)})`]);
     }
   }
