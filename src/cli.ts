@@ -45,8 +45,8 @@ export function buildProgram(): Command {
 
   program
     .command('inspect')
-    .description('print the layers of a TF.js layers model (name, class, weight shapes, parameters) as JSON')
-    .argument('<model.json>', 'path to the model.json of a TF.js layers model')
+    .description('print the layers of a model (name, class, weight shapes, parameters) as JSON')
+    .argument('<model>', 'a TF.js model.json or an ONNX .onnx file')
     .option('--out <file>', 'also write the summary to this JSON file')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (modelPath: string, opts: { out?: string; quiet?: boolean }) => {
@@ -78,8 +78,8 @@ export function buildProgram(): Command {
 
   program
     .command('prune')
-    .description('prune a TF.js layers model through a low-ASPL regular graph; writes a new model folder and prints the report as JSON')
-    .argument('<model.json>', 'path to the model.json of a TF.js layers model (never modified)')
+    .description('prune a model through a low-ASPL regular graph; writes a new model folder and prints the report as JSON')
+    .argument('<model>', 'a TF.js model.json or an ONNX .onnx file (never modified)')
     .requiredOption('--ratio <r>', 'fraction of weights to remove in masked layers, 0 < r < 1 (nearest feasible k is used; n=64: 0.9375 is k=4)')
     .option('--groups <n>', 'node count n: channel groups per layer (default 64; at most the smallest channel count of a masked layer)')
     .option('--layer-groups <name=n,...>', "a layer's own node count n (2 ≤ n ≤ its C_in, C_out), e.g. for a layer narrower than --groups; each distinct n gets its own graph")

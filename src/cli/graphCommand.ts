@@ -113,6 +113,13 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   let initial: Int32Array | undefined;
   let n: number, k: number;
   if (opts.in !== undefined) {
+    if (/\.onnx$/i.test(opts.in)) {
+      throw new RgpError(
+        'BAD_ARGUMENT',
+        `rgp graph reads a graph (an edge list or graph.json), and ${opts.in} is an ONNX model.`,
+        `To see the graph a model is pruned with, prune it (rgp prune ${opts.in} --ratio …) and pass the output's graph.json to --in.`,
+      );
+    }
     let text: string;
     try {
       text = await readFile(opts.in, 'utf8');

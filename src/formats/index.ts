@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { RgpError } from '../core/errors';
 import type { ModelFormatId, OpenedModel, OpenOptions } from './openedModel';
+import { openOnnxModel } from './onnx/reader';
 import { openTfjsModel } from './tfjs';
 
 export type { ModelFormatId, OpenedModel, OpenOptions } from './openedModel';
@@ -39,6 +40,7 @@ type Reader = (file: string, opts: OpenOptions) => Promise<OpenedModel>;
 
 const readers: Partial<Record<ModelFormatId, Reader>> = {
   tfjs: openTfjsModel,
+  onnx: openOnnxModel,
 };
 
 /** Opens a model of any supported format. */

@@ -34,6 +34,7 @@ import type { DatasetSplit } from '../core/data/dataset';
 import { writeFolderAtomically } from '../io/atomicWrite';
 import { checkOutputFree, resolveOutputFolder } from './outputFolder';
 import { openTrainingSession, planMasks, resolveMaskSource, type MaskSource } from './trainModel';
+import { checkTrainableFormat } from '../formats/trainable';
 
 export interface SweepOptions extends Partial<Omit<TrainConfig, 'seed'>> {
   dataset: string | DatasetSplit;
@@ -95,6 +96,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
   }
 
   // ---- Read and check everything, reserve the output ----
+  checkTrainableFormat(modelPath, 'A ratio sweep');
   const session = await openTrainingSession(modelPath, options, ctx);
   let data: ReturnType<typeof uploadSplit> | undefined;
   let original: tf.Tensor[] | undefined;

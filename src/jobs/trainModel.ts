@@ -46,6 +46,7 @@ import { checkDatasetFits, uploadSplit, type DatasetFit } from '../core/train/te
 import { writeJsonAtomic } from '../io/atomicWrite';
 import { loadDataset } from '../io/dataset';
 import { readModelFiles } from '../io/modelFolder';
+import { checkTrainableFormat } from '../formats/trainable';
 import { loadLayersModelFromFolder, saveLayersModelToFolder } from '../io/tfjsModelFolder';
 
 export interface TrainOptions extends Partial<TrainConfig> {
@@ -138,6 +139,7 @@ export async function openTrainingSession(
   o: Pick<TrainOptions, 'dataset' | 'datasetLimit' | 'backend'>,
   ctx: JobContext,
 ): Promise<TrainingSession> {
+  checkTrainableFormat(modelPath, 'Training');
   ctx.progress.report({ fraction: 0, message: 'reading model.json' });
   const files = await readModelFiles(modelPath, ctx.signal);
   const layerGraph = buildLayerGraph(files.model);
