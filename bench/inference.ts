@@ -15,7 +15,7 @@
  * n per layer: 64 where the layer's channels allow, else the largest power of two that fits (32, 16);
  * k = n/8 (87.5 %) or n/16 (93.75 %); a layer whose k would fall below 2 stays dense (listed).
  *
- * Run: npx tsx bench/inference.ts [--quick] [--models vgg,resnet16,resnet,mlp] [--repeats 9] [--out file.json]
+ * Run: npx tsx bench/inference.ts [--quick] [--models resnet,vgg,resnet16,mlp] [--repeats 9] [--tune-repeats 5] [--out file.json]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ const opt = (name: string, dflt: string) => {
 };
 const quick = args.includes('--quick');
 const repeats = Number(opt('repeats', quick ? '3' : '9'));
-const wanted = new Set(opt('models', 'mlp,vgg,resnet16,resnet').split(','));
+const wanted = opt('models', 'resnet,vgg,resnet16,mlp').split(',');
 const root = path.resolve(__dirname, '..');
 const shared = '/work/shared/data/models';
 
@@ -82,7 +82,7 @@ function groupsFor(ratio: number) {
 async function main(): Promise<void> {
   const results: unknown[] = [];
   const started = machineState();
-  for (const src of sources.filter((s) => wanted.has(s.id))) {
+  for (const src of wanted.map((id) => sources.find((s) => s.id === id)).filter((s): s is Source => s !== undefined)) {
     const dense = await src.bytes();
     const denseModel = decodeModel(dense, src.label);
     for (const ratio of [0.875, 0.9375]) {
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       for (const threads of quick ? [1] : [1, 0]) {
         for (const batch of quick ? [64] : [1, 64]) {
           const loadBefore = machineState().loadavg;
-          const tuned = await autotune(masked, sites, { batch, threads, repeats: quick ? 3 : 5, seed: 2 });
+          const tuned = await autotune(masked, sites, { batch, threads, repeats: Number(opt('tune-repeats', quick ? '3' : '5')), seed: 2 });
           const compact = compactModel(masked, sites, (s) => tuned.get(s)!.best);
           const compactBytes = encodeModel(compact.model);
           const input = inputShape(denseModel, batch);
@@ -130,6 +130,7 @@ async function main(): Promise<void> {
             loadavgAfter: machineState().loadavg.map((x) => +x.toFixed(2)),
           };
           results.push(row);
+          if (opt('out', '')) writeFileSync(opt('out', ''), JSON.stringify({ bench: 'inference', partial: true, started, repeats, results }, null, 2) + '\n');
           process.stderr.write(`${src.id} ${ratio} b${batch} t${row.threads}: dense ${row.denseMs} ms, compact ${row.compactMs} ms, ×${row.speedup}, file ×${row.bytes.compactOverDense}, load ${row.loadavgBefore[0]}\n`);
         }
       }

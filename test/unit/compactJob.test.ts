@@ -114,3 +114,36 @@ test('bench times the model and its compact form for each batch and thread count
   assert.ok(existsSync(r.compact!));
   await rejectsRgp(benchModel(join(pruned, 'model.json'), { batches: [0] }, quietContext), 'BAD_ARGUMENT', /Batch sizes/);
 });
+
+// The real ONNX prune (issue 11) then compact, on the shared exports: n = 64 where the narrowest masked
+// layer allows, else its channel count; every realization equals the masked model.
+const shared = '/work/shared/data/models';
+const onnxCases = [
+  { file: 'vgg_small.onnx', groups: 32, ratio: 0.9375 },
+  { file: 'resnet18_w16_cifar.onnx', groups: 16, ratio: 0.875 },
+  { file: 'mnist-8.onnx', groups: 8, ratio: 0.75, dims: [1, 1, 28, 28], keepLast: false }, // CNTK, opset 8: its second conv (8 → 16)
+];
+for (const c of onnxCases) {
+  test(`rgp prune ${c.file} then compact: every realization equals the masked model`, async () => {
+    const out = join(dir, 'pruned');
+    const summary = await pruneModel(join(shared, c.file), { ratio: c.ratio, groups: c.groups, searchSwaps: 100, seed: 5, out, ...(c.keepLast === false ? { keepLast: false } : {}) }, quietContext);
+    assert.ok(summary.maskedLayers.length > 0);
+    const maskedBytes = readFileSync(join(out, 'model.onnx'));
+    const dims = c.dims ?? [2, 3, 32, 32];
+    const rng = new Random(8);
+    const x = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => rng.normal());
+    const expected = await run(maskedBytes, x, dims);
+    let scale = 0;
+    for (const v of expected) scale = Math.max(scale, Math.abs(v));
+    for (const form of ['gather-conv', 'conv-gather-sum', 'conv-gather-reducesum'] as const) {
+      const r = await compactPrunedModel(out, { form, overwrite: true }, quietContext);
+      assert.equal(r.layers.length, summary.maskedLayers.length);
+      const masks = JSON.parse(readFileSync(join(out, 'masks.json'), 'utf8')) as { layers: Array<{ kept: number }> };
+      assert.equal(r.parameters.keptInMaskedLayers, masks.layers.reduce((a, l) => a + l.kept, 0));
+      assert.equal(r.bytes.dense, readFileSync(join(shared, c.file)).length);
+      const got = await run(readFileSync(r.outputPath), x, dims);
+      for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - expected[i]) <= 1e-4 * scale, `${form} output ${i}: ${got[i]} vs ${expected[i]}`);
+    }
+    assert.ok(readFileSync(join(out, 'model.onnx')).equals(maskedBytes), 'the pruned model is only read');
+  });
+}

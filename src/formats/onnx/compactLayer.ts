@@ -320,8 +320,14 @@ function appendGatherSum(nodes: onnx.INodeProto[], inits: onnx.ITensorProto[], g
     return;
   }
   nodes.push(node('Shape', [parts], [`${p}/parts_shape`], `${p}/Shape`));
-  inits.push(int64Tensor(`${p}/sp_start`, [2]), int64Tensor(`${p}/sp_end`, [rank]), int64Tensor(`${p}/head`, [-1, g.n * g.co]));
-  nodes.push(node('Slice', [`${p}/parts_shape`, `${p}/sp_start`, `${p}/sp_end`], [`${p}/spatial`], `${p}/Slice`));
+  inits.push(int64Tensor(`${p}/head`, [-1, g.n * g.co]));
+  if (opset >= 10) {
+    inits.push(int64Tensor(`${p}/sp_start`, [2]), int64Tensor(`${p}/sp_end`, [rank]));
+    nodes.push(node('Slice', [`${p}/parts_shape`, `${p}/sp_start`, `${p}/sp_end`], [`${p}/spatial`], `${p}/Slice`));
+  } else {
+    // Slice-1: starts / ends as attributes.
+    nodes.push(node('Slice', [`${p}/parts_shape`], [`${p}/spatial`], `${p}/Slice`, [intsAttr('starts', [2]), intsAttr('ends', [rank]), intsAttr('axes', [0])]));
+  }
   nodes.push(node('Concat', [`${p}/head`, `${p}/spatial`], [`${p}/out_shape`], `${p}/Concat`, [intAttr('axis', 0)]));
   nodes.push(node('Reshape', [`${p}/summed`, `${p}/out_shape`], [out], `${p}/ReshapeOut`));
 }
