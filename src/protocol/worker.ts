@@ -35,9 +35,10 @@ export type JobRequest =
   /** Masked training / fine-tuning (streams `epoch`). */
   | { kind: 'train'; modelPath: string; options: TrainJobOptions }
   /** A ratio × graph × seed experiment (streams `sweepRun`). */
-  | { kind: 'sweep'; modelPath: string; options: SweepJobOptions }
+  | { kind: 'sweep'; modelPath: string; options: SweepJobOptions; workers?: number }
   /** Train-and-prune vs sparse training vs RGP on a graph model (streams `sparsifyRun`). */
-  | { kind: 'sparsify'; options: SparsifyJobOptions };
+  | { kind: 'sparsify'; options: SparsifyJobOptions; workers?: number };
+/** `workers` > 1: the job's cells run on that many nested worker threads (src/node/cellPool.ts), streamed as they finish. */
 
 export type JobResult =
   | { kind: 'inspect'; summary: ModelSummary }

@@ -24,6 +24,7 @@ import { offerResults } from './resultActions';
 import { bestSweepCell, percent, sweepHeadline } from './resultHeadlines';
 import type { CommandDeps } from './commandDeps';
 import { requireTrust } from './workspaceTrust';
+import { poolSize } from './poolSize';
 
 type MaskGraph = Exclude<GraphKind, 'dense'>;
 type GraphChoice = MaskGraph | 'dense';
@@ -136,7 +137,7 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
     const total = seeds.length * (ratios.length * graphs.length + (options.dense ? 1 : 0));
     const jobTitle = `Ratio experiment on ${shortModelName(modelPath)} (${total} runs)`;
     const runs: SweepResult['runs'] = [];
-    const { result, panel } = await deps.runInView(modelPath, jobTitle, { kind: 'sweep', modelPath, options }, {
+    const { result, panel } = await deps.runInView(modelPath, jobTitle, { kind: 'sweep', modelPath, options, workers: poolSize() }, {
       onStart: (p) => p.post({ type: 'sweepStart', ratios, graphs: options.dense ? ['dense', ...graphs] : graphs, seeds }),
       onRecord: (r, p) => {
         if (r.type !== 'sweepRun') return;
