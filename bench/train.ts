@@ -182,11 +182,15 @@ async function main(): Promise<void> {
   }
   const median = (xs: number[]): number | null => (xs.length ? [...xs].sort((a, b) => a - b)[xs.length >> 1]! : null);
   const rate = (xs: Outcome[] | undefined) => median((xs ?? []).flatMap((o) => ('examplesPerSecond' in o ? [o.examplesPerSecond] : [])));
-  const summary: Record<string, { ours: number | null; torch: number | null; ratio: number | null }> = {};
+  // Per CPU-second of the process: less sensitive than wall time to other work on the cores (both sides here run one thread).
+  const perCpu = (xs: Outcome[] | undefined) => median((xs ?? []).flatMap((o) => ('examplesPerSecond' in o && o.cpuSeconds > 0 ? [(o.steps * o.batch) / o.cpuSeconds] : [])));
+  const summary: Record<string, { ours: number | null; torch: number | null; ratio: number | null; oursPerCpuSecond: number | null; torchPerCpuSecond: number | null; ratioPerCpuSecond: number | null }> = {};
   for (const m of opts.models) {
     const a = rate(ours[m]);
     const b = rate(torchRuns[m]);
-    summary[m] = { ours: a, torch: b, ratio: a !== null && b !== null ? a / b : null };
+    const ac = perCpu(ours[m]);
+    const bc = perCpu(torchRuns[m]);
+    summary[m] = { ours: a, torch: b, ratio: a !== null && b !== null ? a / b : null, oursPerCpuSecond: ac, torchPerCpuSecond: bc, ratioPerCpuSecond: ac !== null && bc !== null ? ac / bc : null };
   }
   const result = {
     bench: 'train',
