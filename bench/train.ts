@@ -1,19 +1,22 @@
 /**
  * Training throughput (examples/s), side by side in one run: tfjs on the selected backend (wasm with our
  * training kernels, see src/core/train/wasmKernels.ts), the same wasm backend with its stock kernels, and
- * PyTorch on CPU (Debian python3-torch via /usr/bin/python3, 2 threads; bench/train_torch.py), on the same
+ * PyTorch on CPU (Debian python3-torch via /usr/bin/python3, 1 thread by default, with the BLAS it loaded —
+ * libopenblas0 when installed; bench/train_torch.py), on the same
  * models, batch sizes, optimiser and input shapes:
  *   mlp: 784-300-100-10 ReLU, batch 128
  *   cnn: conv3x3-32, conv3x3-32, maxpool2, conv3x3-64, conv3x3-64, maxpool2, dense 10 ('same', ReLU),
  *        on 32×32×3, batch 64 (NHWC here, NCHW in torch)
  * Adam (lr 1e-3), softmax cross-entropy on logits, synthetic seeded normal inputs and uniform labels.
  * One step = forward + backward + update + reading the loss back; `warmup` untimed steps, then `steps`
- * timed ones. The sides run one after another, never concurrently (the machine has 2 cores).
- * Run: npx tsx bench/train.ts [--steps 20] [--warmup 3] [--models mlp,cnn] [--no-stock] [--no-torch]
+ * timed ones (default 300). The sides run one after another, never concurrently, interleaved over rounds
+ * (ours, torch, ours, torch …); os.loadavg() before and after is recorded.
+ * Run: npx tsx bench/train.ts [--steps 300] [--warmup 10] [--rounds 2] [--threads 1] [--models mlp,cnn]
+ *      [--no-stock] [--no-torch]
  *      (prints JSON)
  */
 import { spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, selectBackend } from '../src/core/train/backend';
@@ -29,6 +32,10 @@ interface Options {
   stock: boolean;
   torch: boolean;
   seed: number;
+  /** Torch's threads (default 1: a 2-thread torch on a 2-core machine shared with this process is contended). */
+  threads: number;
+  /** Rounds of (ours, torch) per model, interleaved, so both see the same machine load. */
+  rounds: number;
 }
 
 interface Throughput {
@@ -45,7 +52,7 @@ interface Throughput {
 type Outcome = Throughput | { error: string };
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { steps: 20, warmup: 3, models: ['mlp', 'cnn'], stock: true, torch: true, seed: 1 };
+  const opts: Options = { steps: 300, warmup: 10, models: ['mlp', 'cnn'], stock: true, torch: true, seed: 1, threads: 1, rounds: 2 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -56,6 +63,8 @@ function parseArgs(argv: string[]): Options {
     if (a === '--steps') opts.steps = Math.max(1, parseInt(value(), 10));
     else if (a === '--warmup') opts.warmup = Math.max(0, parseInt(value(), 10));
     else if (a === '--seed') opts.seed = parseInt(value(), 10);
+    else if (a === '--threads') opts.threads = Math.max(1, parseInt(value(), 10));
+    else if (a === '--rounds') opts.rounds = Math.max(1, parseInt(value(), 10));
     else if (a === '--models') {
       opts.models = value().split(',').map((m) => {
         if (m !== 'mlp' && m !== 'cnn') throw new Error(`unknown model '${m}'; use mlp and/or cnn`);
@@ -127,9 +136,9 @@ function measureTfjs(name: ModelName, opts: Options): Outcome {
   }
 }
 
-function measureTorch(opts: Options): Record<string, unknown> {
+function measureTorch(opts: Options, models: ModelName[] = opts.models): Record<string, unknown> {
   const python = '/usr/bin/python3';
-  const args = JSON.stringify({ models: opts.models, warmup: opts.warmup, steps: opts.steps, seed: opts.seed, threads: 2 });
+  const args = JSON.stringify({ models, warmup: opts.warmup, steps: opts.steps, seed: opts.seed, threads: opts.threads });
   const r = spawnSync(python, [join(__dirname, 'train_torch.py'), args], { encoding: 'utf8', timeout: 30 * 60 * 1000 });
   if (r.error) return { available: false, reason: `${python} could not run: ${r.error.message}` };
   if (r.status !== 0) return { available: false, reason: `train_torch.py exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` };
@@ -143,10 +152,24 @@ function measureTorch(opts: Options): Record<string, unknown> {
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const info = await selectBackend();
-  const tfjs: Record<string, Record<string, Outcome>> = {};
   const label = `${describeBackend(info)}${info.kernels ? ` + ${info.kernels} kernels` : ''}`;
-  tfjs[label] = {};
-  for (const m of opts.models) tfjs[label][m] = measureTfjs(m, opts);
+  const loadBefore = loadavg();
+  // Interleaved: per round and model, ours then torch, so a change in the machine's load hits both sides.
+  const ours: Record<string, Outcome[]> = {};
+  const torchRuns: Record<string, Throughput[]> = {};
+  let torch: Record<string, unknown> = { available: false, reason: 'skipped (--no-torch)' };
+  for (let round = 0; round < opts.rounds; round++) {
+    for (const m of opts.models) {
+      (ours[m] ??= []).push(measureTfjs(m, opts));
+      if (opts.torch) {
+        const t = measureTorch(opts, [m]);
+        const { models, ...about } = t as { models?: Record<string, Throughput> };
+        torch = about;
+        if (models?.[m]) (torchRuns[m] ??= []).push(models[m]!);
+      }
+    }
+  }
+  const tfjs: Record<string, Record<string, Outcome | Outcome[]>> = { [label]: ours };
   if (opts.stock && info.name === 'wasm') {
     const stock = `${describeBackend(info)}, stock kernels`;
     tfjs[stock] = {};
@@ -157,25 +180,30 @@ async function main(): Promise<void> {
       installWasmTrainingKernels();
     }
   }
-  const torch = opts.torch ? measureTorch(opts) : { available: false, reason: 'skipped (--no-torch)' };
-  const torchModels = (torch.models ?? {}) as Record<string, Throughput>;
-  const ratio: Record<string, number | null> = {};
+  const median = (xs: number[]): number | null => (xs.length ? [...xs].sort((a, b) => a - b)[xs.length >> 1]! : null);
+  const rate = (xs: Outcome[] | undefined) => median((xs ?? []).flatMap((o) => ('examplesPerSecond' in o ? [o.examplesPerSecond] : [])));
+  // Per CPU-second of the process: less sensitive than wall time to other work on the cores (both sides here run one thread).
+  const perCpu = (xs: Outcome[] | undefined) => median((xs ?? []).flatMap((o) => ('examplesPerSecond' in o && o.cpuSeconds > 0 ? [(o.steps * o.batch) / o.cpuSeconds] : [])));
+  const summary: Record<string, { ours: number | null; torch: number | null; ratio: number | null; oursPerCpuSecond: number | null; torchPerCpuSecond: number | null; ratioPerCpuSecond: number | null }> = {};
   for (const m of opts.models) {
-    const ours = tfjs[label][m];
-    const ref = torchModels[m];
-    ratio[m] = ours && 'examplesPerSecond' in ours && ref ? ours.examplesPerSecond / ref.examplesPerSecond : null;
+    const a = rate(ours[m]);
+    const b = rate(torchRuns[m]);
+    const ac = perCpu(ours[m]);
+    const bc = perCpu(torchRuns[m]);
+    summary[m] = { ours: a, torch: b, ratio: a !== null && b !== null ? a / b : null, oursPerCpuSecond: ac, torchPerCpuSecond: bc, ratioPerCpuSecond: ac !== null && bc !== null ? ac / bc : null };
   }
   const result = {
     bench: 'train',
-    what: 'training throughput, examples/s (Adam, forward+backward+update+loss read-back)',
+    what: 'training throughput, examples/s (Adam, forward+backward+update+loss read-back); medians over interleaved rounds',
     node: process.version,
     tfjs: tf.version.tfjs,
     cpus: cpus().length,
+    loadavg: { before: loadBefore, after: loadavg() },
     options: opts,
     backend: info,
     tfjsResults: tfjs,
-    torch,
-    ratioOursToTorch: ratio,
+    torch: { ...torch, models: torchRuns },
+    summary,
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

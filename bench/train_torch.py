@@ -84,8 +84,15 @@ def main():
         print(json.dumps({'available': False, 'reason': f'import torch failed: {e}', 'python': sys.executable}))
         return
     torch.set_num_threads(int(args.get('threads', 2)))
+    # Which BLAS torch really loaded (Debian: libopenblas0 when installed, else the reference libblas).
+    try:
+        with open('/proc/self/maps') as f:
+            libs = sorted({line.split()[-1].rsplit('/', 1)[-1] for line in f if 'blas' in line.lower() and '/' in line})
+    except OSError:
+        libs = []
     out = {
         'available': True,
+        'blas': libs,
         'torch': torch.__version__,
         'threads': torch.get_num_threads(),
         'python': platform.python_version(),

@@ -23,14 +23,14 @@ import type { SparsifyJobOptions, SweepJobOptions } from '../protocol/worker';
 export type PoolRequest = { kind: 'sweep'; modelPath: string; options: SweepJobOptions } | { kind: 'sparsify'; options: SparsifyJobOptions };
 
 export interface JobWorkerLaunch {
-  /** dist/worker.js, or src/worker/main.ts with execArgv ['--import', 'tsx']. */
+  /** dist/worker.js, or src/worker/main.ts with execArgv ['--require', 'tsx/cjs'] (the entry module of a worker ignores --import). */
   script: string;
   execArgv?: string[];
 }
 
 /** The job worker beside this code: the bundle's worker.js, or the TypeScript source under tsx. */
 export function jobWorkerLaunch(): JobWorkerLaunch {
-  return __filename.endsWith('.ts') ? { script: path.join(__dirname, '..', 'worker', 'main.ts'), execArgv: ['--import', 'tsx'] } : { script: path.join(__dirname, 'worker.js') };
+  return __filename.endsWith('.ts') ? { script: path.join(__dirname, '..', 'worker', 'main.ts'), execArgv: ['--require', 'tsx/cjs'] } : { script: path.join(__dirname, 'worker.js') };
 }
 
 /** The default pool size: every core the process may use. */

@@ -38,11 +38,12 @@ export type JobRequest =
   /** Masked training / fine-tuning (streams `epoch`). */
   | { kind: 'train'; modelPath: string; options: TrainJobOptions }
   /** A ratio × graph × seed experiment (streams `sweepRun`). */
-  | { kind: 'sweep'; modelPath: string; options: SweepJobOptions }
+  | { kind: 'sweep'; modelPath: string; options: SweepJobOptions; workers?: number }
   /** Train-and-prune vs sparse training vs RGP on a graph model (streams `sparsifyRun`). */
-  | { kind: 'sparsify'; options: SparsifyJobOptions }
+  | { kind: 'sparsify'; options: SparsifyJobOptions; workers?: number }
   /** `rgp graph` as the CLI runs it: search or evaluate, options as typed (validated in the worker). */
   | { kind: 'graphCommand'; options: Omit<GraphCommandOptions, never> };
+/** `workers` > 1 (sweep, sparsify): the job's cells run on that many nested worker threads (src/node/cellPool.ts), streamed as they finish. */
 
 export type JobResult =
   | { kind: 'inspect'; summary: ModelSummary }

@@ -25,6 +25,7 @@ import { bestSweepCell, percent, sweepHeadline } from './resultHeadlines';
 import type { CommandDeps } from './commandDeps';
 import { requireTrust } from './workspaceTrust';
 import { keptRuns, keptRunsText } from './partialResults';
+import { poolSize } from './poolSize';
 
 type MaskGraph = Exclude<GraphKind, 'dense'>;
 type GraphChoice = MaskGraph | 'dense';
@@ -138,7 +139,7 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
     const jobTitle = `Ratio experiment on ${shortModelName(modelPath)} (${total} runs)`;
     const runs: SweepResult['runs'] = [];
     const started = Date.now();
-    const { result, panel } = await deps.runInView(modelPath, jobTitle, { kind: 'sweep', modelPath, options }, {
+    const { result, panel } = await deps.runInView(modelPath, jobTitle, { kind: 'sweep', modelPath, options, workers: poolSize() }, {
       onStart: (p) => p.post({ type: 'sweepStart', ratios, graphs: options.dense ? ['dense', ...graphs] : graphs, seeds }),
       onRecord: (r, p) => {
         if (r.type !== 'sweepRun') return;

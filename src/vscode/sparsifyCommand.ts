@@ -25,6 +25,7 @@ import { offerResults } from './resultActions';
 import { bestSparsifyCell, percent, sparsifyHeadline } from './resultHeadlines';
 import type { CommandDeps } from './commandDeps';
 import { requireTrust } from './workspaceTrust';
+import { poolSize } from './poolSize';
 
 export const SPARSITY_PRESETS = [0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984];
 const METHOD_CHOICES: Choice<SparsifyMethod>[] = [
@@ -149,7 +150,7 @@ export async function compareSparsification(deps: SparsifyDeps, given: SparsifyG
     const jobTitle = `Compare sparsification on ${name} (${total} runs)`;
     const runs: SparsifyResult['runs'] = [];
     const started = Date.now();
-    const { result, panel } = await deps.runInView(data.edgesPath, jobTitle, { kind: 'sparsify', options }, {
+    const { result, panel } = await deps.runInView(data.edgesPath, jobTitle, { kind: 'sparsify', options, workers: poolSize() }, {
       onRecord: (r, p) => {
         if (r.type !== 'sparsifyRun') return;
         runs.push(r.run);

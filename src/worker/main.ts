@@ -5,6 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorInfo } from '../core/errors';
 import { SharedCancelSignal, type JobContext } from '../core/job';
+import type { SweepRun } from '../core/train/results';
+import type { SparsifyRunDetail } from '../core/sparse/summary';
 import { WORKER_PROTOCOL_VERSION, type JobRequest, type JobResult, type WorkerStart, type WorkerToHost } from '../protocol/worker';
 import { inspectModel } from '../jobs/inspectModel';
 import { pruneModel } from '../jobs/pruneModel';
@@ -15,6 +17,8 @@ import { sparsify } from '../jobs/sparsify';
 import { graphCommand } from '../cli/graphCommand';
 import { onTempChange } from '../io/tempRegistry';
 import * as path from 'node:path';
+import { jobWorkerLaunch } from '../node/cellPool';
+import { parallelSparsify, parallelSweep } from '../node/parallelGrid';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
@@ -47,10 +51,16 @@ async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
       };
     case 'train':
       return { kind: 'train', summary: await trainModel(request.modelPath, { ...request.options, onEpoch: (record) => post({ type: 'epoch', record }) }, ctx) };
-    case 'sweep':
-      return { kind: 'sweep', result: await sweep(request.modelPath, { ...request.options, onRun: (run) => post({ type: 'sweepRun', run }) }, ctx) };
-    case 'sparsify':
-      return { kind: 'sparsify', result: await sparsify({ ...request.options, onRun: (run) => post({ type: 'sparsifyRun', run }) }, ctx) };
+    case 'sweep': {
+      const options = { ...request.options, onRun: (run: SweepRun) => post({ type: 'sweepRun', run }) };
+      const pool = (request.workers ?? 1) > 1 ? { workers: request.workers!, launch: jobWorkerLaunch() } : null;
+      return { kind: 'sweep', result: pool ? await parallelSweep(request.modelPath, options, pool, ctx) : await sweep(request.modelPath, options, ctx) };
+    }
+    case 'sparsify': {
+      const options = { ...request.options, onRun: (run: SparsifyRunDetail) => post({ type: 'sparsifyRun', run }) };
+      const pool = (request.workers ?? 1) > 1 ? { workers: request.workers!, launch: jobWorkerLaunch() } : null;
+      return { kind: 'sparsify', result: pool ? await parallelSparsify(options, pool, ctx) : await sparsify(options, ctx) };
+    }
     case 'graphCommand':
       return { kind: 'graphCommand', output: await graphCommand(request.options, { ctx, worker: chainWorker() }) };
   }

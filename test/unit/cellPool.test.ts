@@ -14,6 +14,7 @@ import { selectBackend } from '../../src/core/train/backend';
 import type { SweepRun } from '../../src/core/train/results';
 import { sweep, type SweepOptions } from '../../src/jobs/sweep';
 import { jobWorkerLaunch } from '../../src/node/cellPool';
+import { startJob } from '../../src/host/jobRunner';
 import { parallelSweep } from '../../src/node/parallelGrid';
 import { copyModel, MNIST_MODEL, ROOT } from '../fixtures/makePruneFixtures';
 
@@ -60,4 +61,18 @@ test('a cancel stops every worker and writes nothing', async () => {
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.rgp-tmp')), []);
   // A refused output folder is refused before any worker starts.
   await assert.rejects(parallelSweep(model, { ...GRID, out: join(dir, 'serial') }, { workers: 2, launch: jobWorkerLaunch() }, quietContext), (e: unknown) => isRgpError(e) && /not empty/.test(e.message));
+});
+
+test('the job worker runs a sweep request with workers: 2 on nested threads, streaming every run', async () => {
+  const launch = jobWorkerLaunch();
+  const streamed: SweepRun[] = [];
+  const job = startJob(launch.script, { kind: 'sweep', modelPath: model, options: { ...GRID, out: join(dir, 'via-worker') }, workers: 2 }, {
+    ...(launch.execArgv ? { execArgv: launch.execArgv } : {}),
+    onRecord: (m) => void (m.type === 'sweepRun' && streamed.push(m.run)),
+  });
+  const r = await job.result;
+  assert.equal(r.kind, 'sweep');
+  assert.equal(streamed.length, 5);
+  assert.deepEqual(comparable(join(dir, 'via-worker', 'results.json')), comparable(join(dir, 'serial', 'results.json')));
+  await job.exited;
 });

@@ -1,0 +1,11 @@
+/**
+ * How many cells of an experiment run side by side (setting `rgp.workers`; 0 = one per core). The job
+ * worker runs them on that many nested worker threads (src/node/cellPool.ts); results do not depend on it.
+ */
+import * as vscode from 'vscode';
+import { defaultWorkers } from '../node/cellPool';
+
+export function poolSize(): number {
+  const n = vscode.workspace.getConfiguration('rgp').get<number>('workers', 0);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 256) : defaultWorkers();
+}
