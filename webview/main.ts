@@ -138,6 +138,9 @@ function startJobView(): void {
     // The model's own summary stays: it belongs to the model, not to a job.
     $('title').textContent = state.last.summary.modelName;
     $('subtitle').textContent = `${state.last.summary.topologyClass} · ${state.last.modelPath}`;
+  } else {
+    // What the last job said about the model ("pruned with RGP") is not true of the next one.
+    $('subtitle').textContent = '';
   }
   showSection('job');
 }

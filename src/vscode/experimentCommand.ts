@@ -108,11 +108,12 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
       }));
     if (epochs === undefined) return undefined;
 
-    // The dataset size: all of it, or a quick look (the setting rgp.experiment.datasetLimit is the default).
+    // The dataset size, asked with the dataset: all of it, or a quick look (the setting
+    // rgp.experiment.datasetLimit preselected). A caller that hands in the dataset gets the setting.
     const settingLimit = cfg.get<number>('experiment.datasetLimit', 0);
     const limit =
       given.datasetLimit ??
-      (await pickOne<number>({
+      (given.dataset !== undefined ? settingLimit : await pickOne<number>({
         title: title('examples'),
         placeholder: 'How much of the dataset each run trains and tests on',
         choices: [...new Set([0, 1000, 5000, settingLimit])].map((v) => ({
