@@ -5,7 +5,7 @@
  * shown as their data arrives and listed in a jump-to nav for keyboard readers.
  */
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type WebviewState } from '../src/protocol/webview';
-import { bytes, compact } from './format';
+import { bytes, compact, plural } from './format';
 import { drawLayerParamsChart } from './layerParamsChart';
 import { drawLayerTable } from './layerTable';
 import { drawAsplHistory, type AsplPoint } from './asplHistoryChart';
@@ -138,6 +138,9 @@ function startJobView(): void {
     // The model's own summary stays: it belongs to the model, not to a job.
     $('title').textContent = state.last.summary.modelName;
     $('subtitle').textContent = `${state.last.summary.topologyClass} · ${state.last.modelPath}`;
+  } else {
+    // What the last job said about the model ("pruned with RGP") is not true of the next one.
+    $('subtitle').textContent = '';
   }
   showSection('job');
 }
@@ -235,7 +238,7 @@ function render(m: HostToWebview): void {
     }
     case 'sweepStart': {
       sweep = { ratios: m.ratios, graphs: m.graphs, seeds: m.seeds, runs: [] };
-      $('experiment-subtitle').textContent = `running: ${m.ratios.length} ratios × ${m.graphs.length} graph kinds × ${m.seeds.length} seeds`;
+      $('experiment-subtitle').textContent = `running: ${plural(m.ratios.length, 'ratio')} × ${plural(m.graphs.length, 'graph kind')} × ${plural(m.seeds.length, 'seed')}`;
       const { sweep: _finished, ...rest } = state;
       state = rest;
       drawSweep();
@@ -252,7 +255,7 @@ function render(m: HostToWebview): void {
       const model = r.modelPath.split(/[\\/]/).slice(-3).join('/');
       $('experiment-subtitle').textContent =
         `${model} on ${r.dataset} · n = ${r.groups} groups · ${r.config.mode === 'scratch' ? 'trained from scratch' : 'fine-tuned'}, ` +
-        `${r.config.epochs} epochs, ${r.config.optimizer} · ${r.backend} · ${r.runs.length} runs in ${r.seconds.toFixed(0)} s`;
+        `${plural(r.config.epochs, 'epoch')}, ${r.config.optimizer} · ${r.backend} · ${plural(r.runs.length, 'run')} in ${r.seconds.toFixed(0)} s`;
       state = { ...state, sweep: m };
       drawSweep();
       break;
@@ -270,7 +273,7 @@ function render(m: HostToWebview): void {
       const r = m.result;
       sparsify = { runs: r.runs, sparsities: r.sparsities, methods: r.methods, seeds: r.seeds, done: true };
       $('sparsify-subtitle').textContent =
-        `${r.dataset}, ${r.task} prediction, ${r.model.toUpperCase()} · ${r.methods.length} methods × ${r.sparsities.length} sparsities × ${r.seeds.length} seeds · ${r.backend} · ${r.seconds.toFixed(0)} s`;
+        `${r.dataset}, ${r.task} prediction, ${r.model.toUpperCase()} · ${plural(r.methods.length, 'method')} × ${plural(r.sparsities.length, 'sparsity', 'sparsities')} × ${plural(r.seeds.length, 'seed')} · ${r.backend} · ${r.seconds.toFixed(0)} s`;
       state = { ...state, sparsify: m };
       drawSparsifyView();
       break;

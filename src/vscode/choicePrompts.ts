@@ -159,3 +159,35 @@ export async function askFractions(title: string, prompt: string, what: string):
   });
   return text === undefined ? undefined : parseFractionList(text);
 }
+
+/**
+ * One value from presets, remembering the last answer (else `fallback`, preselected): Enter keeps it.
+ * Undefined when the user backs out. O(choices).
+ */
+export async function pickOne<T>(o: { title: string; placeholder: string; choices: Choice<T>[]; state: vscode.Memento; key: string; fallback: T }): Promise<T | undefined> {
+  const initial = o.state.get<T>(o.key) ?? o.fallback;
+  type One = vscode.QuickPickItem & { value: T };
+  const items: One[] = o.choices.map((c) => ({ label: c.label, value: c.value, ...(c.description ? { description: c.description } : {}), ...(c.detail ? { detail: c.detail } : {}) }));
+  const picked = await new Promise<One | undefined>((resolve) => {
+    const qp = vscode.window.createQuickPick<One>();
+    qp.title = o.title;
+    qp.placeholder = o.placeholder;
+    qp.items = items;
+    const active = items.find((i) => i.value === initial);
+    if (active) qp.activeItems = [active];
+    let done = false;
+    qp.onDidAccept(() => {
+      done = true;
+      resolve(qp.selectedItems[0] ?? qp.activeItems[0]);
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      if (!done) resolve(undefined);
+      qp.dispose();
+    });
+    qp.show();
+  });
+  if (!picked) return undefined;
+  await o.state.update(o.key, picked.value);
+  return picked.value;
+}

@@ -16,7 +16,7 @@ import { checkRatio, degreeForRatio } from '../core/prune/degree';
 import type { GraphKind, SweepResult } from '../core/train/results';
 import type { SweepJobOptions } from '../protocol/worker';
 import { resolveModelTarget } from './activeModel';
-import { askFractions, askInteger, askSeeds, pickMany, type Choice } from './choicePrompts';
+import { askFractions, pickOne, askInteger, askSeeds, pickMany, type Choice } from './choicePrompts';
 import { pickDataset, workspaceRelative } from './datasetPrompt';
 import { chooseOutputFolder } from './outputFolder';
 import { shortModelName } from './modelTarget';
@@ -49,7 +49,8 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
     deps.jobs.assertIdle();
     const modelPath = uri.fsPath;
     const cfg = vscode.workspace.getConfiguration('rgp');
-    const groups = given.groups ?? cfg.get<number>('groups', 64);
+    // n: the setting when given, else RGP's 64 (the experiment's per-ratio table is read at one n).
+    const groups = given.groups ?? cfg.get<number | null>('groups', null) ?? 64;
     const title = (what: string) => `RGP: Run Ratio Experiment — ${what}`;
 
     const dataset = given.dataset ?? (await pickDataset(deps.state, cfg.get<string>('experiment.dataset') || undefined));
@@ -59,7 +60,7 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
       given.ratios ??
       (await pickMany<number>({
         title: title('pruning ratios'),
-        placeholder: `Ratios to compare (n = ${groups}; each maps to the nearest feasible degree k)`,
+        placeholder: `Ratios to compare at n = ${groups}`,
         choices: RATIO_PRESETS.map((r) => ({ value: r, label: `${percent(r)} pruned`, detail: degreeDetail(r, groups) })),
         state: deps.state,
         key: 'rgp.experiment.lastRatios',
@@ -79,7 +80,7 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
     if (graphs === undefined) {
       const picked = await pickMany<GraphChoice>({
         title: title('graphs'),
-        placeholder: 'Graph kinds to mask with at every ratio (RGP: lower ASPL, higher accuracy)',
+        placeholder: 'Graph kinds to compare at every ratio',
         choices: GRAPH_CHOICES,
         state: deps.state,
         key: 'rgp.experiment.lastGraphs',
@@ -108,6 +109,26 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
       }));
     if (epochs === undefined) return undefined;
 
+    // The dataset size, asked with the dataset: all of it, or a quick look (the setting
+    // rgp.experiment.datasetLimit preselected). A caller that hands in the dataset gets the setting.
+    const settingLimit = cfg.get<number>('experiment.datasetLimit', 0);
+    const limit =
+      given.datasetLimit ??
+      (given.dataset !== undefined ? settingLimit : await pickOne<number>({
+        title: title('examples'),
+        placeholder: 'How much of the dataset each run trains and tests on',
+        choices: [...new Set([0, 1000, 5000, settingLimit])].map((v) => ({
+          value: v,
+          label: v === 0 ? 'All examples' : `${v.toLocaleString('en-US')} per part`,
+          ...(v === 1000 ? { description: 'a quick look' } : {}),
+          ...(v === settingLimit ? { detail: 'rgp.experiment.datasetLimit' } : {}),
+        })),
+        state: deps.state,
+        key: 'rgp.experiment.lastDatasetLimit',
+        fallback: settingLimit,
+      }));
+    if (limit === undefined) return undefined;
+
     const modelDir = path.dirname(modelPath);
     const output = await chooseOutputFolder({
       proposed: `${modelDir}-ratio-experiment`,
@@ -118,7 +139,6 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
     });
     if (!output) return undefined;
 
-    const limit = cfg.get<number>('experiment.datasetLimit', 0);
     const options: SweepJobOptions = {
       groups,
       keepFirst: cfg.get<boolean>('keepFirstLayerDense', true),
@@ -136,7 +156,7 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
       overwrite: output.overwrite,
     };
     const total = seeds.length * (ratios.length * graphs.length + (options.dense ? 1 : 0));
-    const jobTitle = `Ratio experiment on ${shortModelName(modelPath)} (${total} runs)`;
+    const jobTitle = `Ratio experiment on ${shortModelName(modelPath)} (${total} ${total === 1 ? 'run' : 'runs'})`;
     const runs: SweepResult['runs'] = [];
     const started = Date.now();
     const { result, panel } = await deps.runInView(modelPath, jobTitle, { kind: 'sweep', modelPath, options, workers: poolSize() }, {

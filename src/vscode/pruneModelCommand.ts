@@ -38,12 +38,14 @@ export async function pruneModel(deps: PruneDeps, arg?: unknown, given?: Partial
     const settings = pruneSettings(uri);
     const keepFirst = given?.keepFirst ?? settings.keepFirst;
     const keepLast = given?.keepLast ?? settings.keepLast;
-    const denseNote = keepFirst || keepLast ? `The ${[keepFirst ? 'first' : '', keepLast ? 'last' : ''].filter((x) => x).join(' and ')} layer stays dense, as RGP does (setting rgp.keep${keepFirst ? 'First' : 'Last'}LayerDense)` : 'Every maskable layer is masked';
+    const dense = [keepFirst ? 'first' : '', keepLast ? 'last' : ''].filter((x) => x);
+    // Short enough for the quick pick's placeholder: which layers stay dense is said here and in the result.
+    const denseNote = dense.length ? `${dense.join(' and ')} layer${dense.length > 1 ? 's stay' : ' stays'} dense` : 'every layer masked';
     const asked =
       given?.ratio ??
       (await promptRatio(deps.state, {
         title: `RGP: Prune Model — pruning ratio${deps.problems.isPruned(uri) ? ' (this model is already pruned)' : ''}`,
-        placeholder: `Weights removed in the masked layers. ${denseNote}.`,
+        placeholder: `Weights removed in masked layers (${denseNote})`,
       }));
     if (asked === undefined) return undefined;
     const ratio = checkRatio(asked);

@@ -147,7 +147,7 @@ export async function compareSparsification(deps: SparsifyDeps, given: SparsifyG
       overwrite: output.overwrite,
     };
     const total = seeds.length * ((methods.includes('dense') ? 1 : 0) + sparse.length * sparsities.length);
-    const jobTitle = `Compare sparsification on ${name} (${total} runs)`;
+    const jobTitle = `Compare sparsification on ${name} (${total} ${total === 1 ? 'run' : 'runs'})`;
     const runs: SparsifyResult['runs'] = [];
     const started = Date.now();
     const { result, panel } = await deps.runInView(data.edgesPath, jobTitle, { kind: 'sparsify', options, workers: poolSize() }, {

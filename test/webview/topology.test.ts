@@ -193,7 +193,10 @@ describe('webview: topology view', () => {
 
     const box = (await w.page.locator('canvas.topology-canvas').boundingBox())!;
     await w.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // The plain wheel scrolls the page (issue 15 item 10); Ctrl + wheel zooms.
+    await w.page.keyboard.down('Control');
     await w.page.mouse.wheel(0, -400);
+    await w.page.keyboard.up('Control');
     await w.page.waitForFunction(() => Number((document.querySelector('canvas.topology-canvas') as HTMLElement).dataset.zoomK) > 1.3);
 
     // ] and [ step the highlight through the nodes without a pointer.
