@@ -15,6 +15,8 @@ import type { SweepOptions } from '../jobs/sweep';
 import type { SparsifyOptions } from '../jobs/sparsify';
 import type { SparsifyResult } from '../core/sparse/results';
 import type { SparsifyRunDetail } from '../core/sparse/summary';
+import type { CompactOptions, CompactSummary } from '../jobs/compactModel';
+import type { BenchOptions, BenchSummary } from '../jobs/benchModel';
 
 export const WORKER_PROTOCOL_VERSION = 2;
 
@@ -37,7 +39,11 @@ export type JobRequest =
   /** A ratio × graph × seed experiment (streams `sweepRun`). */
   | { kind: 'sweep'; modelPath: string; options: SweepJobOptions }
   /** Train-and-prune vs sparse training vs RGP on a graph model (streams `sparsifyRun`). */
-  | { kind: 'sparsify'; options: SparsifyJobOptions };
+  | { kind: 'sparsify'; options: SparsifyJobOptions }
+  /** Compact ONNX from a pruned folder (issue 13): model.compact.onnx + its report. */
+  | { kind: 'compact'; folder: string; options: CompactOptions }
+  /** Dense vs compact latency in onnxruntime-node. */
+  | { kind: 'bench'; modelPath: string; options: BenchOptions };
 
 export type JobResult =
   | { kind: 'inspect'; summary: ModelSummary }
@@ -45,7 +51,9 @@ export type JobResult =
   | { kind: 'graph'; graph: GraphStructure }
   | { kind: 'train'; summary: TrainSummary }
   | { kind: 'sweep'; result: SweepResult }
-  | { kind: 'sparsify'; result: SparsifyResult };
+  | { kind: 'sparsify'; result: SparsifyResult }
+  | { kind: 'compact'; summary: CompactSummary }
+  | { kind: 'bench'; summary: BenchSummary };
 
 /** Sent once, as workerData, when the worker is created. */
 export interface WorkerStart {

@@ -12,6 +12,8 @@ import { searchGraphStructure } from '../jobs/graphStructure';
 import { trainModel } from '../jobs/trainModel';
 import { sweep } from '../jobs/sweep';
 import { sparsify } from '../jobs/sparsify';
+import { compactPrunedModel } from '../jobs/compactModel';
+import { benchModel } from '../jobs/benchModel';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
@@ -48,6 +50,10 @@ async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
       return { kind: 'sweep', result: await sweep(request.modelPath, { ...request.options, onRun: (run) => post({ type: 'sweepRun', run }) }, ctx) };
     case 'sparsify':
       return { kind: 'sparsify', result: await sparsify({ ...request.options, onRun: (run) => post({ type: 'sparsifyRun', run }) }, ctx) };
+    case 'compact':
+      return { kind: 'compact', summary: await compactPrunedModel(request.folder, request.options, ctx) };
+    case 'bench':
+      return { kind: 'bench', summary: await benchModel(request.modelPath, request.options, ctx) };
   }
 }
 
