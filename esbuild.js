@@ -19,8 +19,8 @@ const node = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
-  // tfjs-node is optional and native: load it at run time if present, never bundle it.
-  external: ['vscode', '@tensorflow/tfjs-node'],
+  // tfjs-node is optional and native: load it at run time if present, never bundle it; onnxruntime-node is native too (its .node binaries load from node_modules).
+  external: ['vscode', '@tensorflow/tfjs-node', 'onnxruntime-node'],
 };
 
 const builds = [

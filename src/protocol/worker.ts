@@ -17,6 +17,8 @@ import type { SparsifyResult } from '../core/sparse/results';
 import type { SparsifyRunDetail } from '../core/sparse/summary';
 import type { GraphCommandOptions, GraphCommandOutput } from '../cli/graphCommand';
 import type { TempChange } from '../io/tempRegistry';
+import type { CompactOptions, CompactSummary } from '../jobs/compactModel';
+import type { BenchOptions, BenchSummary } from '../jobs/benchModel';
 
 export const WORKER_PROTOCOL_VERSION = 2;
 
@@ -42,7 +44,11 @@ export type JobRequest =
   /** Train-and-prune vs sparse training vs RGP on a graph model (streams `sparsifyRun`). */
   | { kind: 'sparsify'; options: SparsifyJobOptions; workers?: number }
   /** `rgp graph` as the CLI runs it: search or evaluate, options as typed (validated in the worker). */
-  | { kind: 'graphCommand'; options: Omit<GraphCommandOptions, never> };
+  | { kind: 'graphCommand'; options: Omit<GraphCommandOptions, never> }
+  /** Compact ONNX from a pruned folder (issue 13): model.compact.onnx + its report. */
+  | { kind: 'compact'; folder: string; options: CompactOptions }
+  /** Dense vs compact latency in onnxruntime-node. */
+  | { kind: 'bench'; modelPath: string; options: BenchOptions };
 /** `workers` > 1 (sweep, sparsify): the job's cells run on that many nested worker threads (src/node/cellPool.ts), streamed as they finish. */
 
 export type JobResult =
@@ -52,7 +58,9 @@ export type JobResult =
   | { kind: 'train'; summary: TrainSummary }
   | { kind: 'sweep'; result: SweepResult }
   | { kind: 'sparsify'; result: SparsifyResult }
-  | { kind: 'graphCommand'; output: GraphCommandOutput };
+  | { kind: 'graphCommand'; output: GraphCommandOutput }
+  | { kind: 'compact'; summary: CompactSummary }
+  | { kind: 'bench'; summary: BenchSummary };
 
 /** Sent once, as workerData, when the worker is created. */
 export interface WorkerStart {

@@ -19,6 +19,8 @@ import { onTempChange } from '../io/tempRegistry';
 import * as path from 'node:path';
 import { jobWorkerLaunch } from '../node/cellPool';
 import { parallelSparsify, parallelSweep } from '../node/parallelGrid';
+import { compactPrunedModel } from '../jobs/compactModel';
+import { benchModel } from '../jobs/benchModel';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
@@ -63,6 +65,10 @@ async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
     }
     case 'graphCommand':
       return { kind: 'graphCommand', output: await graphCommand(request.options, { ctx, worker: chainWorker() }) };
+    case 'compact':
+      return { kind: 'compact', summary: await compactPrunedModel(request.folder, request.options, ctx) };
+    case 'bench':
+      return { kind: 'bench', summary: await benchModel(request.modelPath, request.options, ctx) };
   }
 }
 
