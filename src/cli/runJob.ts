@@ -33,7 +33,7 @@ export function signalExitCode(): number | undefined {
 /** The job worker beside the CLI bundle (dist/worker.js), or the TypeScript source when run through tsx. */
 export function workerLaunch(): { script: string; execArgv?: string[] } {
   return __filename.endsWith('.ts')
-    ? { script: path.join(__dirname, '..', 'worker', 'main.ts'), execArgv: ['--import', 'tsx'] }
+    ? { script: path.join(__dirname, '..', 'worker', 'main.ts'), execArgv: ['--require', 'tsx/cjs'] }
     : { script: path.join(__dirname, 'worker.js') };
 }
 

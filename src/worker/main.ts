@@ -75,7 +75,7 @@ async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
 /** The search-chain worker beside this one: dist/searchChain.js, or the TypeScript source under tsx. */
 function chainWorker(): { script: string; execArgv?: string[] } {
   return __filename.endsWith('.ts')
-    ? { script: path.join(__dirname, 'searchChain.ts'), execArgv: ['--import', 'tsx'] }
+    ? { script: path.join(__dirname, 'searchChain.ts'), execArgv: ['--require', 'tsx/cjs'] }
     : { script: path.join(__dirname, 'searchChain.js') };
 }
 

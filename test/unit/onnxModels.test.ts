@@ -116,7 +116,7 @@ for (const c of CASES) {
     assert.equal(s.modelFormat, 'onnx');
     assert.deepEqual([s.graph.n, s.graph.k], [c.n, c.k]);
     assert.equal(s.maskedLayers.length, c.masked);
-    assert.deepEqual(readdirSync(out).sort(), ['graph.json', 'masks.json', 'model.onnx', 'report.json', 'report.md']);
+    assert.deepEqual(readdirSync(out).sort(), ['.rgp-output.json', 'graph.json', 'masks.json', 'model.onnx', 'report.json', 'report.md']);
 
     // Every masked weight: +0 exactly where the mask (from its definition) is 0, the input's value elsewhere;
     // density k/n and equal fan-in k·C_in/n per output channel.

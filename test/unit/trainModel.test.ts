@@ -70,7 +70,7 @@ test('a masked run writes the best model with +0 at every pruned weight, and cou
   const epochs: number[] = [];
   const s = await trainModel(model, { ...FAST, dataset: DATA, ratio: 0.9375, keepFirst: false, epochs: 2, out, onEpoch: (r) => void epochs.push(r.epoch) }, quietContext);
   assert.deepEqual(epochs, [1, 2]);
-  assert.deepEqual(readdirSync(out).sort(), ['masks.json', 'model.json', 'train-report.json', 'weights.bin']);
+  assert.deepEqual(readdirSync(out).sort(), ['.rgp-output.json', 'masks.json', 'model.json', 'train-report.json', 'weights.bin']);
   assert.equal(checkMaskedZeros(out), 2, 'dense_1 and dense_2 are masked');
   assert.equal(s.maskedMaxAbs, 0);
   assert.equal(s.graph, 'searched');
@@ -134,7 +134,7 @@ test('cancelled after epoch 1: the epoch-1 checkpoint is kept complete, nothing 
   const report = JSON.parse(readFileSync(join(out, 'train-report.json'), 'utf8')) as TrainSummary;
   assert.equal(report.cancelled, true);
   assert.equal(report.curve.length, 1);
-  assert.deepEqual(readdirSync(out).sort(), ['masks.json', 'model.json', 'train-report.json', 'weights.bin']);
+  assert.deepEqual(readdirSync(out).sort(), ['.rgp-output.json', 'masks.json', 'model.json', 'train-report.json', 'weights.bin']);
   assert.equal(checkMaskedZeros(out), 1);
   assert.deepEqual(tempLeftovers(dir), []);
   assert.deepEqual(tempLeftovers(out), []);

@@ -30,7 +30,7 @@ describe('Keras models in VS Code', () => {
     assert.equal(summary.outputPath, path.join(dir, 'cnn-rgp-0.75'));
     assert.deepEqual(summary.maskedLayers, ['conv2d_1', 'dense']);
     assert.equal(summary.ratio.achieved, 0.75);
-    assert.deepEqual(readdirSync(summary.outputPath).sort(), ['graph.json', 'masks.json', 'model.keras', 'report.json', 'report.md']);
+    assert.deepEqual(readdirSync(summary.outputPath).sort(), ['.rgp-output.json', 'graph.json', 'masks.json', 'model.keras', 'report.json', 'report.md']);
     assert.deepEqual(readFileSync(modelPath), before, 'the input is untouched');
     assert.equal((await sparsity).items, 4, 'the sparsity view has a bar pair for each of the four layers with weights');
 
