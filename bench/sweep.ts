@@ -5,11 +5,12 @@
  * configurations are interleaved over `--rounds`. The machine's load (os.loadavg) is recorded before and
  * after each run: a speed-up is only meaningful when the load stayed below the core count.
  *
+ * Pool workers run dist/worker.js (build first: node esbuild.js), as the CLI's do.
  * Run: npx tsx bench/sweep.ts [--workers 1,2] [--rounds 1] [--limit 2000] [--epochs 2] [--seeds 1,2]
  *      (prints JSON; each run's results.json is compared with the serial one, timings and paths aside)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quietContext } from '../src/core/job';
@@ -47,8 +48,11 @@ async function child(workers: number, out: string): Promise<void> {
   await selectBackend();
   const t0 = performance.now();
   const options = grid(out);
+  // The bundled worker (what the CLI and the extension start) when built; else the sources under tsx,
+  // whose per-thread compile time is not what a user pays.
+  const dist = join(ROOT, 'dist', 'worker.js');
   if (workers === 1) await sweep(MODEL, options, quietContext);
-  else await parallelSweep(MODEL, options, { workers, launch: jobWorkerLaunch() }, quietContext);
+  else await parallelSweep(MODEL, options, { workers, launch: existsSync(dist) ? { script: dist } : jobWorkerLaunch() }, quietContext);
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(JSON.stringify({ seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n');
 }

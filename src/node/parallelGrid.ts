@@ -18,6 +18,7 @@ import { checkOutputFree, resolveOutputFolder } from '../jobs/outputFolder';
 import { checkOptions, type SparsifyOptions } from '../jobs/sparsify';
 import type { SweepOptions } from '../jobs/sweep';
 import { runCellPool, type JobWorkerLaunch } from './cellPool';
+import { loadSharedDataset } from './sharedDataset';
 
 export interface ParallelOptions {
   workers: number;
@@ -36,6 +37,11 @@ export async function parallelSweep(modelPath: string, options: SweepOptions, pa
   await checkOutputFree(outputPath, options.overwrite === true);
   // The same defaults as the job; the job checks the options themselves (a mismatch would fail loudly).
   const count = sweepCells(uniq(options.seeds ?? [1, 2, 3]), uniq(options.ratios), uniq(options.graphs ?? ['searched', 'ring']), options.dense === true).length;
+  // Read once, shared read-only by every worker (the limit is applied here, once).
+  if (typeof jobOptions.dataset === 'string') {
+    jobOptions.dataset = await loadSharedDataset(jobOptions.dataset, jobOptions.datasetLimit, ctx);
+    delete jobOptions.datasetLimit;
+  }
   const parts = await runCellPool({ kind: 'sweep', modelPath, options: jobOptions }, count, { ...par, onRun: (r, i) => (onRun?.(r as SweepRun), par.onCell?.(r, i)) }, ctx);
   const result = assembleParts(parts as { source: string; result: SweepResult; indices: number[] }[], count, resultFiles(outputPath));
   result.seconds = (performance.now() - t0) / 1000;

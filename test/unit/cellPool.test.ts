@@ -1,7 +1,7 @@
 /**
  * The worker-thread pool on real worker threads and real MNIST digits: a sweep on two workers writes the
  * same results.json as the serial job (timings and paths aside), in the grid's order, and streams every
- * cell once with its index; a cancel stops every worker, rejects with CANCELLED and writes nothing.
+ * cell once with its index; a cancel stops every worker, rejects with CANCELLED and writes nothing. The same for a sparsification comparison.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,8 @@ import type { SweepRun } from '../../src/core/train/results';
 import { sweep, type SweepOptions } from '../../src/jobs/sweep';
 import { jobWorkerLaunch } from '../../src/node/cellPool';
 import { startJob } from '../../src/host/jobRunner';
-import { parallelSweep } from '../../src/node/parallelGrid';
+import { parallelSparsify, parallelSweep } from '../../src/node/parallelGrid';
+import { sparsify, type SparsifyOptions } from '../../src/jobs/sparsify';
 import { copyModel, MNIST_MODEL, ROOT } from '../fixtures/makePruneFixtures';
 
 const DATA = join(ROOT, 'data', 'mnist');
@@ -75,4 +76,11 @@ test('the job worker runs a sweep request with workers: 2 on nested threads, str
   assert.equal(streamed.length, 5);
   assert.deepEqual(comparable(join(dir, 'via-worker', 'results.json')), comparable(join(dir, 'serial', 'results.json')));
   await job.exited;
+});
+
+test('sparsify on two workers equals the serial comparison (each worker rebuilds the seed\'s task and dense run it needs)', async () => {
+  const o: SparsifyOptions = { dataset: 'email-eu-core', dataRoot: join(ROOT, 'data', 'snap'), methods: ['dense', 'magnitude', 'rigl'], sparsities: [0.9], seeds: [2], epochs: 3, embedding: { dim: 8, walksPerNode: 2, walkLength: 10 } };
+  await parallelSparsify({ ...o, out: join(dir, 'sp-pooled') }, { workers: 2, launch: jobWorkerLaunch() }, quietContext);
+  await sparsify({ ...o, out: join(dir, 'sp-serial') }, quietContext);
+  assert.deepEqual(comparable(join(dir, 'sp-pooled', 'results.json')), comparable(join(dir, 'sp-serial', 'results.json')));
 });
