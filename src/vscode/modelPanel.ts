@@ -35,7 +35,7 @@ export class ModelPanel implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(
       MODEL_VIEW_TYPE,
       ModelPanel.titleFor(modelPath),
-      { viewColumn: ModelPanel.rgpColumn() ?? vscode.ViewColumn.Beside, preserveFocus: true },
+      { viewColumn: ModelPanel.columnForNew(), preserveFocus: true },
       ModelPanel.options(extensionUri),
     );
     const created = new ModelPanel(panel, extensionUri, modelPath);
@@ -47,6 +47,13 @@ export class ModelPanel implements vscode.Disposable {
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, modelPath: string): ModelPanel {
     panel.webview.options = ModelPanel.options(extensionUri);
     return new ModelPanel(panel, extensionUri, modelPath);
+  }
+
+  /** The RGP column when there is one apart from the editor being worked in; else beside that editor. */
+  private static columnForNew(): vscode.ViewColumn {
+    const rgp = ModelPanel.rgpColumn();
+    const editor = vscode.window.activeTextEditor?.viewColumn;
+    return rgp !== undefined && rgp !== editor ? rgp : vscode.ViewColumn.Beside;
   }
 
   /** The column an RGP view is open in (the most recently shown first), if any. */
