@@ -29,7 +29,9 @@ export class ModelPanel implements vscode.Disposable {
   static show(extensionUri: vscode.Uri, modelPath: string, onCreated: (p: ModelPanel) => void): ModelPanel {
     const existing = ModelPanel.open.get(modelPath);
     if (existing) {
-      existing.panel.reveal(existing.panel.viewColumn, true);
+      // Where it is — unless that is the editor's own column (the editors there were closed): beside it then.
+      const here = existing.panel.viewColumn;
+      existing.panel.reveal(here !== undefined && here !== vscode.window.activeTextEditor?.viewColumn ? here : vscode.ViewColumn.Beside, true);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -53,7 +55,7 @@ export class ModelPanel implements vscode.Disposable {
   private static columnForNew(): vscode.ViewColumn {
     const rgp = ModelPanel.rgpColumn();
     const editor = vscode.window.activeTextEditor?.viewColumn;
-    return rgp !== undefined && rgp !== editor ? rgp : vscode.ViewColumn.Beside;
+    return rgp !== undefined && editor !== undefined && rgp !== editor ? rgp : vscode.ViewColumn.Beside;
   }
 
   /** The column an RGP view is open in (the most recently shown first), if any. */
