@@ -6,11 +6,12 @@ import { compact, percent } from './format';
 /** The headline numbers of a pruning run, as stat tiles. */
 export function drawPruneStats(container: HTMLElement, s: PruneSummary): void {
   const g = s.graph;
+  // What the user gets first (the whole model), then what RGP did inside the masked layers.
   const tiles: [string, string][] = [
+    [`${compact(s.totals.denseParams)} → ${compact(s.totals.prunedParams)}`, `parameters, whole model (−${percent(s.ratio.params)})`],
+    [`${compact(s.totals.denseMacs)} → ${compact(s.totals.prunedMacs)}`, `MACs per example, whole model (−${percent(s.ratio.macs)})`],
     [percent(s.ratio.achieved), `pruned in masked layers (asked ${percent(s.ratio.requested)})`],
     [`k = ${g.k} of n = ${g.n}`, g.selfLoops ? 'degree, with self-loops' : 'graph degree'],
-    [`${compact(s.totals.denseParams)} → ${compact(s.totals.prunedParams)}`, `parameters (−${percent(s.ratio.params)})`],
-    [`${compact(s.totals.denseMacs)} → ${compact(s.totals.prunedMacs)}`, `MACs per example (−${percent(s.ratio.macs)})`],
     [g.aspl.toFixed(4), `ASPL (start ${g.initialAspl.toFixed(3)}, diameter ${g.diameter})`],
     [`${g.gapPct.toFixed(2)} %`, `above the Moore bound ${g.mooreBound.toFixed(4)}`],
   ];

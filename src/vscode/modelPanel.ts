@@ -29,13 +29,15 @@ export class ModelPanel implements vscode.Disposable {
   static show(extensionUri: vscode.Uri, modelPath: string, onCreated: (p: ModelPanel) => void): ModelPanel {
     const existing = ModelPanel.open.get(modelPath);
     if (existing) {
-      existing.panel.reveal(existing.panel.viewColumn, true);
+      // Where it is — unless that is the editor's own column (the editors there were closed): beside it then.
+      const here = existing.panel.viewColumn;
+      existing.panel.reveal(here !== undefined && here !== vscode.window.activeTextEditor?.viewColumn ? here : vscode.ViewColumn.Beside, true);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
       MODEL_VIEW_TYPE,
       ModelPanel.titleFor(modelPath),
-      { viewColumn: ModelPanel.rgpColumn() ?? vscode.ViewColumn.Beside, preserveFocus: true },
+      { viewColumn: ModelPanel.columnForNew(), preserveFocus: true },
       ModelPanel.options(extensionUri),
     );
     const created = new ModelPanel(panel, extensionUri, modelPath);
@@ -47,6 +49,13 @@ export class ModelPanel implements vscode.Disposable {
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, modelPath: string): ModelPanel {
     panel.webview.options = ModelPanel.options(extensionUri);
     return new ModelPanel(panel, extensionUri, modelPath);
+  }
+
+  /** The RGP column when there is one apart from the editor being worked in; else beside that editor. */
+  private static columnForNew(): vscode.ViewColumn {
+    const rgp = ModelPanel.rgpColumn();
+    const editor = vscode.window.activeTextEditor?.viewColumn;
+    return rgp !== undefined && editor !== undefined && rgp !== editor ? rgp : vscode.ViewColumn.Beside;
   }
 
   /** The column an RGP view is open in (the most recently shown first), if any. */

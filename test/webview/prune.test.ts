@@ -66,8 +66,11 @@ describe('webview: prune views', () => {
       assert.ok(sparsity && sparsity.type === 'rendered' && sparsity.items === 3);
 
       const tiles = await w.page.$$eval('#prune-stats .stat .value', (els) => els.map((e) => e.textContent));
-      assert.equal(tiles[0], '93.75 %');
-      assert.equal(tiles[1], 'k = 4 of n = 64');
+      // Issue 15 item 3: the whole model first (parameters, MACs), then the masked layers' ratio and the degree.
+      assert.match(tiles[0] ?? '', /^235\.1 k → \d+(\.\d+)? k$/);
+      assert.match(tiles[1] ?? '', /^234\.8 k → \d+(\.\d+)? k$/);
+      assert.equal(tiles[2], '93.75 %');
+      assert.equal(tiles[3], 'k = 4 of n = 64');
       // dense_1 and dense_2 are masked (first layer masked on purpose), dense_3 kept: kept bars are k/n of dense ones.
       const kept = await w.page.$$eval('#sparsity-chart .bars rect.kept', (rs) => rs.map((r) => Number(r.getAttribute('width'))));
       const dense = await w.page.$$eval('#sparsity-chart .bars rect.dense', (rs) => rs.map((r) => Number(r.getAttribute('width'))));

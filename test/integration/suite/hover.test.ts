@@ -32,7 +32,7 @@ describe('RGP hover on a layer of model.json', () => {
     // The CLI of this very extension folder, on the same file.
     const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'bin', 'rgp.js');
     assert.ok(existsSync(cli), `${cli} exists (the dev folder)`);
-    const inspected = JSON.parse(execFileSync(process.execPath, [cli, 'inspect', modelPath()], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } })) as ModelSummary;
+    const inspected = JSON.parse(execFileSync(process.execPath, [cli, 'inspect', modelPath(), '--json'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } })) as ModelSummary;
     const params = inspected.layers.find((l) => l.name === 'dense_2')!.params;
     assert.equal(params, 32_896);
     assert.ok(text.includes(`| parameters | ${params.toLocaleString('en-US')} |`), text);
