@@ -4,7 +4,6 @@
  * written exactly as the serial job writes it (src/jobs/grid/resultFiles.ts), whole and atomically.
  * `result.seconds` is the wall time of the whole pool, as for a serial run.
  */
-import * as path from 'node:path';
 import { CancelledError } from '../core/errors';
 import type { JobContext } from '../core/job';
 import type { SparsifyResult } from '../core/sparse/results';
@@ -14,8 +13,10 @@ import { assembleParts } from '../jobs/grid/assemble';
 import { resultFiles, writeResultFolder } from '../jobs/grid/resultFiles';
 import { sparsifyCells } from '../jobs/grid/sparsifyGrid';
 import { sweepCells } from '../jobs/grid/sweepGrid';
-import { checkOutputFree, resolveOutputFolder } from '../jobs/outputFolder';
-import { checkOptions, type SparsifyOptions } from '../jobs/sparsify';
+import { prepareOutput } from '../jobs/outputFolder';
+import { defaultOutput } from '../jobs/pruneModel';
+import { checkOptions, resolveDataset, type SparsifyOptions } from '../jobs/sparsify';
+import { detectFormat } from '../formats';
 import type { SweepOptions } from '../jobs/sweep';
 import { runCellPool, type JobWorkerLaunch } from './cellPool';
 import { loadSharedDataset } from './sharedDataset';
@@ -33,8 +34,14 @@ export async function parallelSweep(modelPath: string, options: SweepOptions, pa
   const t0 = performance.now();
   const { onRun, cells: _c, ...jobOptions } = options;
   void _c;
-  const outputPath = resolveOutputFolder(path.dirname(path.resolve(modelPath)), options.out, '-sweep');
-  await checkOutputFree(outputPath, options.overwrite === true);
+  // The one output rule (src/jobs/outputFolder.ts), with the model and the dataset as inputs, as the serial job.
+  const { format, file } = await detectFormat(modelPath);
+  const outputPath = await prepareOutput({
+    out: options.out,
+    fallback: defaultOutput(format, file, '-sweep'),
+    inputs: [file, ...(typeof options.dataset === 'string' ? [options.dataset] : [])],
+    overwrite: options.overwrite === true,
+  });
   // The same defaults as the job; the job checks the options themselves (a mismatch would fail loudly).
   const count = sweepCells(uniq(options.seeds ?? [1, 2, 3]), uniq(options.ratios), uniq(options.graphs ?? ['searched', 'ring']), options.dense === true).length;
   // Read once, shared read-only by every worker (the limit is applied here, once).
@@ -46,7 +53,7 @@ export async function parallelSweep(modelPath: string, options: SweepOptions, pa
   const result = assembleParts(parts as { source: string; result: SweepResult; indices: number[] }[], count, resultFiles(outputPath));
   result.seconds = (performance.now() - t0) / 1000;
   if (ctx.signal.cancelled) throw new CancelledError();
-  await writeResultFolder(outputPath, result, { overwrite: options.overwrite === true, signal: ctx.signal });
+  await writeResultFolder(outputPath, result, { overwrite: options.overwrite === true, signal: ctx.signal, job: 'sweep' });
   return result;
 }
 
@@ -55,12 +62,13 @@ export async function parallelSparsify(options: SparsifyOptions, par: ParallelOp
   const { onRun, cells: _c, ...jobOptions } = options;
   void _c;
   const { methods, sparsities, seeds } = checkOptions(options);
-  const outputPath = options.out === undefined ? undefined : path.resolve(options.out);
-  if (outputPath) await checkOutputFree(outputPath, options.overwrite === true);
+  const data = resolveDataset(options);
+  const inputs = [data.edges, ...(data.labels ? [data.labels] : [])];
+  const outputPath = options.out === undefined ? undefined : await prepareOutput({ out: options.out, inputs, overwrite: options.overwrite === true });
   const count = sparsifyCells(methods, sparsities, seeds).length;
   const parts = await runCellPool({ kind: 'sparsify', options: jobOptions }, count, { ...par, onRun: (r, i) => (onRun?.(r as SparsifyRunDetail), par.onCell?.(r, i)) }, ctx);
   const result = assembleParts(parts as { source: string; result: SparsifyResult; indices: number[] }[], count, outputPath ? resultFiles(outputPath) : []);
   result.seconds = (performance.now() - t0) / 1000;
-  if (outputPath) await writeResultFolder(outputPath, result, { overwrite: options.overwrite === true, signal: ctx.signal });
+  if (outputPath) await writeResultFolder(outputPath, result, { overwrite: options.overwrite === true, signal: ctx.signal, job: 'sparsify' });
   return result;
 }

@@ -11,7 +11,7 @@ import { RgpError } from '../../core/errors';
 import type { JobContext } from '../../core/job';
 import type { SparsifyResult, SparsifyRun } from '../../core/sparse/results';
 import type { SweepResult, SweepRun } from '../../core/train/results';
-import { checkOutputFree } from '../outputFolder';
+import { prepareOutput } from '../outputFolder';
 import { assembleParts, type Part } from './assemble';
 import type { LoadedPlan } from './plan';
 import { resultFiles, writeResultFolder } from './resultFiles';
@@ -67,9 +67,8 @@ export async function mergeCells(loaded: LoadedPlan, cellsDir: string, outputPat
 
 /** `rgp merge`: checks the output folder first, merges, writes results.json + results.csv atomically. */
 export async function mergeToFolder(loaded: LoadedPlan, cellsDir: string, out: string, opts: { overwrite?: boolean }, ctx: JobContext): Promise<SweepResult | SparsifyResult> {
-  const outputPath = path.resolve(out);
-  await checkOutputFree(outputPath, opts.overwrite === true);
+  const outputPath = await prepareOutput({ out, inputs: [loaded.planPath, cellsDir], overwrite: opts.overwrite === true });
   const result = await mergeCells(loaded, cellsDir, outputPath);
-  await writeResultFolder(outputPath, result, { overwrite: opts.overwrite === true, signal: ctx.signal });
+  await writeResultFolder(outputPath, result, { overwrite: opts.overwrite === true, signal: ctx.signal, job: loaded.plan.job });
   return result;
 }

@@ -19,9 +19,10 @@ export function resultFiles(outputPath: string): string[] {
 export async function writeResultFolder(
   outputPath: string,
   result: SweepResult | SparsifyResult,
-  opts: { overwrite?: boolean; signal?: CancelSignal },
+  opts: { overwrite?: boolean; signal?: CancelSignal; job: string },
 ): Promise<void> {
-  await writeFolderAtomically(outputPath, { overwrite: opts.overwrite === true, ...(opts.signal ? { signal: opts.signal } : {}) }, async (tmp) => {
+  // Every job output carries the tool's marker, so --overwrite may later replace it (and nothing else).
+  await writeFolderAtomically(outputPath, { overwrite: opts.overwrite === true, marker: { job: opts.job }, ...(opts.signal ? { signal: opts.signal } : {}) }, async (tmp) => {
     await writeFile(path.join(tmp, 'results.json'), JSON.stringify(result, null, 2) + '\n');
     await writeFile(path.join(tmp, 'results.csv'), result.format === 'rgp-sweep-results' ? sweepCsv(result.runs) : runsCsv(result.runs as SparsifyRunDetail[]));
   });
