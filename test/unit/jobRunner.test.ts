@@ -36,7 +36,7 @@ test('a job returns its result with progress on the way, and its worker exits', 
   const result = await job.result;
   assert.equal(result.kind, 'inspect');
   assert.equal(result.summary.totalParams, 23);
-  assert.deepEqual(progress, ['reading model.json', 'read shard 1 of 1 (group1-shard1of1.bin)', 'summarising layers', '2 layers, 23 parameters']);
+  assert.deepEqual(progress, ['reading the model', 'read shard 1 of 1 (group1-shard1of1.bin)', 'summarising layers', '2 layers, 23 parameters']);
   assert.equal(typeof (await job.exited), 'number');
 });
 

@@ -92,5 +92,6 @@ test('refuses hostile, truncated and missing model folders with their reasons', 
   await assert.rejects(inspectModel(path.join(FIXTURES, 'truncated', 'model.json'), quietContext), rgpCode('BAD_MODEL', /holds 60 bytes but its manifest describes 92/));
   await assert.rejects(inspectModel(path.join(FIXTURES, 'not-a-model.json'), quietContext), rgpCode('NOT_A_MODEL'));
   await assert.rejects(inspectModel(path.join(FIXTURES, 'nowhere', 'model.json'), quietContext), rgpCode('UNREADABLE_FILE', /no such file/));
-  await assert.rejects(inspectModel(FIXTURES, quietContext), rgpCode('UNREADABLE_FILE', /not a regular file/));
+  // A folder means its model.json (src/formats/index.ts); this one has none.
+  await assert.rejects(inspectModel(FIXTURES, quietContext), rgpCode('UNREADABLE_FILE', /model\.json: no such file/));
 });
