@@ -55,7 +55,7 @@ export class ModelPanel implements vscode.Disposable {
   private static columnForNew(): vscode.ViewColumn {
     const rgp = ModelPanel.rgpColumn();
     const editor = vscode.window.activeTextEditor?.viewColumn;
-    return rgp !== undefined && editor !== undefined && rgp !== editor ? rgp : vscode.ViewColumn.Beside;
+    return rgp !== undefined && rgp !== editor ? rgp : vscode.ViewColumn.Beside;
   }
 
   /** The column an RGP view is open in (the most recently shown first), if any. */

@@ -331,7 +331,8 @@ test('per-layer n: narrow layers get their own graph, exact densities k_n/n, mas
 
 test('per-layer n: without an override a narrow layer is an error whose hint offers --layer-groups', async () => {
   const { modelPath } = await writeNarrowMlp(dir);
-  await assert.rejects(pruneModel(modelPath, { ratio: 0.9375, ...FAST }, quietContext), (e: unknown) => {
+  // n given as 64 explicitly: without it, n is now chosen to fit the narrowest layer (issue 15 item 14, next test).
+  await assert.rejects(pruneModel(modelPath, { ratio: 0.9375, groups: 64, ...FAST }, quietContext), (e: unknown) => {
     assert.ok(isRgpError(e));
     assert.match(e.message, /n = 64 groups is more than layer "narrow"/);
     assert.match(e.hint ?? '', /--layer-groups narrow=32,back=32/);
@@ -339,7 +340,17 @@ test('per-layer n: without an override a narrow layer is an error whose hint off
     return true;
   });
   // Overriding only one of the two narrow layers still names the other.
-  await assert.rejects(pruneModel(modelPath, { ratio: 0.9375, groupsPerLayer: { narrow: 16 }, ...FAST }, quietContext), /more than layer "back"/);
+  await assert.rejects(pruneModel(modelPath, { ratio: 0.9375, groups: 64, groupsPerLayer: { narrow: 16 }, ...FAST }, quietContext), /more than layer "back"/);
+});
+
+test('n left out: chosen as min(64, the narrowest masked layer), reported; a given n still wins', async () => {
+  const { modelPath } = await writeNarrowMlp(dir);
+  const s = await pruneModel(modelPath, { ratio: 0.75, ...FAST, out: join(dir, 'auto-n') }, quietContext);
+  assert.equal(s.graph.n, 32, 'the narrowest masked layer has 32 channels');
+  assert.equal(s.options.groups, 32);
+  assert.equal(s.options.groupsChosen, true);
+  const given = await pruneModel(modelPath, { ratio: 0.75, groups: 16, ...FAST, out: join(dir, 'given-n') }, quietContext);
+  assert.deepEqual([given.graph.n, given.options.groupsChosen], [16, false]);
 });
 
 test('per-layer n: unknown, non-masked and out-of-range overrides are clear errors, nothing written', async () => {

@@ -19,10 +19,11 @@ test('the best sweep cell is the best mean over seeds, not the luckiest run', ()
     sweepRun(0.9375, 'ring', 1, 0.97), sweepRun(0.9375, 'ring', 2, 0.91),
   ];
   assert.deepEqual(bestSweepCell(runs), { key: { ratio: 0.875, graph: 'searched' }, accuracy: 0.95, runs: 2 });
-  assert.equal(sweepHeadline(runs), 'sweep 5 runs · best 95.0 % @ 87.5 %');
-  assert.equal(sweepHeadline(runs.slice(0, 2), 12), 'sweep 2/12 runs · best 95.0 % @ 87.5 %');
-  assert.equal(sweepHeadline(runs.slice(0, 1), 12), 'sweep 1/12 runs · dense 99.0 %');
-  assert.equal(sweepHeadline([], 4), 'sweep 0/4 runs');
+  // One name for the experiment, as its command says (issue 15 item 12): "ratio experiment", not "sweep".
+  assert.equal(sweepHeadline(runs), 'ratio experiment 5 runs · best 95.0 % @ 87.5 %');
+  assert.equal(sweepHeadline(runs.slice(0, 2), 12), 'ratio experiment 2/12 runs · best 95.0 % @ 87.5 %');
+  assert.equal(sweepHeadline(runs.slice(0, 1), 12), 'ratio experiment 1/12 runs · dense 99.0 %');
+  assert.equal(sweepHeadline([], 4), 'ratio experiment 0/4 runs');
 });
 
 test('the sparsification headline names the dataset and the best sparse method', () => {

@@ -2,7 +2,7 @@
  * The sweep job on the bundled MNIST model and real digits: one run per ratio × graph × seed plus the
  * dense baselines, results.json + results.csv with one row per run, the graphs' ASPL order (ring lattice
  * above the searched graph), counts shared with `rgp prune`, seeded reproducibility, the per-cell
- * summary, and nothing written on a refused or cancelled sweep.
+ * summary, nothing written on a refused sweep, and a cancelled one keeps its finished runs as a partial result.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -95,7 +95,12 @@ test('a sweep that cannot write, or is cancelled, leaves nothing behind', async 
     sweep(model, { ...SMALL, ratios: [0.9375], seeds: [1, 2], out, onRun: () => cancel.cancel() }, { signal: cancel, progress: quietContext.progress }),
     (e: unknown) => isRgpError(e) && e.code === 'CANCELLED',
   );
-  assert.equal(existsSync(out), false);
+  // Cancelled after its first run finished: that run is kept, written whole and marked partial (issue 15 item 5).
+  const kept = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  assert.equal(kept.partial.cancelled, true);
+  assert.equal(kept.partial.runsDone, 1);
+  assert.equal(kept.runs.length, 1);
+  assert.ok(existsSync(join(out, 'PARTIAL.txt')));
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.rgp-tmp')), []);
   await assert.rejects(sweep(model, { ...SMALL, ratios: [] }, quietContext), (e: unknown) => isRgpError(e) && e.code === 'BAD_ARGUMENT');
   await assert.rejects(sweep(model, { ...SMALL, ratios: [0.9], graphs: ['dense' as 'ring'] }, quietContext), (e: unknown) => isRgpError(e) && e.code === 'BAD_ARGUMENT' && /--dense/.test(e.hint ?? ''));
