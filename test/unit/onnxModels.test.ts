@@ -41,10 +41,10 @@ const inputHashes = new Map<string, string>();
 const SHARED = ['vgg_small.onnx', 'resnet18_w16_cifar.onnx', 'mobilenet_v2_w0.5.onnx', 'mnist-8.onnx'];
 /** Every CLI command of this file, run once in one child process (see test/fixtures/runCli.ts). */
 const commands = (): Record<string, string[]> => ({
-  ...Object.fromEntries(SHARED.map((f) => [`inspect ${f}`, ['inspect', sharedModel(f), '--quiet']])),
-  'prune counts': ['prune', sharedModel('vgg_small.onnx'), '--ratio', '0.9375', '--groups', '32', '--search-swaps', '100', '--out', path.join(dir, 'vgg-counts'), '--quiet'],
-  ...Object.fromEntries(CASES.map((c) => [`prune ${c.file}`, ['prune', sharedModel(c.file), ...c.args, '--search-swaps', '300', '--seed', '3', '--out', path.join(dir, `pruned-${c.file}`), '--quiet']])),
-  'prune external': ['prune', path.join(dir, 'external', 'tiny.onnx'), '--ratio', '0.5', '--groups', '4', '--search-swaps', '50', '--quiet'],
+  ...Object.fromEntries(SHARED.map((f) => [`inspect ${f}`, ['inspect', sharedModel(f), '--quiet', '--json']])),
+  'prune counts': ['prune', sharedModel('vgg_small.onnx'), '--ratio', '0.9375', '--groups', '32', '--search-swaps', '100', '--out', path.join(dir, 'vgg-counts'), '--quiet', '--json'],
+  ...Object.fromEntries(CASES.map((c) => [`prune ${c.file}`, ['prune', sharedModel(c.file), ...c.args, '--search-swaps', '300', '--seed', '3', '--out', path.join(dir, `pruned-${c.file}`), '--quiet', '--json']])),
+  'prune external': ['prune', path.join(dir, 'external', 'tiny.onnx'), '--ratio', '0.5', '--groups', '4', '--search-swaps', '50', '--quiet', '--json'],
   train: ['train', sharedModel('vgg_small.onnx'), '--data', path.join(dir, 'none'), '--epochs', '1', '--quiet'],
 });
 before(() => {
