@@ -35,7 +35,8 @@ export function sweepBlocks(runs: readonly SweepRun[], testCount: number, prefix
   const cells = mdTable(['ratio', 'graph', 'k', 'ASPL (mean)', 'params', 'seeds', 'test acc % (final)', 'best epoch %'], rows, [false, false, true, true, true, true, true, true]);
 
   const paired: string[][] = [];
-  const se = Math.sqrt(0.98 * 0.02 / testCount);
+  const acc = runs.length ? runs.reduce((t, r) => t + r.testAccuracy, 0) / runs.length : 0.98;
+  const se = Math.sqrt((acc * (1 - acc)) / testCount);
   for (const ratio of ratios) {
     for (const other of ['ring', 'random'] as const) {
       const diffs: number[] = [];
@@ -55,7 +56,7 @@ export function sweepBlocks(runs: readonly SweepRun[], testCount: number, prefix
     }
   }
   const pairedTable = mdTable(['ratio', 'difference (points)', 'per seed', 'mean', 'std over seeds'], paired, [false, false, false, true, true])
-    + `\nFor scale: one run's accuracy on ${testCount.toLocaleString('en-US')} test digits has a binomial standard error of ≈ ${(100 * se).toFixed(2)} points at 98 %, so a paired difference of two runs ≈ ${(100 * se * Math.SQRT2).toFixed(2)}.\n`;
+    + `\nFor scale: one run's accuracy on ${testCount.toLocaleString('en-US')} test digits has a binomial standard error of ≈ ${(100 * se).toFixed(2)} points at the runs' mean accuracy (${(100 * acc).toFixed(1)} %), so a paired difference of two runs ≈ ${(100 * se * Math.SQRT2).toFixed(2)}.\n`;
   return { [`${prefix}-cells`]: cells, [`${prefix}-paired`]: pairedTable };
 }
 
