@@ -140,8 +140,8 @@ export function buildProgram(): Command {
       else process.stdout.write(pruneText(summary) + (compact ? `compact model: ${compact.outputPath} (${(compact.bytes.compact / 1e6).toFixed(2)} MB, ${compact.parameters.stored} weights stored)\n` : ''));
     });
   registerTrainCommand(program);
-  registerSweepCommand(program, jobContext);
-  registerSparsifyCommand(program, jobContext);
+  registerSweepCommand(program);
+  registerSparsifyCommand(program);
   registerConvertCommand(program, jobContext);
   registerCompactCommands(program, jobContext);
   registerPlanCommands(program, jobContext);

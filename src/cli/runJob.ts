@@ -38,6 +38,7 @@ export function workerLaunch(): { script: string; execArgv?: string[] } {
 }
 
 let exitHook = false;
+let lateSignalHook = false;
 
 import { stderrProgress } from './humanOutput';
 
@@ -90,5 +91,13 @@ export async function runCliJob<K extends JobResult['kind']>(request: JobRequest
     cleanTempsSync();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // A second signal after the job has ended (while the process drains) must not kill it with the
+    // default action: it exits with the first signal's code, everything already cleaned.
+    if (received !== undefined && !lateSignalHook) {
+      lateSignalHook = true;
+      const late = () => process.exit(signalExitCode() ?? 130);
+      process.on('SIGINT', late);
+      process.on('SIGTERM', late);
+    }
   }
 }

@@ -16,15 +16,12 @@
  */
 import type { Command } from 'commander';
 import { RgpError } from '../core/errors';
-import { quietContext, type JobContext } from '../core/job';
 import type { SparsifyMethod, SparsifyModel, SparsifyResult, SparsifyTask } from '../core/sparse/results';
 import { flopsRatios, summarise, summaryTable, type SparsifyRunDetail } from '../core/sparse/summary';
 import { ALL_METHODS, type SparsifyOptions } from '../jobs/sparsify';
 import { runCliJob } from './runJob';
 import { addPlanFlags, planSparsifyCli, type PlanFlags } from './planCommands';
 import { addWorkersFlag, workersOf } from './workersFlag';
-import { jobWorkerLaunch } from '../node/cellPool';
-import { parallelSparsify } from '../node/parallelGrid';
 
 export interface SparsifyCommandOptions {
   dataset?: string;
@@ -144,7 +141,7 @@ export function sparsifyReport(result: SparsifyResult): string {
 }
 
 /** The whole `rgp sparsify` action, run in the job worker: one line per run on stderr, the table (or --json) on stdout. */
-export async function sparsifyCli(o: SparsifyCommandOptions, ctx: JobContext = quietContext): Promise<SparsifyResult> {
+export async function sparsifyCli(o: SparsifyCommandOptions): Promise<SparsifyResult> {
   const options = sparsifyOptions(o);
   const perSeed = (options.methods ?? ALL_METHODS).filter((m) => m !== 'dense').length * (options.sparsities?.length ?? 6) + ((options.methods ?? ALL_METHODS).includes('dense') ? 1 : 0);
   const total = perSeed * (options.seeds?.length ?? 3);
@@ -152,17 +149,18 @@ export async function sparsifyCli(o: SparsifyCommandOptions, ctx: JobContext = q
   const line = (r: SparsifyRunDetail, n: number) => {
     if (!o.quiet) process.stderr.write(`${runLine(r, n, total)}\n`);
   };
+  // One pipeline: the job worker runs the comparison, on a pool of nested cell workers when workers > 1.
   const workers = workersOf(o.workers);
-  // One worker: the job runs in the CLI's job worker; several: each cell in a worker of the pool, numbered by its cell as it finishes.
-  const result = workers > 1
-    ? await parallelSparsify(options, { workers, launch: jobWorkerLaunch(), onCell: (r, i) => line(r as SparsifyRunDetail, i + 1) }, ctx)
-    : (await runCliJob<'sparsify'>({ kind: 'sparsify', options }, { quiet: o.quiet === true, onRecord: (m) => { if (m.type === 'sparsifyRun') line(m.run, ++done); } })).result;
+  const { result } = await runCliJob<'sparsify'>(
+    { kind: 'sparsify', options, ...(workers > 1 ? { workers } : {}) },
+    { quiet: o.quiet === true, onRecord: (m) => { if (m.type === 'sparsifyRun') line(m.run, ++done); } },
+  );
   process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : sparsifyReport(result));
   return result;
 }
 
 /** Registers `rgp sparsify`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
-export function registerSparsifyCommand(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
+export function registerSparsifyCommand(program: Command): void {
   addWorkersFlag(addPlanFlags(program
     .command('sparsify')
     .description('compare train-and-prune (magnitude, ADMM), sparse training (RigL, SET) and RGP masks on a graph model; writes results.json + results.csv')
@@ -195,6 +193,6 @@ export function registerSparsifyCommand(program: Command, jobContext: (quiet: bo
     .option('-q, --quiet', 'no progress on stderr')))
     .action(async (opts: SparsifyCommandOptions & PlanFlags) => {
       if (opts.plan !== undefined) return planSparsifyCli(opts);
-      await sparsifyCli(opts, workersOf(opts.workers) > 1 ? jobContext(!!opts.quiet).ctx : quietContext);
+      await sparsifyCli(opts);
     });
 }

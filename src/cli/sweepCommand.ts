@@ -19,8 +19,6 @@ import { sweep, type SweepOptions } from '../jobs/sweep';
 import { runCliJob } from './runJob';
 import { addPlanFlags, planSweepCli, type PlanFlags } from './planCommands';
 import { addWorkersFlag, workersOf } from './workersFlag';
-import { jobWorkerLaunch } from '../node/cellPool';
-import { parallelSweep } from '../node/parallelGrid';
 import { addTrainingFlags, choiceFlag, numberListFlag, trainingOptions, type TrainingFlags } from './trainCommand';
 
 export interface SweepCommandOptions extends TrainingFlags {
@@ -69,22 +67,23 @@ export function sweepTable(result: SweepResult): string {
  * The whole `rgp sweep` action: one line per run on stderr, the cell table (or --json) on stdout. One
  * worker: the job runs in the CLI's job worker; several: each cell runs in a worker of the pool.
  */
-export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean; workers?: string }, ctx: JobContext = quietContext): Promise<SweepResult> {
+export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { json?: boolean; quiet?: boolean; workers?: string }): Promise<SweepResult> {
   let done = 0;
   const line = (r: SweepRun, n: number) => {
     if (!opts.quiet) process.stderr.write(`${runLine(r, n)}\n`);
   };
+  // One pipeline: the job worker runs the sweep, on a pool of nested cell workers when workers > 1.
   const workers = workersOf(opts.workers);
-  // Several workers: each run is numbered by its cell in the grid, as it finishes.
-  const result = workers > 1
-    ? await parallelSweep(modelPath, sweepJobOptions(opts), { workers, launch: jobWorkerLaunch(), onCell: (r, i) => line(r as SweepRun, i + 1) }, ctx)
-    : (await runCliJob<'sweep'>({ kind: 'sweep', modelPath, options: sweepJobOptions(opts) }, { quiet: opts.quiet === true, onRecord: (m) => { if (m.type === 'sweepRun') line(m.run, ++done); } })).result;
+  const { result } = await runCliJob<'sweep'>(
+    { kind: 'sweep', modelPath, options: sweepJobOptions(opts), ...(workers > 1 ? { workers } : {}) },
+    { quiet: opts.quiet === true, onRecord: (m) => { if (m.type === 'sweepRun') line(m.run, ++done); } },
+  );
   process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : sweepTable(result));
   return result;
 }
 
 /** Registers `rgp sweep`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
-export function registerSweepCommand(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
+export function registerSweepCommand(program: Command): void {
   addWorkersFlag(addPlanFlags(addTrainingFlags(
     program
       .command('sweep')
@@ -97,6 +96,6 @@ export function registerSweepCommand(program: Command, jobContext: (quiet: boole
       .option('--out <dir>', 'output folder for results.json and results.csv (default: <model folder>-sweep)'),
   ))).action(async (modelPath: string, opts: SweepCommandOptions & PlanFlags & { json?: boolean; quiet?: boolean; workers?: string }) => {
     if (opts.plan !== undefined) return planSweepCli(modelPath, opts);
-    await sweepCli(modelPath, opts, workersOf(opts.workers) > 1 ? jobContext(!!opts.quiet).ctx : quietContext);
+    await sweepCli(modelPath, opts);
   });
 }

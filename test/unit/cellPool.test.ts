@@ -41,7 +41,7 @@ test('two workers give the serial result, in grid order, streaming each cell onc
   assert.equal(pooled.runs.length, 5);
   assert.deepEqual(comparable(join(dir, 'pooled', 'results.json')), comparable(join(dir, 'serial', 'results.json')));
   assert.deepEqual(comparable(join(dir, 'pooled-2', 'results.json')), comparable(join(dir, 'serial', 'results.json')));
-  assert.deepEqual(readdirSync(join(dir, 'pooled')).sort(), ['results.csv', 'results.json']);
+  assert.deepEqual(readdirSync(join(dir, 'pooled')).sort(), ['.rgp-output.json', 'results.csv', 'results.json']);
   assert.deepEqual(pooled.runs.map((r) => `${r.graph}@${r.ratio}`), serial.runs.map((r) => `${r.graph}@${r.ratio}`));
   assert.equal(seen.length, 5, 'every cell streamed once');
   assert.deepEqual(seen.map((r) => `${r.graph}@${r.ratio}`).sort(), serial.runs.map((r) => `${r.graph}@${r.ratio}`).sort());
