@@ -26,6 +26,7 @@ import { autotune } from '../src/formats/onnx/autotune';
 import { compactModel, decodeModel, encodeModel, findMaskedSites } from '../src/formats/onnx/compactModel';
 import { inputShape, machineState, measureLatency } from '../src/formats/onnx/latency';
 import { pruneOnnxBytesForTest } from '../test/fixtures/onnxPruned';
+import { SHARED_DATA } from '../test/fixtures/sharedData';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -36,7 +37,7 @@ const quick = args.includes('--quick');
 const repeats = Number(opt('repeats', quick ? '3' : '9'));
 const wanted = opt('models', 'resnet,vgg,resnet16,mlp').split(',');
 const root = path.resolve(__dirname, '..');
-const shared = '/work/shared/data/models';
+const shared = `${SHARED_DATA}/models`;
 
 interface Source {
   id: string;

@@ -5,13 +5,14 @@
  *   --to tfjs   from .keras / .h5 (or a TF.js model.json): model.json (the config in the form tfjs reads,
  *               see src/formats/keras/tfjsTopology.ts) + weights.bin, loadable by tf.loadLayersModel
  *   --to keras  from a TF.js model.json, a legacy .h5 or a .keras: model.keras (src/formats/keras/kerasWriter.ts)
- *   --to onnx   needs the layers → ONNX translation (src/formats/onnx), not in this build yet: a clear error
+ *   --to onnx   the layer graph as standard ONNX ops (src/formats/onnx/fromLayers.ts): model.onnx
  *
  * Output folder (default `<stem>-<target>` beside a single-file model, `<model folder>-<target>` beside a
  * TF.js folder), checked before anything is read and written whole under a temporary name, as for prune.
  */
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { layersFolderToOnnx } from '../formats/onnx/fromLayers';
 import { RgpError } from '../core/errors';
 import type { JobContext } from '../core/job';
 import { writeFolderAtomically } from '../io/atomicWrite';
@@ -45,15 +46,23 @@ const TARGETS: readonly ConvertTarget[] = ['tfjs', 'keras', 'onnx'];
 export async function convertModel(modelPath: string, options: ConvertOptions, ctx: JobContext): Promise<ConvertSummary> {
   const to = options.to;
   if (!TARGETS.includes(to)) throw new RgpError('BAD_ARGUMENT', `Cannot convert to "${String(to)}".`, 'Use --to tfjs, --to keras or --to onnx.');
-  if (to === 'onnx') {
-    throw new RgpError('UNSUPPORTED', 'Converting to ONNX is not available in this version yet.', 'Convert to tfjs or keras for now.');
-  }
   const { format, file } = await detectFormat(modelPath);
+  if (format === 'onnx') throw new RgpError('UNSUPPORTED', `${path.basename(file)} is already an ONNX model; RGP converts Keras and TF.js layers models.`, 'Prune it as it is (rgp prune), or convert its source model.');
   const suffix = `-${to}`;
   const modelDir = path.dirname(path.resolve(file));
   // The output rule (src/jobs/outputFolder.ts); a TF.js model's whole folder counts as input (its shards).
   const outputPath = await prepareOutput({ out: options.out, fallback: defaultOutput(format, file, suffix), inputs: [file, ...(format === 'tfjs' ? [modelDir] : [])], overwrite: options.overwrite === true });
 
+  if (to === 'onnx') {
+    // The layer graph → standard ONNX ops (src/formats/onnx/fromLayers.ts): NCHW inside, the Keras
+    // flatten order kept, every weight's values copied exactly (transposed where ONNX wants another layout).
+    ctx.progress.report({ fraction: 0, message: 'converting to ONNX' });
+    const onnxBytes = await layersFolderToOnnx(file);
+    ctx.signal.throwIfCancelled();
+    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, signal: ctx.signal, marker: { job: 'convert' } }, (tmp) => writeFile(path.join(tmp, 'model.onnx'), onnxBytes));
+    ctx.progress.report({ fraction: 1, message: 'converted to ONNX' });
+    return { format: 'rgp-convert', from: format, to, modelPath: path.resolve(file), outputPath, files: ['model.onnx'], weights: 0, weightBytes: onnxBytes.byteLength };
+  }
   ctx.progress.report({ fraction: 0, message: 'reading the model' });
   const data = await readLayersModel(file, ctx.signal);
   ctx.signal.throwIfCancelled();

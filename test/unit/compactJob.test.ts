@@ -19,6 +19,7 @@ import { pruneModel } from '../../src/jobs/pruneModel';
 import { layersFolderToOnnx } from '../../src/formats/onnx/fromLayers';
 import { copyModel, hashFolder, MNIST_MODEL } from '../fixtures/makePruneFixtures';
 import { rejectsRgp } from './rgpAssert';
+import { SHARED_DATA } from '../fixtures/sharedData';
 
 let dir: string;
 beforeEach(() => {
@@ -117,7 +118,7 @@ test('bench times the model and its compact form for each batch and thread count
 
 // The real ONNX prune (issue 11) then compact, on the shared exports: n = 64 where the narrowest masked
 // layer allows, else its channel count; every realization equals the masked model.
-const shared = '/work/shared/data/models';
+const shared = `${SHARED_DATA}/models`;
 const onnxCases = [
   { file: 'vgg_small.onnx', groups: 32, ratio: 0.9375 },
   { file: 'resnet18_w16_cifar.onnx', groups: 16, ratio: 0.875 },

@@ -13,8 +13,9 @@ import { compactModel, encodeModel, findMaskedSites, formsFor } from '../../src/
 import type { CompactForm } from '../../src/formats/onnx/compactLayer';
 import { pruneOnnxForTest, type LooseGraph } from '../fixtures/onnxPruned';
 import { throwsRgp } from './rgpAssert';
+import { SHARED_DATA } from '../fixtures/sharedData';
 
-const MODELS = '/work/shared/data/models';
+const MODELS = `${SHARED_DATA}/models`;
 
 async function run(bytes: Uint8Array, input: Float32Array, dims: number[]): Promise<Float32Array> {
   const s = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });

@@ -19,8 +19,9 @@ import { layersArtifacts, readLayersModel } from '../../src/formats/layersModel'
 import { loadLayersModelFromFolder } from '../../src/io/tfjsModelFolder';
 import { convertModel } from '../../src/jobs/convertModel';
 import { rejectsRgp } from './rgpAssert';
+import { SHARED_DATA } from '../fixtures/sharedData';
 
-const MODELS = '/work/shared/data/models';
+const MODELS = `${SHARED_DATA}/models`;
 const ROOT = join(__dirname, '..', '..');
 const FILES = ['keras3_seq_cnn_mnist.keras', 'keras3_seq_mlp_mnist.keras', 'tfkeras2.15_func_resnet1d_add.keras', 'keras2.10_seq_cnn_mnist.h5', 'keras2.0.5_func_mini_xception_bn.h5'];
 
@@ -108,11 +109,28 @@ print(json.dumps({'entries': z.namelist(), 'shapes': {k: list(f['layers/' + k + 
   assert.equal(sha(back.weightData), sha(readFileSync(join(src, 'weights.bin'))));
 });
 
-test('--to onnx is refused with a typed error until the ONNX translation is wired; nothing is written', async () => {
+test('--to onnx writes model.onnx that onnxruntime runs with the Keras model\'s outputs; other targets and an ONNX source are refused', async () => {
+  const src = join(MODELS, 'keras3_seq_mlp_mnist.keras');
   const out = join(dir, 'onnx');
-  await rejectsRgp(convertModel(join(MODELS, 'keras3_seq_mlp_mnist.keras'), { to: 'onnx', out }, quietContext), 'UNSUPPORTED', /ONNX is not available/);
-  await rejectsRgp(convertModel(join(MODELS, 'keras3_seq_mlp_mnist.keras'), { to: 'pytorch' as never, out }, quietContext), 'BAD_ARGUMENT', /Cannot convert to "pytorch"/);
-  assert.equal(existsSync(out), false);
+  const s = await convertModel(src, { to: 'onnx', out }, quietContext);
+  assert.deepEqual(s.files, ['model.onnx']);
+  // The reference: the same Keras file loaded into tfjs; a seeded input batch.
+  await selectBackend({ prefer: 'cpu' });
+  const model = await tf.loadLayersModel(tf.io.fromMemory(layersArtifacts(await readLayersModel(src, neverCancelled))));
+  const x = new Float32Array(4 * 784);
+  let seed = 7;
+  for (let i = 0; i < x.length; i++) x[i] = ((seed = (seed * 1103515245 + 12345) >>> 0) % 1000) / 1000;
+  const want = (model.predict(tf.tensor(x, [4, 28, 28])) as tf.Tensor).dataSync();
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(join(out, 'model.onnx'));
+  const got = (await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', x, [4, 28, 28]) }))[session.outputNames[0]!]!.data as Float32Array;
+  assert.equal(got.length, want.length);
+  for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= 1e-5 * Math.max(1, Math.abs(want[i]!)), `output ${i}: ${got[i]} vs ${want[i]}`);
+  model.dispose();
+  const bad = join(dir, 'bad');
+  await rejectsRgp(convertModel(src, { to: 'pytorch' as never, out: bad }, quietContext), 'BAD_ARGUMENT', /Cannot convert to "pytorch"/);
+  await rejectsRgp(convertModel(join(out, 'model.onnx'), { to: 'keras', out: bad }, quietContext), 'UNSUPPORTED', /already an ONNX model/);
+  assert.equal(existsSync(bad), false);
 });
 
 test('the CLI converts a .h5 to TF.js and prints the summary', () => {

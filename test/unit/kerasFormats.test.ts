@@ -14,8 +14,9 @@ import { quietContext } from '../../src/core/job';
 import { openModel } from '../../src/formats';
 import { inspectModel } from '../../src/jobs/inspectModel';
 import { pruneModel } from '../../src/jobs/pruneModel';
+import { SHARED_DATA } from '../fixtures/sharedData';
 
-const MODELS = '/work/shared/data/models';
+const MODELS = `${SHARED_DATA}/models`;
 const CHECK = join(__dirname, '..', 'fixtures', 'keras', 'check_pruned.py');
 
 let dir: string;

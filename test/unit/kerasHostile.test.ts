@@ -16,8 +16,9 @@ import { quietContext } from '../../src/core/job';
 import { inspectModel } from '../../src/jobs/inspectModel';
 import { pruneModel } from '../../src/jobs/pruneModel';
 import { rejectsRgp } from './rgpAssert';
+import { SHARED_DATA } from '../fixtures/sharedData';
 
-const MODELS = '/work/shared/data/models';
+const MODELS = `${SHARED_DATA}/models`;
 const CNN = join(MODELS, 'keras3_seq_cnn_mnist.keras');
 const MLP = join(MODELS, 'keras3_seq_mlp_mnist.keras');
 const H5 = join(MODELS, 'keras2.10_seq_cnn_mnist.h5');

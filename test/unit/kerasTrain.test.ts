@@ -13,8 +13,9 @@ import { quietContext } from '../../src/core/job';
 import { selectBackend } from '../../src/core/train/backend';
 import { inspectModel } from '../../src/jobs/inspectModel';
 import { trainModel } from '../../src/jobs/trainModel';
+import { SHARED_DATA } from '../fixtures/sharedData';
 
-const MLP = '/work/shared/data/models/keras3_seq_mlp_mnist.keras';
+const MLP = `${SHARED_DATA}/models/keras3_seq_mlp_mnist.keras`;
 let dir: string;
 before(async () => {
   await selectBackend({ prefer: 'cpu' });
@@ -22,7 +23,7 @@ before(async () => {
   // MNIST t10k as 28×28 images (the Keras model's own input shape), first 300 to train, last 300 to test.
   writeFileSync(join(dir, 'mnist28.dataset.json'), JSON.stringify({
     format: 'rgp-dataset', version: 1, name: 'MNIST t10k 28x28',
-    train: { features: '/work/shared/data/mnist-t10k/t10k-images-idx3-ubyte.gz', labels: '/work/shared/data/mnist-t10k/t10k-labels-idx1-ubyte.gz' },
+    train: { features: `${SHARED_DATA}/mnist-t10k/t10k-images-idx3-ubyte.gz`, labels: `${SHARED_DATA}/mnist-t10k/t10k-labels-idx1-ubyte.gz` },
     shape: [28, 28], normalize: { scale: '1/255' }, classes: 10, split: { rule: 'first-last', train: 9700 },
   }));
 });

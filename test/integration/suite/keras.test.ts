@@ -11,8 +11,9 @@ import * as path from 'node:path';
 import { errorShown, rendered, rgpApi, workspacePath } from './helpers';
 import type { ModelSummary } from '../../../src/core/model/layerSummary';
 import type { PruneSummary } from '../../../src/core/prune/report';
+import { SHARED_DATA } from '../../fixtures/sharedData';
 
-const SHARED = '/work/shared/data/models/keras3_seq_cnn_mnist.keras';
+const SHARED = `${SHARED_DATA}/models/keras3_seq_cnn_mnist.keras`;
 
 describe('Keras models in VS Code', () => {
   it('prunes a shared Keras 3 .keras into <stem>-rgp-<ratio>/model.keras beside it, input untouched', async function () {
