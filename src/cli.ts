@@ -17,7 +17,6 @@ import { registerSweepCommand } from './cli/sweepCommand';
 import { registerSparsifyCommand } from './cli/sparsifyCommand';
 import { registerConvertCommand } from './cli/convertCommand';
 import { registerCompactCommands } from './cli/compactCommand';
-import { compactPrunedModel } from './jobs/compactModel';
 import { registerPlanCommands } from './cli/planCommands';
 import * as path from 'node:path';
 import { graphText, inspectText, pruneText, stderrProgress } from './cli/humanOutput';
@@ -135,7 +134,7 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nExamples:\n  $ rgp prune examples/mnist-mlp/model/model.json --ratio 0.9375\n  $ rgp prune resnet18.onnx --ratio 0.9375 --compact\n  $ rgp prune model.keras --ratio 0.875 --mask-first --seed 2 --out pruned/ --json')
     .action(async (modelPath: string, opts: PruneCommandOptions & { quiet?: boolean; compact?: boolean; json?: boolean }) => {
       const { summary } = await runCliJob<'prune'>({ kind: 'prune', modelPath, options: pruneJobOptions(opts) }, { quiet: opts.quiet === true });
-      const compact = opts.compact ? await compactPrunedModel(summary.outputPath, { overwrite: true }, jobContext(opts.quiet === true).ctx) : undefined;
+      const compact = opts.compact ? (await runCliJob<'compact'>({ kind: 'compact', folder: summary.outputPath, options: { overwrite: true } }, { quiet: opts.quiet === true })).summary : undefined;
       if (opts.json) printJson(compact ? { ...summary, compact } : summary);
       else process.stdout.write(pruneText(summary) + (compact ? `compact model: ${compact.outputPath} (${(compact.bytes.compact / 1e6).toFixed(2)} MB, ${compact.parameters.stored} weights stored)\n` : ''));
     });

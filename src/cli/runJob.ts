@@ -38,7 +38,37 @@ export function workerLaunch(): { script: string; execArgv?: string[] } {
 }
 
 let exitHook = false;
-let lateSignalHook = false;
+/** The job this process is running, if any: what a signal acts on. */
+let running: { abort(): void; terminate(): void; stopBar(): void } | undefined;
+let signalHandlers = false;
+
+/**
+ * SIGINT / SIGTERM, installed once and kept for the life of the process (removing them would hand a
+ * late second signal to the default action, killing the process mid-cleanup): the first cancels the
+ * running job, a second terminates its worker at once; with no job running, the process exits with
+ * 128 + the first signal's number, its temporary folders already cleaned.
+ */
+function installSignalHandlers(): void {
+  if (signalHandlers) return;
+  signalHandlers = true;
+  const onSignal = (sig: NodeJS.Signals) => {
+    const first = received === undefined;
+    if (first) received = sig;
+    if (!running) {
+      cleanTempsSync();
+      process.exit(signalExitCode() ?? 130);
+    }
+    if (first) {
+      running.stopBar();
+      process.stderr.write('rgp: cancelling… (press Ctrl+C again to stop at once)\n');
+      running.abort();
+    } else {
+      running.terminate();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
 
 import { stderrProgress } from './humanOutput';
 
@@ -70,18 +100,8 @@ export async function runCliJob<K extends JobResult['kind']>(request: JobRequest
     },
     ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
   });
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (received === undefined) {
-      received = sig;
-      bar.stop();
-      process.stderr.write('rgp: cancelling… (press Ctrl+C again to stop at once)\n');
-      abort.abort();
-    } else {
-      job.terminate();
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  running = { abort: () => abort.abort(), terminate: () => job.terminate(), stopBar: () => bar.stop() };
+  installSignalHandlers();
   try {
     return (await job.result) as Extract<JobResult, { kind: K }>;
   } finally {
@@ -89,15 +109,6 @@ export async function runCliJob<K extends JobResult['kind']>(request: JobRequest
     // The worker's own cleanup (or the runner's, after a terminate) must finish before we report.
     await job.exited;
     cleanTempsSync();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    // A second signal after the job has ended (while the process drains) must not kill it with the
-    // default action: it exits with the first signal's code, everything already cleaned.
-    if (received !== undefined && !lateSignalHook) {
-      lateSignalHook = true;
-      const late = () => process.exit(signalExitCode() ?? 130);
-      process.on('SIGINT', late);
-      process.on('SIGTERM', late);
-    }
+    running = undefined;
   }
 }

@@ -47,6 +47,8 @@ export type ShowGraphDeps = CommandDeps & {
 };
 
 const LAST_GROUPS_KEY = 'rgp.lastGraphGroups';
+/** The largest graph Show Graph draws for a model it cannot read on the host (a binary format). */
+const MAX_GRAPH_NODES = 4096;
 
 /**
  * `given` lets tests and other extensions pass the options instead of answering prompts. Resolves to the
@@ -64,15 +66,21 @@ export async function showGraph(deps: ShowGraphDeps, arg?: unknown, given?: Part
     }
 
     const cfg = vscode.workspace.getConfiguration('rgp');
-    // What pruning would mask decides which n fit; reading model.json alone (no weights) is enough.
-    const layers = buildLayerGraph(await readModelJson(modelPath), { validate: false });
-    const plan = planPruning(layers, {
-      groups: 2,
-      keepFirst: cfg.get<boolean>('keepFirstLayerDense', true),
-      keepLast: cfg.get<boolean>('keepLastLayerDense', true),
-      keepDense: [],
-    });
-    const maxGroups = Math.min(...plan.targets.map((t) => Math.min(t.cIn, t.cOut)));
+    // What pruning would mask decides which n fit. A TF.js model.json alone (no weights) tells it; a binary
+    // model (.onnx, .keras, .h5) is never parsed on the extension host, so there n is bounded only by the
+    // graph itself (pruning checks it against the layers when it runs).
+    const binary = !modelPath.toLowerCase().endsWith('.json');
+    let maxGroups = MAX_GRAPH_NODES;
+    if (!binary) {
+      const layers = buildLayerGraph(await readModelJson(modelPath), { validate: false });
+      const plan = planPruning(layers, {
+        groups: 2,
+        keepFirst: cfg.get<boolean>('keepFirstLayerDense', true),
+        keepLast: cfg.get<boolean>('keepLastLayerDense', true),
+        keepDense: [],
+      });
+      maxGroups = Math.min(...plan.targets.map((t) => Math.min(t.cIn, t.cOut)));
+    }
 
     deps.jobs.assertIdle();
     const asked =

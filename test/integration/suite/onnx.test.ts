@@ -58,4 +58,16 @@ describe('ONNX models', () => {
     assert.match((await shown).text, /not an ONNX model: .*truncated/);
     assert.deepEqual(readdirSync(folder), ['broken.onnx'], 'no output folder appeared');
   });
+
+  it('RGP: Show Graph Structure on an .onnx draws the graph without parsing the binary file on the host', async () => {
+    const folder = workspacePath('generated', 'onnx-graph');
+    mkdirSync(folder, { recursive: true });
+    const modelPath = path.join(folder, 'vgg_small.onnx');
+    copyFileSync(sharedModel('vgg_small.onnx'), modelPath);
+    const g = (await vscode.commands.executeCommand('rgp.showGraph', vscode.Uri.file(modelPath), { ratio: 0.875, groups: 16, seed: 3, searchSwaps: 500 })) as { n: number; k: number; adjacency: number[] } | undefined;
+    assert.ok(g, 'a graph was drawn');
+    assert.deepEqual([g.n, g.k], [16, 2]);
+    assert.equal(g.adjacency.length, 16 * 2, 'n·k neighbour slots');
+    assert.deepEqual(readdirSync(folder), ['vgg_small.onnx'], 'nothing was written');
+  });
 });
