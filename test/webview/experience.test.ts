@@ -129,7 +129,9 @@ describe('webview: one job at a time, readable charts (issue 15)', () => {
     await w.page.locator('canvas.topology-canvas').scrollIntoViewIfNeeded();
     const zoomK = () => w.page.$eval('canvas.topology-canvas', (c) => Number((c as HTMLElement).dataset.zoomK ?? 1));
     const b = await box(w.page, 'canvas.topology-canvas');
-    await w.page.mouse.move(b.x + b.width / 2, b.y + Math.min(b.height / 2, 100));
+    // The pointer goes over the canvas's visible part: a canvas taller than the viewport starts above it.
+    const top = Math.max(b.y, 0);
+    await w.page.mouse.move(b.x + b.width / 2, top + Math.min((b.y + b.height - top) / 2, 100));
     const before = await w.page.evaluate(() => window.scrollY);
     await w.page.mouse.wheel(0, 200);
     await w.page.waitForFunction((y) => window.scrollY !== y, before);
