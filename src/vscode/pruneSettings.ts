@@ -28,13 +28,18 @@ export function pruneSettings(scope?: vscode.Uri): PruneSettings {
 }
 
 /**
- * The default output folder of a pruning, beside the model folder, named by every setting that changes
+ * The default output folder of a pruning, beside the model (folder), named by every setting that changes
  * the result, so runs with different settings never collide: `<model>-rgp-0.9375`, then `-n32`,
  * `-seed2`, `-swaps5000`, `-mask-first`, `-mask-last`, `-self-loops` for what differs from the defaults.
  */
 export function pruneOutputName(modelPath: string, o: Partial<PruneJobOptions> & { ratio: number }): string {
-  const modelDir = path.dirname(path.resolve(modelPath));
-  const parts = [`${modelDir}-rgp-${Number(o.ratio.toFixed(6))}`];
+  // Beside a TF.js model folder (`<folder>-rgp-…`), beside a single-file model (`<dir>/<stem>-rgp-…`): the
+  // same place the CLI picks (src/jobs/pruneModel.ts defaultOutput).
+  const abs = path.resolve(modelPath);
+  const base = path.basename(abs).toLowerCase() === 'model.json' || path.extname(abs).toLowerCase() === '.json'
+    ? path.dirname(abs)
+    : path.join(path.dirname(abs), path.basename(abs, path.extname(abs)));
+  const parts = [`${base}-rgp-${Number(o.ratio.toFixed(6))}`];
   if (o.groups !== undefined) parts.push(`n${o.groups}`);
   if (o.seed !== undefined && o.seed !== 1) parts.push(`seed${o.seed}`);
   if (o.searchSwaps !== undefined && o.searchSwaps !== DEFAULT_SEARCH_SWAPS) parts.push(`swaps${o.searchSwaps}`);

@@ -28,7 +28,7 @@ describe('Keras models in VS Code', () => {
     const summary = (await vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(modelPath), { ratio: 0.75, groups: 8, searchSeconds: 1 })) as PruneSummary | undefined;
     assert.ok(summary, 'the command returned the pruning summary');
     assert.equal(summary.modelFormat, 'keras');
-    assert.equal(summary.outputPath, path.join(dir, 'cnn-rgp-0.75'));
+    assert.equal(summary.outputPath, path.join(dir, 'cnn-rgp-0.75-n8'));
     assert.deepEqual(summary.maskedLayers, ['conv2d_1', 'dense']);
     assert.equal(summary.ratio.achieved, 0.75);
     assert.deepEqual(readdirSync(summary.outputPath).sort(), ['.rgp-output.json', 'graph.json', 'masks.json', 'model.keras', 'report.json', 'report.md']);

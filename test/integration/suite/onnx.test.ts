@@ -34,7 +34,7 @@ describe('ONNX models', () => {
     const summary = (await vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(modelPath), { ratio: 0.9375, groups: 32, searchSeconds: 1 })) as PruneSummary;
     assert.ok(summary, 'the command returned the pruning summary');
     assert.equal(summary.modelFormat, 'onnx');
-    assert.equal(summary.outputPath, path.join(folder, 'vgg_small-rgp-0.9375'));
+    assert.equal(summary.outputPath, path.join(folder, 'vgg_small-rgp-0.9375-n32'));
     assert.deepEqual([summary.graph.n, summary.graph.k], [32, 2]);
     assert.equal(summary.maskedLayers.length, 5);
     assert.deepEqual([summary.totals.denseParams, summary.totals.prunedParams], [800970, 54090]);

@@ -42,7 +42,7 @@ describe('RGP: Compare Sparsification', () => {
 
     const view = await drawn;
     assert.ok(view.message.type === 'rendered' && view.message.labels.some((l) => /accuracy/.test(l)) && view.message.labels.some((l) => /FLOPs/.test(l)), 'accuracy vs sparsity and vs training FLOPs are drawn');
-    assert.match(api.statusBarText(), /sparsify email-Eu-core · 2 runs · best (rigl|rgp) \d+\.\d % @ 93\.8 %/);
+    assert.match(api.statusBarText(), /sparsify email-Eu-core · 2 runs · best (rigl|rgp) \d+\.\d+ % @ 93\.75 %/);
   });
 
   it('says what is missing for node classification on an edge list without labels', async () => {
