@@ -55,7 +55,9 @@ export async function pruneModel(deps: PruneDeps, arg?: unknown, given?: Partial
       proposed: pruneOutputName(modelPath, options),
       ...(given?.out !== undefined ? { given: given.out } : {}),
       ...(given?.overwrite !== undefined ? { overwrite: given.overwrite } : {}),
-      inputDir: path.dirname(modelPath),
+      // A TF.js model is its whole folder (model.json + shards); a single-file model (.onnx, .keras, .h5)
+      // is the file alone, so its output may sit beside it in the same folder.
+      inputDir: path.extname(modelPath).toLowerCase() === '.json' ? path.dirname(modelPath) : modelPath,
       title: 'RGP: Prune Model — output folder',
     });
     if (!output) return undefined;
