@@ -178,6 +178,8 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   void main(process.argv).then((code) => {
+    // As bin/rgp.js: after a signal, exit at once rather than risk a second one during teardown.
+    if (code === 130 || code === 143) process.exit(code);
     process.exitCode = code;
   });
 }
