@@ -16,6 +16,7 @@ import { quietContext, type JobContext } from '../core/job';
 import type { GraphKind, SweepResult, SweepRun } from '../core/train/results';
 import { summariseSweep, sweepTextTable } from '../core/train/sweepTable';
 import { sweep, type SweepOptions } from '../jobs/sweep';
+import { sweepCells } from '../jobs/grid/sweepGrid';
 import { runCliJob } from './runJob';
 import { addPlanFlags, planSweepCli, type PlanFlags } from './planCommands';
 import { addWorkersFlag, workersOf } from './workersFlag';
@@ -74,9 +75,21 @@ export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { 
   };
   // One pipeline: the job worker runs the sweep, on a pool of nested cell workers when workers > 1.
   const workers = workersOf(opts.workers);
+  // Runs arrive in the order they finish (several workers): number each by its cell in the grid.
+  const options = sweepJobOptions(opts);
+  const cells = sweepCells(
+    [...new Set(options.seeds ?? [1, 2, 3])],
+    [...new Set(options.ratios)],
+    [...new Set(options.graphs ?? ['searched', 'ring'])] as Exclude<GraphKind, 'dense'>[],
+    options.dense === true,
+  );
+  const cellNumber = (r: SweepRun): number | undefined => {
+    const i = cells.findIndex((c) => c.seed === r.seed && c.graph === r.graph && (c.graph === 'dense' || c.ratio === r.ratio));
+    return i < 0 ? undefined : i + 1;
+  };
   const { result } = await runCliJob<'sweep'>(
-    { kind: 'sweep', modelPath, options: sweepJobOptions(opts), ...(workers > 1 ? { workers } : {}) },
-    { quiet: opts.quiet === true, onRecord: (m) => { if (m.type === 'sweepRun') line(m.run, ++done); } },
+    { kind: 'sweep', modelPath, options, ...(workers > 1 ? { workers } : {}) },
+    { quiet: opts.quiet === true, onRecord: (m) => { if (m.type === 'sweepRun') line(m.run, cellNumber(m.run) ?? ++done); } },
   );
   process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : sweepTable(result));
   return result;
