@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
-import { encode, floatTensor, maskedReference, maskFromDefinition, readMasks, runOnnx, seededFloats, sharedModel, type MaskEntry } from '../fixtures/onnxModels';
+import { encode, floatTensor, int64Tensor, maskedReference, maskFromDefinition, readMasks, runOnnx, seededFloats, sharedModel, type MaskEntry } from '../fixtures/onnxModels';
 import { pruneModel } from '../../src/jobs/pruneModel';
 import { quietContext } from '../../src/core/job';
 import { parseMaskFile } from '../../src/core/prune/maskFile';
@@ -37,12 +37,12 @@ const valueInfo = (name: string, dims?: (number | string)[]) =>
   });
 
 /** A graph in code: `layers` are [op, inputs, output, attributes?]; weights [name, dims] get seeded values. */
-function model(input: number[], output: string, weights: [string, number[]][], layers: [string, string[], string, onnx.IAttributeProto[]?][]): Uint8Array {
+function model(input: number[], output: string, weights: [string, number[]][], layers: [string, string[], string, onnx.IAttributeProto[]?][], extra: onnx.ITensorProto[] = []): Uint8Array {
   const graph = onnx.GraphProto.create({
     name: 'channels',
     input: [valueInfo('x', ['batch', ...input])],
     output: [valueInfo(output)],
-    initializer: weights.map(([name, dims], i) => floatTensor(name, dims, seededFloats(dims.reduce((a, b) => a * b, 1), 31 + i))),
+    initializer: [...weights.map(([name, dims], i) => floatTensor(name, dims, seededFloats(dims.reduce((a, b) => a * b, 1), 31 + i))), ...extra],
     node: layers.map(([op, inputs, out, attribute]) => onnx.NodeProto.create({ opType: op, name: out, input: inputs, output: [out], attribute: attribute ?? [] })),
   });
   return encode(onnx.ModelProto.create({ irVersion: 7, producerName: 'rgp-tests', opsetImport: [{ domain: '', version: 13 }], graph }));
@@ -68,7 +68,7 @@ function weightValues(m: onnx.IModelProto, name: string): Float32Array {
  * the independently masked model's, and every compact form equals the masked model. Returns the entries
  * with their masks.
  */
-async function checkPruned(file: string, out: string, input: number[]): Promise<{ entry: MaskEntry; mask: Uint8Array; k: number }[]> {
+async function checkPruned(file: string, out: string, input: number[], compact = true): Promise<{ entry: MaskEntry; mask: Uint8Array; k: number }[]> {
   const masks = readMasks(path.join(out, 'masks.json'));
   const inModel = onnx.ModelProto.decode(readFileSync(file));
   const outModel = onnx.ModelProto.decode(readFileSync(path.join(out, 'model.onnx')));
@@ -101,6 +101,7 @@ async function checkPruned(file: string, out: string, input: number[]): Promise<
   assert.ok(fromDense > 0, 'masking changed the outputs');
 
   // Compact: every form of every masked layer computes the masked model.
+  if (!compact) return result;
   const masked = onnx.ModelProto.decode(readFileSync(path.join(out, 'model.onnx')));
   const sites = findMaskedSites(masked, parseMaskFile(JSON.parse(readFileSync(path.join(out, 'masks.json'), 'utf8'))));
   assert.equal(sites.length, masks.entries.length);
@@ -227,6 +228,27 @@ test('Flatten → Gemm with n not dividing C: every channel group gets its block
   }
   // A plain split of 160 features into 4 groups (40 each) cuts channel 2 (features 32…47) in two.
   assert.notDeepEqual(fc.mask, maskFromDefinition({ ...fc.entry, inputParts: undefined }, neighbours, false));
+});
+
+test('Reshape to [batch, C·H·W] → MatMul ([K, N] kernel) with n not dividing C: the same channel blocks as a Flatten', async () => {
+  const bytes = model([4, 3, 3], 'y', [['w0', [12, 4, 3, 3]], ['w1', [10, 12, 3, 3]], ['wm', [90, 12]], ['wo', [4, 12]]], [
+    ['Conv', ['x', 'w0'], 'c0', conv3],
+    ['Conv', ['c0', 'w1'], 'c1', conv3],
+    ['Relu', ['c1'], 'r1'],
+    ['Reshape', ['r1', 'to2d'], 'flat'],
+    ['MatMul', ['flat', 'wm'], 'mm'],
+    ['Relu', ['mm'], 'rm'],
+    ['Gemm', ['rm', 'wo'], 'y', [attrInt('transB', 1)]],
+  ], [int64Tensor('to2d', [-1, 90])]);
+  const { out, s, file } = await prune('reshape', bytes);
+  assert.deepEqual(s.maskedLayers, ['c0', 'c1', 'mm', 'y']);
+  const checked = await checkPruned(file, out, [4, 3, 3], false); // compact realizes Conv and Gemm, not MatMul
+  const mm = checked.find((c) => c.entry.layer === 'mm')!;
+  assert.deepEqual(mm.entry.inputParts, [{ channels: 10, taps: 9 }]);
+  assert.equal(mm.entry.layout, undefined, 'a MatMul kernel is [K, N] (Keras order)');
+  // Input i = channel ⌊i/9⌋: all 9 positions of a channel share its column of the mask.
+  for (let c = 0; c < 10; c++) for (let p = 1; p < 9; p++) for (let o = 0; o < 12; o++) assert.equal(mm.mask[(c * 9 + p) * 12 + o], mm.mask[c * 9 * 12 + o]);
+  assert.notDeepEqual(mm.mask, maskFromDefinition({ ...mm.entry, inputParts: undefined }, readMasks(path.join(out, 'masks.json')).neighbours.get(4)!, false));
 });
 
 test('shared vgg_small with n = 24 (not dividing 256): the classifier after Flatten masks whole channel blocks, runs and compacts', async () => {
