@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { RgpError } from '../core/errors';
 import type { JobContext } from '../core/job';
 import { openModel } from '../formats';
-import { decodeModel, encodeModel } from '../formats/onnx/compactModel';
+import { decodeModel, encodeModel } from '../formats/onnx/proto';
 import { layersToOnnx } from '../formats/onnx/fromLayers';
 import { inputShape, machineState, measureLatency } from '../formats/onnx/latency';
 
