@@ -20,10 +20,15 @@ import * as path from 'node:path';
 import { jobWorkerLaunch } from '../node/cellPool';
 import { parallelSparsify, parallelSweep } from '../node/parallelGrid';
 import { compactPrunedModel } from '../jobs/compactModel';
-import { benchModel } from '../jobs/benchModel';
+import { benchModelToFile } from '../jobs/benchModel';
+import { convertModel } from '../jobs/convertModel';
+import { readPlan } from '../jobs/grid/plan';
+import { cellIndex, runCell } from '../jobs/grid/runCell';
+import { mergeToFolder } from '../jobs/grid/merge';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
+
 const post = (m: WorkerToHost) => port.postMessage(m);
 
 async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
@@ -68,7 +73,20 @@ async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
     case 'compact':
       return { kind: 'compact', summary: await compactPrunedModel(request.folder, request.options, ctx) };
     case 'bench':
-      return { kind: 'bench', summary: await benchModel(request.modelPath, request.options, ctx) };
+      return { kind: 'bench', summary: await benchModelToFile(request.modelPath, request.options, request.out, request.overwrite === true, ctx) };
+    case 'convert':
+      return { kind: 'convert', summary: await convertModel(request.modelPath, request.options, ctx) };
+    case 'runCell': {
+      const loaded = await readPlan(request.planPath);
+      const index = cellIndex(request.index, request.completionIndex === undefined ? {} : { JOB_COMPLETION_INDEX: request.completionIndex }, loaded.plan.cells.length);
+      const { file, cell } = await runCell(loaded, index, request.out, ctx);
+      return { kind: 'runCell', cell: index, key: cell.key, file, seconds: cell.result.seconds };
+    }
+    case 'merge': {
+      const loaded = await readPlan(request.planPath);
+      const result = await mergeToFolder(loaded, request.cellsDir, request.out, { overwrite: request.overwrite === true }, ctx);
+      return { kind: 'merge', runs: result.runs.length, files: result.files };
+    }
   }
 }
 
