@@ -29,7 +29,31 @@ import { mergeToFolder } from '../jobs/grid/merge';
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
 
-const post = (m: WorkerToHost) => port.postMessage(m);
+/**
+ * RGP_TEST_WORKER_FAULT, set only by tests (test/integration/suite/workerDeath.test.ts, jobRunner.test.ts):
+ * this worker dies mid-job, in one of the two ways a real worker dies, so that the host's handling is
+ * tested on a real death rather than a mock. At the job's first graph-search sample (mid-search):
+ *   exit   the thread ends at once (process.exit in a worker thread ends that thread only), code 70;
+ *   throw  a timer callback throws: an uncaught exception, the thread dies with an 'error' event.
+ * Unset (always, outside tests), nothing changes.
+ */
+const FAULT = process.env.RGP_TEST_WORKER_FAULT;
+let faulted = false;
+function injectFault(): void {
+  if (faulted) return;
+  faulted = true;
+  if (FAULT === 'exit') process.exit(70);
+  if (FAULT === 'throw') {
+    setTimeout(() => {
+      throw new Error('RGP_TEST_WORKER_FAULT: an exception thrown from a callback in the job worker');
+    }, 0);
+  }
+}
+
+const post = (m: WorkerToHost) => {
+  port.postMessage(m);
+  if (FAULT !== undefined && m.type === 'searchSample') injectFault();
+};
 
 async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
   switch (request.kind) {
