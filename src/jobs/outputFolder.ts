@@ -1,6 +1,6 @@
 /**
  * The output rule, one function for every command that writes (prune, train, sweep, sparsify, convert,
- * merge, bench/graph/inspect --out): checked before any search or training time is spent; the
+ * compact, merge, bench/graph/inspect --out): checked before any search or training time is spent; the
  * atomic writer (src/io/atomicWrite.ts) checks again at the swap. The extension asks its questions
  * (Overwrite / Choose Another Folder…) from the same rule (checkOutputPlace, src/vscode/outputFolder.ts).
  *
