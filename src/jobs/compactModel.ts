@@ -20,6 +20,8 @@ import { RgpError } from '../core/errors';
 import type { JobContext } from '../core/job';
 import { parseMaskFile, type MaskFile } from '../core/prune/maskFile';
 import { writeFileAtomic } from '../io/atomicWrite';
+import { isToolJsonFile } from '../io/outputMarker';
+import { checkOutputPlace } from './outputFolder';
 import { openModel } from '../formats';
 import { autotune, type LayerTiming } from '../formats/onnx/autotune';
 import { CONV_FORMS, GEMM_FORMS, type CompactForm } from '../formats/onnx/compactLayer';
@@ -124,16 +126,20 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
   ctx.progress.report({ fraction: 0, message: 'reading the pruned model' });
   let sourceFormat: 'onnx' | 'tfjs' | 'keras';
   let layersPath: string | undefined;
+  /** Every file this job reads: the output rule keeps the compact model and its report off them. */
+  const inputs = [masksPath, path.join(folder, 'report.json')];
   let maskedBytes: Uint8Array;
   let maskedFileBytes: number;
   let masks = parseMaskFile(masksJson);
   if (path.extname(onnxPath) === '.onnx' && (await fileSize(onnxPath)) !== null) {
     sourceFormat = 'onnx';
+    inputs.push(onnxPath);
     maskedBytes = await readFile(onnxPath);
     maskedFileBytes = maskedBytes.length;
   } else if ((layersPath = await firstFile([tfjsPath, ...kerasPaths])) !== undefined) {
     sourceFormat = layersPath === tfjsPath ? 'tfjs' : 'keras';
     const m = await openModel(layersPath, { signal: ctx.signal });
+    inputs.push(...m.inputFiles);
     maskedFileBytes = m.fileBytes;
     const conv = layersToOnnx(m.graph, (w) => {
       const { bytes, byteOffset } = m.weightBytes(w);
@@ -158,8 +164,15 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
   const outputPath = path.resolve(options.out ?? path.join(folder, 'model.compact.onnx'));
   const reportPath = path.join(path.dirname(outputPath), `${path.basename(outputPath, '.onnx')}.report.json`);
   if (outputPath === onnxPath || outputPath === tfjsPath || kerasPaths.includes(outputPath)) throw new RgpError('BAD_ARGUMENT', 'The compact model would overwrite the pruned model.', 'Choose another --out.');
-  if (!options.overwrite && ((await fileSize(outputPath)) !== null || (await fileSize(reportPath)) !== null)) {
-    throw new RgpError('BAD_ARGUMENT', `${path.basename(outputPath)} already exists in ${path.dirname(outputPath)}.`, 'Pass --overwrite to replace it, or --out another file.');
+  // The output rule (src/jobs/outputFolder.ts) for both files: never a file this job reads, nor the working
+  // folder, home or a root. The compact model is ONNX, not JSON, so its report beside it says whether rgp
+  // wrote the pair: only then does --overwrite replace them.
+  const places = [await checkOutputPlace({ out: outputPath, inputs, shape: 'file' }), await checkOutputPlace({ out: reportPath, inputs, shape: 'file' })];
+  if (places.some((p) => p.taken)) {
+    if (!options.overwrite) throw new RgpError('BAD_ARGUMENT', `${path.basename(outputPath)} already exists in ${path.dirname(outputPath)}.`, 'Pass --overwrite to replace it, or --out another file.');
+    if (!(await isToolJsonFile(reportPath))) {
+      throw new RgpError('UNSAFE_PATH', `${outputPath} was not written by rgp compact (no compact report ${path.basename(reportPath)} beside it), so --overwrite does not replace it.`, 'Choose a new file with --out.');
+    }
   }
 
   // ---- Sites, tuning, realization ----

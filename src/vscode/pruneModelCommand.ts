@@ -57,7 +57,7 @@ export async function pruneModel(deps: PruneDeps, arg?: unknown, given?: Partial
       ...(given?.overwrite !== undefined ? { overwrite: given.overwrite } : {}),
       // A TF.js model is its whole folder (model.json + shards); a single-file model (.onnx, .keras, .h5)
       // is the file alone, so its output may sit beside it in the same folder.
-      inputDir: path.extname(modelPath).toLowerCase() === '.json' ? path.dirname(modelPath) : modelPath,
+      inputs: [path.extname(modelPath).toLowerCase() === '.json' ? path.dirname(modelPath) : modelPath],
       title: 'RGP: Prune Model — output folder',
     });
     if (!output) return undefined;
