@@ -14,7 +14,7 @@
  * Target: peak RSS ≤ 2× the weights' size — the reader keeps one copy of the file and masks it in place.
  * Then the compact model of each pruned ONNX folder is written (issue 13: `rgp compact`, autotuned forms, in
  * its own child process), with its own peak RSS against the same target.
- * Run: npx tsx bench/prune.ts   (prints a JSON array: the TF.js VGG16 result, then the ONNX one)
+ * Run: npx tsx bench/prune.ts [--only onnx|vgg16] [--compact-form auto|FORM]   (prints a JSON array: the TF.js VGG16 result, then the ONNX one)
  */
 import { execFileSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { randomRegularGraph } from '../src/core/graph';
 import { quietContext } from '../src/core/job';
 import { Random } from '../src/core/random';
-import { compactPrunedModel } from '../src/jobs/compactModel';
+import { compactPrunedModel, type CompactOptions } from '../src/jobs/compactModel';
 import { pruneModel } from '../src/jobs/pruneModel';
 import { onnx } from 'onnx-proto';
 
@@ -129,32 +129,40 @@ async function child(modelPath: string, out: string): Promise<void> {
 }
 
 /** `rgp compact` of a pruned folder: the default autotuned forms, as a user runs it. */
-async function compactChild(folder: string): Promise<void> {
+async function compactChild(folder: string, form: string): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
-  const r = await compactPrunedModel(folder, { overwrite: true }, quietContext);
+  const r = await compactPrunedModel(folder, { overwrite: true, form: form as CompactOptions['form'] }, quietContext);
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(JSON.stringify({ seconds, rssBefore, peakRss: peakRssBytes(), compactBytes: r.bytes.compact, stored: r.parameters.stored }));
 }
 
+/** `--compact-form F`: one realization for every layer instead of the autotuner (to see what tuning costs). */
+const compactForm = process.argv.includes('--compact-form') ? process.argv[process.argv.indexOf('--compact-form') + 1]! : 'auto';
+/** `--only onnx` or `--only vgg16`. */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]! : '';
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4]);
-  if (process.argv[2] === '--compact-child') return compactChild(process.argv[3]);
+  if (process.argv[2] === '--compact-child') return compactChild(process.argv[3], process.argv[4] ?? 'auto');
   const dir = mkdtempSync(join(tmpdir(), 'rgp-bench-prune-'));
   try {
     // Bundle this file so the child runs as the shipped CLI does (plain node, no tsx in memory).
     const bundle = join(dir, 'bench-prune.cjs');
-    buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'error' });
+    buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'error', external: ['onnxruntime-node', 'esbuild', '@tensorflow/tfjs-node'] });
+    // The bundle lives in the temporary folder; its native externals (onnxruntime-node) resolve from ours.
+    const env = { ...process.env, NODE_PATH: join(__dirname, '..', 'node_modules') };
     const results = [];
     for (const [bench, make, target] of [['prune-vgg16', writeVgg16, { seconds: 2, peakRssOverWeights: 3 }], ['prune-onnx-mlp100m', writeOnnxMlp, { peakRssOverWeights: 2 }]] as const) {
+      if (only !== '' && !bench.includes(only)) continue;
       const { modelPath, params, weightBytes } = make(join(dir, bench));
       const runs = [];
       const compacts = [];
       for (let i = 0; i < 3; i++) {
         const out = join(dir, `out${i}`);
-        const text = execFileSync(process.execPath, [bundle, '--child', modelPath, out], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        const text = execFileSync(process.execPath, [bundle, '--child', modelPath, out], { encoding: 'utf8', maxBuffer: 1 << 20, env });
         runs.push(JSON.parse(text));
-        if (bench === 'prune-onnx-mlp100m') compacts.push(JSON.parse(execFileSync(process.execPath, [bundle, '--compact-child', out], { encoding: 'utf8', maxBuffer: 1 << 20 })));
+        if (bench === 'prune-onnx-mlp100m') compacts.push(JSON.parse(execFileSync(process.execPath, [bundle, '--compact-child', out, compactForm], { encoding: 'utf8', maxBuffer: 1 << 20, env })));
         rmSync(out, { recursive: true, force: true });
       }
       rmSync(join(dir, bench), { recursive: true, force: true });
@@ -186,6 +194,7 @@ async function main(): Promise<void> {
                 peakRssBytes: Math.max(...compacts.map((c) => c.peakRss)),
                 peakRssOverWeights: Math.max(...compacts.map((c) => c.peakRss)) / weightBytes,
                 baselineRssBytes: Math.min(...compacts.map((c) => c.rssBefore)),
+                form: compactForm,
                 target: { peakRssOverWeights: 2 },
               },
             }

@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import type { onnx } from 'onnx-proto';
 import type { CancelSignal } from '../../core/job';
 import type { CompactForm } from './compactLayer';
-import { floatTensor } from './compactLayer';
+import { floatTensor, int64Tensor } from './compactLayer';
 import { formsFor, modelOpset, realizeSite, type MaskedSite } from './compactModel';
 import { encodeModel } from './proto';
 import { inputShape, measureLatency, seededInput, sessionOptions, type BenchModel } from './latency';
@@ -36,17 +36,46 @@ export interface TuneOptions {
 
 const FLOAT = 1;
 
-/** Every masked layer's input shape at `batch`, by running the (masked) model once with them as extra outputs. */
+/** Float initializers at least this large are stood in for by ConstantOfShape in the shape probe. */
+const PROBE_STAND_IN_FLOATS = 1 << 14;
+
+/**
+ * Every masked layer's input shape at `batch`, by running the (masked) model once with them as extra outputs.
+ * Shapes do not depend on weight values, so the probe replaces every large float initializer with a
+ * ConstantOfShape node of its shape: the probe file is a few kB instead of the whole model, and onnxruntime
+ * (graph optimisations off, so nothing folds the stand-ins back into initializers) materialises one weight
+ * at a time while it runs. Encoding and loading the full model here cost 2× its weights at 100 M parameters.
+ */
 export async function layerInputShapes(model: onnx.IModelProto, sites: MaskedSite[], batch: number, threads: number, seed: number): Promise<Map<MaskedSite, number[]>> {
   const g = model.graph!;
   const names = [...new Set(sites.map((s) => (s.node.input ?? [])[0]))];
   const declared = new Set((g.output ?? []).map((o) => o.name));
+  const standIns: onnx.INodeProto[] = [];
+  const initializer: onnx.ITensorProto[] = [];
+  for (const t of g.initializer ?? []) {
+    const dims = (t.dims ?? []).map(Number);
+    const count = dims.reduce((a, d) => a * d, 1);
+    if (t.dataType !== FLOAT || count < PROBE_STAND_IN_FLOATS || !t.name) {
+      initializer.push(t);
+      continue;
+    }
+    const shapeName = `${t.name}::rgp-probe-shape`;
+    initializer.push(int64Tensor(shapeName, dims));
+    standIns.push({ opType: 'ConstantOfShape', name: `${t.name}::rgp-probe`, input: [shapeName], output: [t.name] });
+  }
   const probe: onnx.IModelProto = {
     ...model,
-    graph: { ...g, output: [...(g.output ?? []), ...names.filter((n) => !declared.has(n)).map((name) => ({ name, type: { tensorType: { elemType: FLOAT } } }))] },
+    graph: {
+      ...g,
+      node: [...standIns, ...(g.node ?? [])],
+      initializer,
+      // A stand-in's output must not also be declared as a graph input (older exporters list initializers there).
+      input: (g.input ?? []).filter((v) => !standIns.some((n) => n.output![0] === v.name)),
+      output: [...(g.output ?? []), ...names.filter((n) => !declared.has(n)).map((name) => ({ name, type: { tensorType: { elemType: FLOAT } } }))],
+    },
   };
   const input = inputShape(model, batch);
-  const s = await ort.InferenceSession.create(encodeModel(probe), sessionOptions(threads));
+  const s = await ort.InferenceSession.create(encodeModel(probe), { ...sessionOptions(threads), graphOptimizationLevel: 'disabled' });
   try {
     const out = await s.run({ [input.name]: new ort.Tensor('float32', seededInput(input.dims, seed), input.dims) }, names);
     return new Map(sites.map((site) => [site, out[(site.node.input ?? [])[0]].dims.map(Number)]));

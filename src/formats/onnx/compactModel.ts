@@ -80,8 +80,13 @@ function elementCount(dims: ReadonlyArray<number | Long>): number {
   return dims.reduce<number>((a, d) => a * Number(d), 1);
 }
 type Long = { low: number; high: number };
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** The float32 contents of an initializer (raw_data or float_data), as a fresh aligned array. */
+/**
+ * The float32 contents of an initializer (raw_data or float_data): a view of raw_data where it is 4-byte
+ * aligned (the model's bytes are only read here, and a copy of every masked kernel of a 100 M-parameter model
+ * is a whole extra weight set in memory), else an aligned copy.
+ */
 export function readFloatTensor(t: onnx.ITensorProto, what: string): Float32Array {
   if (t.dataType !== FLOAT) throw new RgpError('UNSUPPORTED', `The weight "${t.name}" of ${what} is not float32 (ONNX data type ${t.dataType}).`, 'Compact models support float32 weights only.');
   if (t.dataLocation === 1 || (t.externalData && t.externalData.length > 0)) {
@@ -90,8 +95,10 @@ export function readFloatTensor(t: onnx.ITensorProto, what: string): Float32Arra
   const count = elementCount(t.dims ?? []);
   if (t.rawData && t.rawData.length > 0) {
     if (t.rawData.length !== count * 4) throw new RgpError('BAD_MODEL', `The weight "${t.name}" holds ${t.rawData.length} bytes, its shape needs ${count * 4}.`, 'The model file is damaged; prune the original again.');
+    const raw = t.rawData;
+    if (LITTLE_ENDIAN && raw.byteOffset % 4 === 0) return new Float32Array(raw.buffer, raw.byteOffset, count);
     const out = new Float32Array(count);
-    new Uint8Array(out.buffer).set(t.rawData);
+    new Uint8Array(out.buffer).set(raw);
     return out;
   }
   const fd = t.floatData ?? [];
