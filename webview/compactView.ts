@@ -30,7 +30,7 @@ export function drawCompact(parts: { stats: HTMLElement; chart: HTMLElement; lay
   const tiles: [string, string][] = [
     [sizes, `file size, ${s.bytes.dense !== null ? 'dense → pruned → compact' : 'pruned → compact'}`],
     [percent(s.bytes.compact / reference), `of the ${s.bytes.dense !== null ? 'dense' : 'pruned'} file`],
-    [`${compact(s.parameters.stored)} of ${compact(s.parameters.masked)}`, `weights stored${s.parameters.paddingWeights ? ` (${compact(s.parameters.paddingWeights)} padding zeros)` : ''}`],
+    [compact(s.parameters.stored), `weights stored, of ${compact(s.parameters.masked)} in the pruned file${s.parameters.paddingWeights ? ` (${compact(s.parameters.paddingWeights)} of them padding zeros)` : ''}`],
   ];
   const root = select(parts.stats);
   root.selectAll('*').remove();
