@@ -16,6 +16,7 @@
  * k = n/8 (87.5 %) or n/16 (93.75 %); a layer whose k would fall below 2 stays dense (listed).
  *
  * Run: npx tsx bench/inference.ts [--quick] [--models resnet,vgg,resnet16,mlp] [--repeats 9] [--tune-repeats 5] [--out file.json]
+ *      [--ratios 0.875,0.9375] [--batches 1,64] [--threads 1,0]   (0 threads: onnxruntime's default, all cores)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,10 @@ const opt = (name: string, dflt: string) => {
 const quick = args.includes('--quick');
 const repeats = Number(opt('repeats', quick ? '3' : '9'));
 const wanted = opt('models', 'resnet,vgg,resnet16,mlp').split(',');
+// Subsets of the grid, to measure the issue's target configuration alone (93.75 %, batch 64, 1 thread).
+const ratios = opt('ratios', '0.875,0.9375').split(',').map(Number);
+const threadCounts = opt('threads', quick ? '1' : '1,0').split(',').map(Number);
+const batches = opt('batches', quick ? '64' : '1,64').split(',').map(Number);
 const root = path.resolve(__dirname, '..');
 const shared = `${SHARED_DATA}/models`;
 
@@ -86,15 +91,15 @@ async function main(): Promise<void> {
   for (const src of wanted.map((id) => sources.find((s) => s.id === id)).filter((s): s is Source => s !== undefined)) {
     const dense = await src.bytes();
     const denseModel = decodeModel(dense, src.label);
-    for (const ratio of [0.875, 0.9375]) {
+    for (const ratio of ratios) {
       const pruned = pruneOnnxBytesForTest(dense, { n: 64, k: 4, seed: 1, groupsFor: groupsFor(ratio), maskAll: false });
       const masks = parseMaskFile(JSON.parse(JSON.stringify(pruned.masks)));
       const masked = onnx.ModelProto.decode(pruned.bytes);
       const sites = findMaskedSites(masked, masks);
       const ns = [...new Set(sites.map((s) => `n=${s.groups.n},K=${s.groups.K}`))];
       const allLayers = (denseModel.graph?.node ?? []).filter((nd) => nd.opType === 'Conv' || nd.opType === 'Gemm').map((nd) => nd.name);
-      for (const threads of quick ? [1] : [1, 0]) {
-        for (const batch of quick ? [64] : [1, 64]) {
+      for (const threads of threadCounts) {
+        for (const batch of batches) {
           const loadBefore = machineState().loadavg;
           const tuned = await autotune(masked, sites, { batch, threads, repeats: Number(opt('tune-repeats', quick ? '3' : '5')), seed: 2 });
           const compact = compactModel(masked, sites, (s) => tuned.get(s)!.best);

@@ -12,6 +12,8 @@
  * (input [batch, 4096] → 6 × Gemm 4096×4096, transB = 1, as torch.onnx.export writes nn.Linear; weights in
  * raw_data, ≈400 MB), pruned the same way (given graph, n = 64, k = 4; first and last Gemm dense).
  * Target: peak RSS ≤ 2× the weights' size — the reader keeps one copy of the file and masks it in place.
+ * Then the compact model of each pruned ONNX folder is written (issue 13: `rgp compact`, autotuned forms, in
+ * its own child process), with its own peak RSS against the same target.
  * Run: npx tsx bench/prune.ts   (prints a JSON array: the TF.js VGG16 result, then the ONNX one)
  */
 import { execFileSync } from 'node:child_process';
@@ -22,6 +24,7 @@ import { join } from 'node:path';
 import { randomRegularGraph } from '../src/core/graph';
 import { quietContext } from '../src/core/job';
 import { Random } from '../src/core/random';
+import { compactPrunedModel } from '../src/jobs/compactModel';
 import { pruneModel } from '../src/jobs/pruneModel';
 import { onnx } from 'onnx-proto';
 
@@ -125,8 +128,18 @@ async function child(modelPath: string, out: string): Promise<void> {
   process.stdout.write(JSON.stringify({ seconds, rssBefore, peakRss: peakRssBytes(), masked: r.maskedLayers.length, params: r.totals.denseParams, prunedParams: r.totals.prunedParams, paramsReduction: r.totals.paramsReduction, macsReduction: r.totals.macsReduction }));
 }
 
+/** `rgp compact` of a pruned folder: the default autotuned forms, as a user runs it. */
+async function compactChild(folder: string): Promise<void> {
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const r = await compactPrunedModel(folder, { overwrite: true }, quietContext);
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(JSON.stringify({ seconds, rssBefore, peakRss: peakRssBytes(), compactBytes: r.bytes.compact, stored: r.parameters.stored }));
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4]);
+  if (process.argv[2] === '--compact-child') return compactChild(process.argv[3]);
   const dir = mkdtempSync(join(tmpdir(), 'rgp-bench-prune-'));
   try {
     // Bundle this file so the child runs as the shipped CLI does (plain node, no tsx in memory).
@@ -136,10 +149,12 @@ async function main(): Promise<void> {
     for (const [bench, make, target] of [['prune-vgg16', writeVgg16, { seconds: 2, peakRssOverWeights: 3 }], ['prune-onnx-mlp100m', writeOnnxMlp, { peakRssOverWeights: 2 }]] as const) {
       const { modelPath, params, weightBytes } = make(join(dir, bench));
       const runs = [];
+      const compacts = [];
       for (let i = 0; i < 3; i++) {
         const out = join(dir, `out${i}`);
         const text = execFileSync(process.execPath, [bundle, '--child', modelPath, out], { encoding: 'utf8', maxBuffer: 1 << 20 });
         runs.push(JSON.parse(text));
+        if (bench === 'prune-onnx-mlp100m') compacts.push(JSON.parse(execFileSync(process.execPath, [bundle, '--compact-child', out], { encoding: 'utf8', maxBuffer: 1 << 20 })));
         rmSync(out, { recursive: true, force: true });
       }
       rmSync(join(dir, bench), { recursive: true, force: true });
@@ -162,6 +177,19 @@ async function main(): Promise<void> {
         peakAboveBaselineOverWeights: (peak - baseline) / weightBytes,
         targets: target,
         pass: ('seconds' in target ? best.seconds <= target.seconds : true) && peak / weightBytes <= target.peakRssOverWeights,
+        ...(compacts.length > 0
+          ? {
+              compact: {
+                seconds: compacts.map((c) => c.seconds),
+                compactBytes: compacts[0].compactBytes,
+                storedParams: compacts[0].stored,
+                peakRssBytes: Math.max(...compacts.map((c) => c.peakRss)),
+                peakRssOverWeights: Math.max(...compacts.map((c) => c.peakRss)) / weightBytes,
+                baselineRssBytes: Math.min(...compacts.map((c) => c.rssBefore)),
+                target: { peakRssOverWeights: 2 },
+              },
+            }
+          : {}),
       });
     }
     console.log(JSON.stringify(results, null, 2));

@@ -139,7 +139,11 @@ function measureTfjs(name: ModelName, opts: Options): Outcome {
 function measureTorch(opts: Options, models: ModelName[] = opts.models): Record<string, unknown> {
   const python = '/usr/bin/python3';
   const args = JSON.stringify({ models, warmup: opts.warmup, steps: opts.steps, seed: opts.seed, threads: opts.threads });
-  const r = spawnSync(python, [join(__dirname, 'train_torch.py'), args], { encoding: 'utf8', timeout: 30 * 60 * 1000 });
+  // torch.set_num_threads does not reach OpenBLAS's own thread pool (libopenblasp is the pthreads build):
+  // without these, "1-thread torch" ran its GEMMs on both cores (2× CPU seconds per wall second).
+  const threads = String(opts.threads);
+  const env = { ...process.env, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads, MKL_NUM_THREADS: threads };
+  const r = spawnSync(python, [join(__dirname, 'train_torch.py'), args], { encoding: 'utf8', timeout: 30 * 60 * 1000, env });
   if (r.error) return { available: false, reason: `${python} could not run: ${r.error.message}` };
   if (r.status !== 0) return { available: false, reason: `train_torch.py exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` };
   try {

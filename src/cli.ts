@@ -7,7 +7,6 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isRgpError } from './core/errors';
-import { CancelSource, type JobContext } from './core/job';
 import { pruneJobOptions, type PruneCommandOptions } from './cli/pruneCommand';
 import type { GraphCommandOptions } from './cli/graphCommand';
 import { runCliJob, signalExitCode } from './cli/runJob';
@@ -19,26 +18,7 @@ import { registerConvertCommand } from './cli/convertCommand';
 import { registerCompactCommands } from './cli/compactCommand';
 import { registerPlanCommands } from './cli/planCommands';
 import * as path from 'node:path';
-import { graphText, inspectText, pruneText, stderrProgress } from './cli/humanOutput';
-
-/**
- * An in-process job context, for a command that does not run in the worker yet: Ctrl+C or SIGTERM cancels
- * at its next check. Jobs of this file all go through runCliJob instead.
- */
-export function jobContext(quiet: boolean): { ctx: JobContext; cancel: CancelSource } {
-  const cancel = new CancelSource();
-  // A progress bar on stderr only when it is a terminal (humanOutput.stderrProgress); cleared before output.
-  const progress = stderrProgress(quiet);
-  const onSignal = () => {
-    progress.stop();
-    process.stderr.write('rgp: cancelling…\n');
-    cancel.cancel();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  process.once('beforeExit', () => progress.stop());
-  return { cancel, ctx: { signal: cancel, progress: { report: (p) => progress.report(p) }, ...{ stopProgress: progress.stop } } as JobContext };
-}
+import { graphText, inspectText, pruneText } from './cli/humanOutput';
 
 /** The package's version, from package.json (one level above the bundle in dist/ and above src/). */
 function packageVersion(): string {
@@ -153,9 +133,9 @@ export function buildProgram(): Command {
   registerTrainCommand(program);
   registerSweepCommand(program);
   registerSparsifyCommand(program);
-  registerConvertCommand(program, jobContext);
-  registerCompactCommands(program, jobContext);
-  registerPlanCommands(program, jobContext);
+  registerConvertCommand(program);
+  registerCompactCommands(program);
+  registerPlanCommands(program);
   // Every subcommand's help ends with an example (issue 15); these are the ones registered elsewhere.
   for (const c of program.commands) {
     const examples = SUBCOMMAND_EXAMPLES[c.name()];

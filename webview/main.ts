@@ -246,8 +246,6 @@ function render(m: HostToWebview): void {
       showSection('prune-section');
       drawPruneStats($('prune-stats'), s);
       $('prune-output').textContent = `Written to ${s.outputPath}`;
-      // Compacting reads ONNX and TF.js prunes (a Keras prune is converted with rgp convert first).
-      $('export-compact').hidden = s.files.some((f) => /\.(keras|h5)$/i.test(f));
       search = { mooreBound: s.graph.mooreBound, points: s.history.map((h) => ({ t: h.t, aspl: h.bestAspl })) };
       $('aspl-heading').textContent = `ASPL of the regular graph during the search (n = ${s.graph.n}, k = ${s.graph.k})`;
       drawAspl();

@@ -4,16 +4,17 @@
  *   rgp compact <pruned folder> [--form auto|gather-conv|conv-gather-sum|…] [--batch 64] [--threads 1]
  *               [--out model.compact.onnx] [--overwrite]
  *   rgp bench <model> [--compact model.compact.onnx] [--batch 1,64] [--threads 1] [--repeats 10]
- *               [--warmup 3] [--out bench.json]
+ *               [--warmup 3] [--out bench.json] [--overwrite]
  *
- * Registered from src/cli.ts with one line (registerCompactCommands). Results print as JSON.
+ * Registered from src/cli.ts with one line (registerCompactCommands). Both run in the CLI's job worker,
+ * like every command (Ctrl+C / SIGTERM cancel within a second, temporaries removed). Results print as JSON.
  */
 import type { Command } from 'commander';
 import { RgpError } from '../core/errors';
-import type { JobContext } from '../core/job';
-import { writeJsonAtomic } from '../io/atomicWrite';
-import { benchModel, type BenchSummary } from '../jobs/benchModel';
-import { compactPrunedModel, type CompactOptions, type CompactSummary } from '../jobs/compactModel';
+import type { BenchOptions } from '../jobs/benchModel';
+import type { CompactOptions } from '../jobs/compactModel';
+import type { JobRequest } from '../protocol/worker';
+import { runCliJob } from './runJob';
 
 function intList(value: string | undefined, flag: string): number[] | undefined {
   if (value === undefined) return undefined;
@@ -36,17 +37,18 @@ export interface CompactCommandOptions {
   overwrite?: boolean;
 }
 
-export async function compactCommand(folder: string, opts: CompactCommandOptions, ctx: JobContext): Promise<CompactSummary> {
+/** The worker job of `rgp compact` (flags parsed here; everything else is checked in the job). */
+export function compactRequest(folder: string, opts: CompactCommandOptions): Extract<JobRequest, { kind: 'compact' }> {
   const batch = int(opts.batch, 'batch');
   const threads = int(opts.threads, 'threads');
-  const o: CompactOptions = {
+  const options: CompactOptions = {
     ...(opts.form !== undefined ? { form: opts.form as CompactOptions['form'] } : {}),
     ...(batch !== undefined ? { batch } : {}),
     ...(threads !== undefined ? { threads } : {}),
     ...(opts.out !== undefined ? { out: opts.out } : {}),
     overwrite: opts.overwrite === true,
   };
-  return compactPrunedModel(folder, o, ctx);
+  return { kind: 'compact', folder, options };
 }
 
 export interface BenchCommandOptions {
@@ -56,35 +58,30 @@ export interface BenchCommandOptions {
   repeats?: string;
   warmup?: string;
   out?: string;
+  overwrite?: boolean;
 }
 
-export async function benchCommand(model: string, opts: BenchCommandOptions, ctx: JobContext): Promise<BenchSummary> {
+/** The worker job of `rgp bench`. */
+export function benchRequest(model: string, opts: BenchCommandOptions): Extract<JobRequest, { kind: 'bench' }> {
   const batches = intList(opts.batch, 'batch');
   const threads = intList(opts.threads, 'threads');
   const repeats = int(opts.repeats, 'repeats');
   const warmup = int(opts.warmup, 'warmup');
-  const result = await benchModel(
-    model,
-    {
-      ...(opts.compact !== undefined ? { compact: opts.compact } : {}),
-      ...(batches ? { batches } : {}),
-      ...(threads ? { threads } : {}),
-      ...(repeats !== undefined ? { repeats } : {}),
-      ...(warmup !== undefined ? { warmup } : {}),
-    },
-    ctx,
-  );
-  if (opts.out) await writeJsonAtomic(opts.out, result);
-  return result;
+  const options: BenchOptions = {
+    ...(opts.compact !== undefined ? { compact: opts.compact } : {}),
+    ...(batches ? { batches } : {}),
+    ...(threads ? { threads } : {}),
+    ...(repeats !== undefined ? { repeats } : {}),
+    ...(warmup !== undefined ? { warmup } : {}),
+  };
+  return { kind: 'bench', modelPath: model, options, ...(opts.out !== undefined ? { out: opts.out } : {}), overwrite: opts.overwrite === true };
 }
 
 type Quiet = { quiet?: boolean };
 
-export function registerCompactCommands(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
+/** Registers `rgp compact` and `rgp bench`; both run in the CLI's job worker (src/cli/runJob.ts). */
+export function registerCompactCommands(program: Command): void {
   const print = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
-  const clear = (quiet?: boolean) => {
-    if (process.stderr.isTTY && !quiet) process.stderr.write('\r\x1b[K');
-  };
   program
     .command('compact')
     .description('write model.compact.onnx from a pruned folder: every masked layer as standard ONNX ops storing only its kept weights (the fastest realization per layer, timed here)')
@@ -96,10 +93,7 @@ export function registerCompactCommands(program: Command, jobContext: (quiet: bo
     .option('--overwrite', 'replace an existing compact model')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (folder: string, opts: CompactCommandOptions & Quiet) => {
-      const { ctx } = jobContext(!!opts.quiet);
-      const r = await compactCommand(folder, opts, ctx);
-      clear(opts.quiet);
-      print(r);
+      print((await runCliJob<'compact'>(compactRequest(folder, opts), { quiet: opts.quiet === true })).summary);
     });
   program
     .command('bench')
@@ -110,12 +104,10 @@ export function registerCompactCommands(program: Command, jobContext: (quiet: bo
     .option('--threads <list>', 'intra-op thread counts, e.g. 1,0 (0 = all cores; default 1)')
     .option('--repeats <r>', 'timed runs per model and configuration (default 10)')
     .option('--warmup <w>', 'untimed runs first (default 3)')
-    .option('--out <file>', 'also write the result to this JSON file')
+    .option('--out <file>', 'also write the result to this JSON file (never over a model)')
+    .option('--overwrite', 'replace an existing --out file that rgp wrote')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (model: string, opts: BenchCommandOptions & Quiet) => {
-      const { ctx } = jobContext(!!opts.quiet);
-      const r = await benchCommand(model, opts, ctx);
-      clear(opts.quiet);
-      print(r);
+      print((await runCliJob<'bench'>(benchRequest(model, opts), { quiet: opts.quiet === true })).summary);
     });
 }

@@ -12,12 +12,10 @@
 import type { Command } from 'commander';
 import * as path from 'node:path';
 import { RgpError } from '../core/errors';
-import type { JobContext } from '../core/job';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { checkPlanPortable, indexedJob, toYaml } from '../jobs/grid/k8sJob';
-import { mergeToFolder } from '../jobs/grid/merge';
-import { planDigest, readPlan, sparsifyPlan, sweepPlan, writePlan, type GridPlan } from '../jobs/grid/plan';
-import { cellIndex, runCell } from '../jobs/grid/runCell';
+import { planDigest, sparsifyPlan, sweepPlan, writePlan, type GridPlan } from '../jobs/grid/plan';
+import { runCliJob } from './runJob';
 import type { SparsifyCommandOptions } from './sparsifyCommand';
 import { sparsifyOptions } from './sparsifyCommand';
 import type { SweepCommandOptions } from './sweepCommand';
@@ -81,8 +79,11 @@ export async function planSparsifyCli(opts: SparsifyCommandOptions & PlanFlags):
   process.stdout.write(JSON.stringify(await writePlanAndJob(plan, opts), null, 2) + '\n');
 }
 
-/** Registers `rgp run-cell` and `rgp merge`. */
-export function registerPlanCommands(program: Command, jobContext: (quiet: boolean) => { ctx: JobContext }): void {
+/**
+ * Registers `rgp run-cell` and `rgp merge`. Both run in the CLI's job worker (src/cli/runJob.ts), as every
+ * command does: a cell trains for minutes, and Ctrl+C / SIGTERM must stop it within a second.
+ */
+export function registerPlanCommands(program: Command): void {
   program
     .command('run-cell')
     .description('run one cell of a plan (rgp sweep|sparsify … --plan) and write its result file cell-<index>.json atomically')
@@ -91,10 +92,12 @@ export function registerPlanCommands(program: Command, jobContext: (quiet: boole
     .requiredOption('--out <dir>', 'folder of the cell files (created if missing)')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (planPath: string, opts: { index?: string; out: string; quiet?: boolean }) => {
-      const loaded = await readPlan(planPath);
-      const index = cellIndex(opts.index, process.env, loaded.plan.cells.length);
-      const { file, cell } = await runCell(loaded, index, opts.out, jobContext(!!opts.quiet).ctx);
-      process.stdout.write(JSON.stringify({ cell: index, key: cell.key, file, seconds: cell.result.seconds }, null, 2) + '\n');
+      const completionIndex = process.env.JOB_COMPLETION_INDEX;
+      const { cell, key, file, seconds } = await runCliJob<'runCell'>(
+        { kind: 'runCell', planPath, out: opts.out, ...(opts.index !== undefined ? { index: opts.index } : {}), ...(completionIndex !== undefined ? { completionIndex } : {}) },
+        { quiet: opts.quiet === true },
+      );
+      process.stdout.write(JSON.stringify({ cell, key, file, seconds }, null, 2) + '\n');
     });
   program
     .command('merge')
@@ -105,8 +108,7 @@ export function registerPlanCommands(program: Command, jobContext: (quiet: boole
     .option('--overwrite', 'replace an existing non-empty output folder')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (planPath: string, cellsDir: string, opts: { out: string; overwrite?: boolean; quiet?: boolean }) => {
-      const loaded = await readPlan(planPath);
-      const result = await mergeToFolder(loaded, cellsDir, opts.out, { overwrite: opts.overwrite === true }, jobContext(!!opts.quiet).ctx);
-      process.stdout.write(JSON.stringify({ runs: result.runs.length, files: result.files }, null, 2) + '\n');
+      const { runs, files } = await runCliJob<'merge'>({ kind: 'merge', planPath, cellsDir, out: opts.out, overwrite: opts.overwrite === true }, { quiet: opts.quiet === true });
+      process.stdout.write(JSON.stringify({ runs, files }, null, 2) + '\n');
     });
 }

@@ -159,7 +159,7 @@ export async function sparsifyCli(o: SparsifyCommandOptions): Promise<SparsifyRe
   return result;
 }
 
-/** Registers `rgp sparsify`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
+/** Registers `rgp sparsify` (run in the CLI's job worker, src/cli/runJob.ts). */
 export function registerSparsifyCommand(program: Command): void {
   addWorkersFlag(addPlanFlags(program
     .command('sparsify')

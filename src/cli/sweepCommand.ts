@@ -95,7 +95,7 @@ export async function sweepCli(modelPath: string, opts: SweepCommandOptions & { 
   return result;
 }
 
-/** Registers `rgp sweep`; `jobContext` is the CLI's (Ctrl+C cancels, progress on a TTY). */
+/** Registers `rgp sweep` (run in the CLI's job worker, src/cli/runJob.ts). */
 export function registerSweepCommand(program: Command): void {
   addWorkersFlag(addPlanFlags(addTrainingFlags(
     program

@@ -118,9 +118,11 @@ export function startJob(workerScript: string | URL, request: JobRequest, opts: 
           break;
       }
     });
-    worker.on('error', (e) => finish(() => reject(e)));
+    // The worker died: an exception nothing caught (its stack is the worker's), or the thread ended
+    // without an answer. Either way the job is over and says so; `exited` still cleans its temporaries.
+    worker.on('error', (e) => finish(() => reject(workerCrashed(e))));
     worker.on('exit', (code) =>
-      finish(() => reject(opts.signal?.aborted ? new CancelledError() : new Error(`The job worker stopped unexpectedly (exit code ${code}) before sending a result.`))),
+      finish(() => reject(opts.signal?.aborted ? new CancelledError() : new Error(`The job's worker thread stopped unexpectedly (exit code ${code}) before it finished.`))),
     );
   });
   const terminate = () => {
@@ -129,6 +131,14 @@ export function startJob(workerScript: string | URL, request: JobRequest, opts: 
     settleCancelled();
   };
   return { result, exited, terminate };
+}
+
+/** An uncaught exception in the worker, said as what it is for the job: the worker crashed. */
+function workerCrashed(e: unknown): Error {
+  const cause = e instanceof Error ? e : new Error(String(e));
+  const err = new Error(`The job's worker thread crashed: ${cause.message}`);
+  if (cause.stack) err.stack = `${err.message}\n${cause.stack.split('\n').slice(1).join('\n')}`;
+  return err;
 }
 
 /** Removes (or puts back) the temporary entries a stopped worker left, through the process-wide list. */

@@ -10,9 +10,11 @@ import * as path from 'node:path';
 import { RgpError } from '../core/errors';
 import type { JobContext } from '../core/job';
 import { openModel } from '../formats';
-import { decodeModel, encodeModel } from '../formats/onnx/compactModel';
+import { decodeModel, encodeModel } from '../formats/onnx/proto';
 import { layersToOnnx } from '../formats/onnx/fromLayers';
 import { inputShape, machineState, measureLatency } from '../formats/onnx/latency';
+import { writeJsonAtomic } from '../io/atomicWrite';
+import { prepareOutput } from './outputFolder';
 
 export interface BenchOptions {
   /** The compact model (default: model.compact.onnx beside the model, if there). */
@@ -122,4 +124,18 @@ export async function benchModel(modelPath: string, options: BenchOptions, ctx: 
     runs,
     machine: machineState(),
   };
+}
+
+/**
+ * `rgp bench … --out FILE`: the benchmark, also written to FILE under the output rule
+ * (src/jobs/outputFolder.ts) — checked before any timing, never over the model or its compact form, and
+ * replacing an existing file only with `overwrite` when it is an earlier rgp result.
+ */
+export async function benchModelToFile(modelPath: string, options: BenchOptions, out: string | undefined, overwrite: boolean, ctx: JobContext): Promise<BenchSummary> {
+  const inputs = [modelPath, options.compact ?? path.join(path.dirname(path.resolve(modelPath)), 'model.compact.onnx')];
+  const target = out === undefined ? undefined : await prepareOutput({ out, inputs, overwrite, shape: 'file' });
+  const summary = await benchModel(modelPath, options, ctx);
+  ctx.signal.throwIfCancelled();
+  if (target !== undefined) await writeJsonAtomic(target, summary);
+  return summary;
 }

@@ -4,8 +4,9 @@
  * (src/formats/onnx/compactLayer.ts), every other node unchanged — and `compact-report.json`: file sizes
  * dense → masked → compact, parameters stored, and per layer the realization used and its timings.
  *
- * Sources: an ONNX prune (model.onnx) is compacted as it is; a TF.js prune (model.json) is converted first
- * (layersToOnnx: weights bit-identical) and its masks.json entries are re-pointed at the ONNX kernels.
+ * Sources: an ONNX prune (model.onnx) is compacted as it is; a TF.js prune (model.json) or a Keras prune
+ * (model.keras / model.h5) is converted first (layersToOnnx: weights bit-identical) and its masks.json
+ * entries are re-pointed at the ONNX kernels.
  *
  * Realizations: `form: 'auto'` (default) runs the autotuner — each masked layer timed alone in every form
  * on its real input shape at the tuning batch and thread count, the fastest kept; or one fixed form for
@@ -19,10 +20,13 @@ import { RgpError } from '../core/errors';
 import type { JobContext } from '../core/job';
 import { parseMaskFile, type MaskFile } from '../core/prune/maskFile';
 import { writeFileAtomic } from '../io/atomicWrite';
+import { isToolJsonFile } from '../io/outputMarker';
+import { checkOutputPlace } from './outputFolder';
 import { openModel } from '../formats';
 import { autotune, type LayerTiming } from '../formats/onnx/autotune';
 import { CONV_FORMS, GEMM_FORMS, type CompactForm } from '../formats/onnx/compactLayer';
-import { compactModel, decodeModel, encodeModel, findMaskedSites, formsFor, type CompactLayerReport } from '../formats/onnx/compactModel';
+import { compactModel, findMaskedSites, formsFor, type CompactLayerReport } from '../formats/onnx/compactModel';
+import { decodeModel, encodeModel } from '../formats/onnx/proto';
 import { layersToOnnx } from '../formats/onnx/fromLayers';
 import { onnxRuntimeAvailable } from '../formats/onnx/latency';
 
@@ -48,7 +52,7 @@ export interface CompactSummary {
   format: 'rgp-compact-report';
   version: 1;
   prunedFolder: string;
-  sourceFormat: 'onnx' | 'tfjs';
+  sourceFormat: 'onnx' | 'tfjs' | 'keras';
   outputPath: string;
   reportPath: string;
   /** File bytes: the original dense model (null when report.json does not lead to it), the masked model, the compact model. */
@@ -60,6 +64,12 @@ export interface CompactSummary {
 }
 
 const ALL_FORMS: readonly string[] = [...CONV_FORMS, ...GEMM_FORMS];
+
+/** The first of `paths` that is a file. */
+async function firstFile(paths: readonly string[]): Promise<string | undefined> {
+  for (const p of paths) if ((await fileSize(p)) !== null) return p;
+  return undefined;
+}
 
 async function fileSize(p: string): Promise<number | null> {
   try {
@@ -113,18 +123,24 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
   }
   const onnxPath = isDir ? path.join(folder, 'model.onnx') : abs;
   const tfjsPath = path.join(folder, 'model.json');
+  const kerasPaths = [path.join(folder, 'model.keras'), path.join(folder, 'model.h5')];
   ctx.progress.report({ fraction: 0, message: 'reading the pruned model' });
-  let sourceFormat: 'onnx' | 'tfjs';
+  let sourceFormat: 'onnx' | 'tfjs' | 'keras';
+  let layersPath: string | undefined;
+  /** Every file this job reads: the output rule keeps the compact model and its report off them. */
+  const inputs = [masksPath, path.join(folder, 'report.json')];
   let maskedBytes: Uint8Array;
   let maskedFileBytes: number;
   let masks = parseMaskFile(masksJson);
   if (path.extname(onnxPath) === '.onnx' && (await fileSize(onnxPath)) !== null) {
     sourceFormat = 'onnx';
+    inputs.push(onnxPath);
     maskedBytes = await readFile(onnxPath);
     maskedFileBytes = maskedBytes.length;
-  } else if ((await fileSize(tfjsPath)) !== null) {
-    sourceFormat = 'tfjs';
-    const m = await openModel(tfjsPath, { signal: ctx.signal });
+  } else if ((layersPath = await firstFile([tfjsPath, ...kerasPaths])) !== undefined) {
+    sourceFormat = layersPath === tfjsPath ? 'tfjs' : 'keras';
+    const m = await openModel(layersPath, { signal: ctx.signal });
+    inputs.push(...m.inputFiles);
     maskedFileBytes = m.fileBytes;
     const conv = layersToOnnx(m.graph, (w) => {
       const { bytes, byteOffset } = m.weightBytes(w);
@@ -143,14 +159,21 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
     } as MaskFile;
     masks = parseMaskFile(remapped);
   } else {
-    throw new RgpError('NOT_A_MODEL', `${folder} holds neither model.onnx nor model.json.`, 'Give the folder written by `rgp prune` (compacting Keras prunes needs the Keras reader).');
+    throw new RgpError('NOT_A_MODEL', `${folder} holds no pruned model (model.onnx, model.json, model.keras or model.h5).`, 'Give the folder written by `rgp prune`.');
   }
   ctx.signal.throwIfCancelled();
   const outputPath = path.resolve(options.out ?? path.join(folder, 'model.compact.onnx'));
   const reportPath = path.join(path.dirname(outputPath), `${path.basename(outputPath, '.onnx')}.report.json`);
-  if (outputPath === onnxPath || outputPath === tfjsPath) throw new RgpError('BAD_ARGUMENT', 'The compact model would overwrite the pruned model.', 'Choose another --out.');
-  if (!options.overwrite && ((await fileSize(outputPath)) !== null || (await fileSize(reportPath)) !== null)) {
-    throw new RgpError('BAD_ARGUMENT', `${path.basename(outputPath)} already exists in ${path.dirname(outputPath)}.`, 'Pass --overwrite to replace it, or --out another file.');
+  if (outputPath === onnxPath || outputPath === tfjsPath || kerasPaths.includes(outputPath)) throw new RgpError('BAD_ARGUMENT', 'The compact model would overwrite the pruned model.', 'Choose another --out.');
+  // The output rule (src/jobs/outputFolder.ts) for both files: never a file this job reads, nor the working
+  // folder, home or a root. The compact model is ONNX, not JSON, so its report beside it says whether rgp
+  // wrote the pair: only then does --overwrite replace them.
+  const places = [await checkOutputPlace({ out: outputPath, inputs, shape: 'file' }), await checkOutputPlace({ out: reportPath, inputs, shape: 'file' })];
+  if (places.some((p) => p.taken)) {
+    if (!options.overwrite) throw new RgpError('BAD_ARGUMENT', `${path.basename(outputPath)} already exists in ${path.dirname(outputPath)}.`, 'Pass --overwrite to replace it, or --out another file.');
+    if (!(await isToolJsonFile(reportPath))) {
+      throw new RgpError('UNSAFE_PATH', `${outputPath} was not written by rgp compact (no compact report ${path.basename(reportPath)} beside it), so --overwrite does not replace it.`, 'Choose a new file with --out.');
+    }
   }
 
   // ---- Sites, tuning, realization ----

@@ -1,7 +1,8 @@
 /**
- * The output rule, one function for every command that writes (prune, train, sweep, sparsify,
- * graph --out, inspect --out, and any later convert/compact): checked before any search or training time
- * is spent; the atomic writer (src/io/atomicWrite.ts) checks again at the swap.
+ * The output rule, one function for every command that writes (prune, train, sweep, sparsify, convert,
+ * compact, merge, bench/graph/inspect --out): checked before any search or training time is spent; the
+ * atomic writer (src/io/atomicWrite.ts) checks again at the swap. The extension asks its questions
+ * (Overwrite / Choose Another Folder…) from the same rule (checkOutputPlace, src/vscode/outputFolder.ts).
  *
  *   - the output is never an input, never contains one, and never lies inside an input folder (inputs:
  *     the model file, its shards, external data, dataset files and folders, edge lists — whatever the job
@@ -58,10 +59,19 @@ const within = (child: string, parent: string): boolean =>
   child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
 
 /**
- * Checks `req` and returns the absolute output path (not resolved through links: that is where the
- * result will appear). Throws an RgpError for every refusal; writes nothing.
+ * What is at a permitted output place: nothing (or an empty folder) — `free`; or an earlier output —
+ * `taken`, which `overwrite` may replace only when `ours` (this tool wrote it). What prepareOutput decides
+ * from it, and what the extension asks about (Overwrite / Choose Another Folder…) before a job starts.
  */
-export async function prepareOutput(req: OutputRequest): Promise<string> {
+export type OutputPlace = { target: string; taken: false } | { target: string; taken: true; ours: boolean };
+
+/**
+ * The part of the rule that does not depend on `overwrite`: throws an RgpError for a place that is never
+ * allowed (an input, inside or around one, the working folder, home, a root, an empty name, a file where
+ * a folder goes or the reverse), else says whether something is there and whether this tool wrote it.
+ * Writes nothing.
+ */
+export async function checkOutputPlace(req: Omit<OutputRequest, 'overwrite'>): Promise<OutputPlace> {
   const flag = req.flag ?? '--out';
   const shape = req.shape ?? 'folder';
   if (req.out !== undefined && req.out.trim() === '') {
@@ -103,24 +113,39 @@ export async function prepareOutput(req: OutputRequest): Promise<string> {
   try {
     st = await stat(target);
   } catch {
-    return target; // not there yet: the usual case
+    return { target, taken: false }; // not there yet: the usual case
   }
   if (shape === 'folder') {
     if (!st.isDirectory()) throw new RgpError('BAD_ARGUMENT', `${flag} ${target} exists and is a file, not a folder.`, `Choose a new output folder (${flag}).`);
-    if ((await readdir(target)).length === 0) return target;
+    if ((await readdir(target)).length === 0) return { target, taken: false };
+    return { target, taken: true, ours: await carriesMarker(target) };
+  }
+  if (st.isDirectory()) throw new RgpError('BAD_ARGUMENT', `${flag} ${target} is a folder; this output is a file.`, `Give a file path, e.g. ${path.join(given, 'result.json')}.`);
+  return { target, taken: true, ours: await isToolJsonFile(target) };
+}
+
+/**
+ * Checks `req` and returns the absolute output path (not resolved through links: that is where the
+ * result will appear). Throws an RgpError for every refusal; writes nothing.
+ */
+export async function prepareOutput(req: OutputRequest): Promise<string> {
+  const flag = req.flag ?? '--out';
+  const place = await checkOutputPlace(req);
+  if (!place.taken) return place.target;
+  const { target } = place;
+  if ((req.shape ?? 'folder') === 'folder') {
     if (!req.overwrite) {
       throw new RgpError('BAD_ARGUMENT', `The output folder ${target} already exists and is not empty.`, `Choose another folder with ${flag}, or allow replacing an earlier result (--overwrite).`);
     }
-    if (!(await carriesMarker(target))) {
+    if (!place.ours) {
       throw unsafe(`${target} was not written by rgp (it has no ${OUTPUT_MARKER}), so --overwrite does not replace it.`, `Choose a new output folder with ${flag}.`);
     }
     return target;
   }
-  if (st.isDirectory()) throw new RgpError('BAD_ARGUMENT', `${flag} ${target} is a folder; this output is a file.`, `Give a file path, e.g. ${path.join(given, 'result.json')}.`);
   if (!req.overwrite) {
     throw new RgpError('BAD_ARGUMENT', `${target} already exists.`, `Choose another file with ${flag}, or allow replacing an earlier result (--overwrite).`);
   }
-  if (!(await isToolJsonFile(target))) {
+  if (!place.ours) {
     throw unsafe(`${target} was not written by rgp, so --overwrite does not replace it.`, `Choose a new file with ${flag}.`);
   }
   return target;
@@ -128,26 +153,4 @@ export async function prepareOutput(req: OutputRequest): Promise<string> {
 
 function unsafe(message: string, hint = 'Choose a new output folder beside the input, e.g. the default.'): RgpError {
   return new RgpError('UNSAFE_PATH', message, hint);
-}
-
-/**
- * Older two-step form, kept for callers not yet passing their inputs: `<model folder><suffix>` unless
- * given, refused when it is, contains or lies inside the model folder (and the places of prepareOutput).
- * Synchronous part only; checkOutputFree does the rest.
- */
-export function resolveOutputFolder(modelDir: string, out: string | undefined, suffix: string): string {
-  if (out !== undefined && out.trim() === '') throw new RgpError('BAD_ARGUMENT', '--out is empty.', 'Give the folder to write, e.g. --out out/result.');
-  const target = path.resolve(out ?? `${modelDir}${suffix}`);
-  const real = realOrPlanned(target);
-  for (const dir of new Set([path.resolve(modelDir), realOrPlanned(modelDir)])) {
-    for (const t of new Set([target, real])) {
-      if (within(dir, t)) throw unsafe(`The output folder ${target} would replace the input model's folder.`, `Choose an output folder outside the model folder, e.g. the default <model folder>${suffix}.`);
-    }
-  }
-  return target;
-}
-
-/** Refuses an existing file, a non-empty folder without overwrite, and one this tool did not write. */
-export async function checkOutputFree(target: string, overwrite: boolean): Promise<void> {
-  await prepareOutput({ out: target, inputs: [], overwrite });
 }

@@ -148,7 +148,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   plan.targets.forEach((t, i) => {
     ctx.signal.throwIfCancelled();
     const { bytes, byteOffset } = model.weightBytes(t.weight);
-    kept.set(t.layer, applyBlockMask(bytes, byteOffset, t.shape, runFor.get(t.n)!.blocks, t.layout));
+    kept.set(t.layer, applyBlockMask(bytes, byteOffset, t.shape, runFor.get(t.n)!.blocks, t.layout, t.inputParts));
     ctx.progress.report({ fraction: 0.8 + (0.05 * (i + 1)) / plan.targets.length, message: `masked ${t.layer}` });
   });
   const counts = countPruned(graph, plan, kept);
@@ -156,7 +156,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   const maskFile = buildMaskFile(
     selfLoops,
     runs.map((r) => ({ n: r.degree.n, k: r.degree.k, neighbours: r.neighbours })),
-    plan.targets.map((t) => ({ layer: t.layer, n: t.n, weight: t.weight.spec.name, variable: t.variable, shape: t.shape, layout: t.layout, kept: kept.get(t.layer)!, total: t.weight.elements })),
+    plan.targets.map((t) => ({ layer: t.layer, n: t.n, weight: t.weight.spec.name, variable: t.variable, shape: t.shape, layout: t.layout, ...(t.inputParts ? { inputParts: t.inputParts } : {}), kept: kept.get(t.layer)!, total: t.weight.elements })),
   );
   // graph.json is the main graph as always; each extra graph gets its own file, readable by `rgp graph --in`.
   const graphFiles = runs.map((r, i) => ({

@@ -19,6 +19,7 @@ import type { GraphCommandOptions, GraphCommandOutput } from '../cli/graphComman
 import type { TempChange } from '../io/tempRegistry';
 import type { CompactOptions, CompactSummary } from '../jobs/compactModel';
 import type { BenchOptions, BenchSummary } from '../jobs/benchModel';
+import type { ConvertOptions, ConvertSummary } from '../jobs/convertModel';
 
 export const WORKER_PROTOCOL_VERSION = 2;
 
@@ -47,8 +48,17 @@ export type JobRequest =
   | { kind: 'graphCommand'; options: Omit<GraphCommandOptions, never> }
   /** Compact ONNX from a pruned folder (issue 13): model.compact.onnx + its report. */
   | { kind: 'compact'; folder: string; options: CompactOptions }
-  /** Dense vs compact latency in onnxruntime-node. */
-  | { kind: 'bench'; modelPath: string; options: BenchOptions };
+  /** Dense vs compact latency in onnxruntime-node; `out` (CLI `bench --out`): also write the result there, under the output rule. */
+  | { kind: 'bench'; modelPath: string; options: BenchOptions; out?: string; overwrite?: boolean }
+  /** A Keras layers model moved between formats (`rgp convert`). */
+  | { kind: 'convert'; modelPath: string; options: ConvertOptions }
+  /**
+   * One cell of a plan (`rgp run-cell`): `index` as given (--index), else `completionIndex`
+   * ($JOB_COMPLETION_INDEX of a Kubernetes Indexed Job); both checked against the plan in the worker.
+   */
+  | { kind: 'runCell'; planPath: string; index?: string; completionIndex?: string; out: string }
+  /** The cells of a plan checked and merged into results.json + results.csv (`rgp merge`). */
+  | { kind: 'merge'; planPath: string; cellsDir: string; out: string; overwrite?: boolean };
 /** `workers` > 1 (sweep, sparsify): the job's cells run on that many nested worker threads (src/node/cellPool.ts), streamed as they finish. */
 
 export type JobResult =
@@ -60,7 +70,10 @@ export type JobResult =
   | { kind: 'sparsify'; result: SparsifyResult }
   | { kind: 'graphCommand'; output: GraphCommandOutput }
   | { kind: 'compact'; summary: CompactSummary }
-  | { kind: 'bench'; summary: BenchSummary };
+  | { kind: 'bench'; summary: BenchSummary }
+  | { kind: 'convert'; summary: ConvertSummary }
+  | { kind: 'runCell'; cell: number; key: string; file: string; seconds: number }
+  | { kind: 'merge'; runs: number; files: string[] };
 
 /** Sent once, as workerData, when the worker is created. */
 export interface WorkerStart {

@@ -134,7 +134,8 @@ export async function runExperiment(deps: ExperimentDeps, arg?: unknown, given: 
       proposed: `${modelDir}-ratio-experiment`,
       ...(given.out !== undefined ? { given: given.out } : {}),
       ...(given.overwrite !== undefined ? { overwrite: given.overwrite } : {}),
-      inputDir: modelDir,
+      // The model's folder (model.json + shards) and the dataset spec or file handed in.
+      inputs: [modelDir, ...(typeof dataset === 'string' ? [workspaceRelative(dataset)] : [])],
       title: title('output folder'),
     });
     if (!output) return undefined;

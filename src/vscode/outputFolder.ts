@@ -1,46 +1,26 @@
 /**
- * Where an experiment writes its results folder, decided before any training time is spent, with the
- * rule of `RGP: Prune Model`: never the input folder, a folder containing it or a folder inside it; an
- * existing non-empty folder only with overwrite. Asked interactively (overwrite, or another name) only
- * when the folder is the default; a folder handed in by the caller is checked, never asked about.
+ * Where a command writes its results folder, decided before any search or training time is spent, by
+ * the one output rule of every job (src/jobs/outputFolder.ts — the job applies it again in the worker):
+ * never an input (a TF.js model's folder, a single-file model, a dataset, an edge list), never inside or
+ * around one, never the working folder, home or a root; an existing non-empty folder only with overwrite,
+ * and only one RGP wrote. Here the rule only decides what to ask: when the proposed default folder holds
+ * something, Overwrite (offered only for RGP's own earlier result) or Choose Another Folder…; a folder the
+ * caller handed in is checked, never asked about. The rule's messages reach the user through
+ * UserMessages, which words them for the editor (cliWords.forEditor: no CLI flags).
  * O(entries of the folder) for the emptiness check.
  */
 import * as vscode from 'vscode';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { RgpError } from '../core/errors';
-import { carriesMarker } from '../io/outputMarker';
-
-export type FolderState = 'missing' | 'empty' | 'non-empty' | 'file';
-
-export async function folderState(p: string): Promise<FolderState> {
-  const s = await stat(p).catch(() => undefined);
-  if (!s) return 'missing';
-  if (!s.isDirectory()) return 'file';
-  return (await readdir(p)).length > 0 ? 'non-empty' : 'empty';
-}
-
-const within = (child: string, parent: string) => child === parent || child.startsWith(parent + path.sep);
-
-/** Why `out` may not hold results of a job reading `inputDir`, or undefined when it may. */
-export function unsafeOutput(out: string, inputDir: string): string | undefined {
-  const o = path.resolve(out);
-  const i = path.resolve(inputDir);
-  if (within(i, o)) return `The output folder ${o} would replace the input folder ${i}.`;
-  if (within(o, i)) return `The output folder ${o} is inside the input folder ${i}, which RGP never writes into.`;
-  return undefined;
-}
-
-export function checkOutputPlace(out: string, inputDir: string): void {
-  const problem = unsafeOutput(out, inputDir);
-  if (problem) throw new RgpError('UNSAFE_PATH', problem, 'Choose an output folder beside the input, e.g. the default.');
-}
+import { isRgpError } from '../core/errors';
+import { checkOutputPlace, prepareOutput } from '../jobs/outputFolder';
+import { forEditor } from './cliWords';
 
 /** `base`, else `base-2`, `base-3`, … : the first name that is not there yet. */
 export async function nextFreeFolder(base: string): Promise<string> {
   for (let i = 1; ; i++) {
     const candidate = i === 1 ? base : `${base}-${i}`;
-    if ((await folderState(candidate)) === 'missing') return candidate;
+    if (!(await stat(candidate).then(() => true, () => false))) return candidate;
   }
 }
 
@@ -51,28 +31,28 @@ export interface OutputChoice {
 
 /**
  * `given` is the caller's own folder (checked, never asked about); otherwise `proposed`, with the user
- * asked when it already holds something. Undefined when the user backs out.
+ * asked when it already holds something. `inputs` are what the job reads (as for prepareOutput).
+ * Undefined when the user backs out; an RgpError when the rule refuses the folder.
  */
-export async function chooseOutputFolder(o: { proposed: string; given?: string; overwrite?: boolean; inputDir: string; title: string }): Promise<OutputChoice | undefined> {
-  const out = path.resolve(o.given ?? o.proposed);
-  checkOutputPlace(out, o.inputDir);
-  const state = await folderState(out);
-  if (state === 'file') throw new RgpError('BAD_ARGUMENT', `${out} exists and is a file, not a folder.`, 'Choose a new output folder.');
-  if (state !== 'non-empty' || o.overwrite === true) return { out, overwrite: o.overwrite === true };
-  if (o.given !== undefined) {
-    throw new RgpError('BAD_ARGUMENT', `The output folder ${out} already exists and is not empty.`, 'Choose another folder, or allow overwriting it.');
+export async function chooseOutputFolder(o: { proposed: string; given?: string; overwrite?: boolean; inputs: readonly string[]; title: string }): Promise<OutputChoice | undefined> {
+  const overwrite = o.overwrite === true;
+  if (o.given !== undefined || overwrite) {
+    // Nothing to ask: the caller chose the folder, or already allowed replacing it. The rule decides.
+    return { out: await prepareOutput({ out: o.given ?? o.proposed, inputs: o.inputs, overwrite }), overwrite };
   }
+  const place = await checkOutputPlace({ out: o.proposed, inputs: o.inputs });
+  if (!place.taken) return { out: place.target, overwrite: false };
+  const out = place.target;
   // Only a folder RGP wrote (it carries the marker) may be replaced; anything else gets a new name.
-  const ours = await carriesMarker(out);
   const action = await vscode.window.showWarningMessage(
     `${path.basename(out)} already exists.`,
     {
       modal: true,
-      detail: ours
+      detail: place.ours
         ? `${out} holds earlier results. Overwriting replaces them when the new run finishes; cancelling the run keeps them.`
         : `${out} was not written by RGP, so it is never replaced. Choose another folder for the results.`,
     },
-    ...(ours ? ['Overwrite', 'Choose Another Folder…'] : ['Choose Another Folder…']),
+    ...(place.ours ? ['Overwrite', 'Choose Another Folder…'] : ['Choose Another Folder…']),
   );
   if (action === 'Overwrite') return { out, overwrite: true };
   if (action !== 'Choose Another Folder…') return undefined;
@@ -84,13 +64,13 @@ export async function chooseOutputFolder(o: { proposed: string; given?: string; 
     valueSelection: [path.dirname(suggestion).length + 1, suggestion.length],
     validateInput: async (v) => {
       if (!v.trim() || !path.isAbsolute(v.trim())) return 'Enter an absolute folder path.';
-      const p = path.resolve(v.trim());
-      const unsafe = unsafeOutput(p, o.inputDir);
-      if (unsafe) return unsafe;
-      const s = await folderState(p);
-      if (s === 'file') return 'That is a file.';
-      if (s === 'non-empty') return 'That folder is not empty; choose a new one.';
-      return undefined;
+      try {
+        const p = await checkOutputPlace({ out: v.trim(), inputs: o.inputs });
+        return p.taken ? 'That folder is not empty; choose a new one.' : undefined;
+      } catch (e) {
+        if (isRgpError(e)) return forEditor(e.message);
+        throw e;
+      }
     },
   });
   return text === undefined ? undefined : { out: path.resolve(text.trim()), overwrite: false };

@@ -58,7 +58,7 @@ export async function pruneModel(deps: PruneDeps, arg?: unknown, given?: Partial
       ...(given?.overwrite !== undefined ? { overwrite: given.overwrite } : {}),
       // A TF.js model is its whole folder (model.json + shards); a single-file model (.onnx, .keras, .h5)
       // is the file alone, so its output may sit beside it in the same folder.
-      inputDir: path.extname(modelPath).toLowerCase() === '.json' ? path.dirname(modelPath) : modelPath,
+      inputs: [path.extname(modelPath).toLowerCase() === '.json' ? path.dirname(modelPath) : modelPath],
       title: 'RGP: Prune Model — output folder',
     });
     if (!output) return undefined;
@@ -74,14 +74,14 @@ export async function pruneModel(deps: PruneDeps, arg?: unknown, given?: Partial
     deps.jobs.setStatus(head.status, head.tooltip, 'rgp.pruneModel');
     const first = head.dense.find((d) => d.role === 'first');
     const maskFirst = first && first.share > 0.2 ? 'Mask First Layer Too' : undefined;
-    // Compacting reads ONNX and TF.js prunes (a Keras prune would need converting first).
-    const exportCompact = summary.files.some((f) => /\.(keras|h5)$/i.test(f)) ? undefined : 'Export Compact ONNX';
+    // Every format's prune compacts (TF.js and Keras through their exact ONNX conversion).
+    const exportCompact = 'Export Compact ONNX';
     await deps.state.update(LAST_PRUNED_FOLDER_KEY, summary.outputPath);
     void deps.messages
-      .info(`${head.message} → ${path.basename(summary.outputPath)}`, 'Open Report', ...(exportCompact ? [exportCompact] : []), 'Reveal in Explorer', ...(maskFirst ? [maskFirst] : []))
+      .info(`${head.message} → ${path.basename(summary.outputPath)}`, 'Open Report', exportCompact, 'Reveal in Explorer', ...(maskFirst ? [maskFirst] : []))
       .then((action) => {
         if (action === 'Open Report') void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(path.join(summary.outputPath, 'report.md')));
-        if (exportCompact && action === exportCompact) void vscode.commands.executeCommand('rgp.exportCompact', vscode.Uri.file(summary.outputPath));
+        if (action === exportCompact) void vscode.commands.executeCommand('rgp.exportCompact', vscode.Uri.file(summary.outputPath));
         if (action === 'Reveal in Explorer') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(summary.outputPath));
         // Dismissed (undefined) never matches an action that was not offered (undefined).
         if (maskFirst && action === maskFirst) void vscode.commands.executeCommand('rgp.pruneModel', uri, { ...given, ratio, keepFirst: false, out: undefined, overwrite: undefined });

@@ -127,7 +127,8 @@ export async function compareSparsification(deps: SparsifyDeps, given: SparsifyG
       proposed: path.join(proposedParent, `${name}-${data.task}-${model}`),
       ...(given.out !== undefined ? { given: given.out } : {}),
       ...(given.overwrite !== undefined ? { overwrite: given.overwrite } : {}),
-      inputDir: path.dirname(data.edgesPath),
+      // What the job reads: the edge list and, for node classification, its labels.
+      inputs: [data.edgesPath, ...(data.labels ? [data.labels] : [])],
       title: title('output folder'),
     });
     if (!output) return undefined;

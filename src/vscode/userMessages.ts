@@ -41,7 +41,7 @@ export class UserMessages implements vscode.Disposable {
     else {
       const err = e instanceof Error ? e : new Error(String(e));
       this.log.error(err.stack ?? err.message);
-      text = `RGP hit an unexpected error: ${err.message} (details in the RGP output channel).`;
+      text = `RGP: unexpected error: ${err.message.replace(/[.\s]+$/, '')} (details in the RGP output channel).`;
     }
     const labels = [...actions.map((a) => a.label), 'Show Log'];
     this.shown.fire({ severity: 'error', text, actions: labels });

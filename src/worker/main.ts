@@ -20,11 +20,40 @@ import * as path from 'node:path';
 import { jobWorkerLaunch } from '../node/cellPool';
 import { parallelSparsify, parallelSweep } from '../node/parallelGrid';
 import { compactPrunedModel } from '../jobs/compactModel';
-import { benchModel } from '../jobs/benchModel';
+import { benchModelToFile } from '../jobs/benchModel';
+import { convertModel } from '../jobs/convertModel';
+import { readPlan } from '../jobs/grid/plan';
+import { cellIndex, runCell } from '../jobs/grid/runCell';
+import { mergeToFolder } from '../jobs/grid/merge';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
-const post = (m: WorkerToHost) => port.postMessage(m);
+
+/**
+ * RGP_TEST_WORKER_FAULT, set only by tests (test/integration/suite/workerDeath.test.ts, jobRunner.test.ts):
+ * this worker dies mid-job, in one of the two ways a real worker dies, so that the host's handling is
+ * tested on a real death rather than a mock. At the job's first graph-search sample (mid-search):
+ *   exit   the thread ends at once (process.exit in a worker thread ends that thread only), code 70;
+ *   throw  a timer callback throws: an uncaught exception, the thread dies with an 'error' event.
+ * Unset (always, outside tests), nothing changes.
+ */
+const FAULT = process.env.RGP_TEST_WORKER_FAULT;
+let faulted = false;
+function injectFault(): void {
+  if (faulted) return;
+  faulted = true;
+  if (FAULT === 'exit') process.exit(70);
+  if (FAULT === 'throw') {
+    setTimeout(() => {
+      throw new Error('RGP_TEST_WORKER_FAULT: an exception thrown from a callback in the job worker');
+    }, 0);
+  }
+}
+
+const post = (m: WorkerToHost) => {
+  port.postMessage(m);
+  if (FAULT !== undefined && m.type === 'searchSample') injectFault();
+};
 
 async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
   switch (request.kind) {
@@ -68,7 +97,20 @@ async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
     case 'compact':
       return { kind: 'compact', summary: await compactPrunedModel(request.folder, request.options, ctx) };
     case 'bench':
-      return { kind: 'bench', summary: await benchModel(request.modelPath, request.options, ctx) };
+      return { kind: 'bench', summary: await benchModelToFile(request.modelPath, request.options, request.out, request.overwrite === true, ctx) };
+    case 'convert':
+      return { kind: 'convert', summary: await convertModel(request.modelPath, request.options, ctx) };
+    case 'runCell': {
+      const loaded = await readPlan(request.planPath);
+      const index = cellIndex(request.index, request.completionIndex === undefined ? {} : { JOB_COMPLETION_INDEX: request.completionIndex }, loaded.plan.cells.length);
+      const { file, cell } = await runCell(loaded, index, request.out, ctx);
+      return { kind: 'runCell', cell: index, key: cell.key, file, seconds: cell.result.seconds };
+    }
+    case 'merge': {
+      const loaded = await readPlan(request.planPath);
+      const result = await mergeToFolder(loaded, request.cellsDir, request.out, { overwrite: request.overwrite === true }, ctx);
+      return { kind: 'merge', runs: result.runs.length, files: result.files };
+    }
   }
 }
 

@@ -2,7 +2,9 @@
  * Signals through the bundled CLI (issue 14, items 6–7): a graph search, a prune, a training run and a
  * sparsification are started for far longer than the test waits (120 s budgets, 50 epochs), then sent
  * SIGINT or SIGTERM at several moments — during the search, before the first checkpoint, after it, during
- * walks/embeddings, twice in a row. Each must end with the signal's exit status (130 / 143; a finished job
+ * walks/embeddings, twice in a row. `rgp compact` (timing every realization of a pruned ResNet-18 from the
+ * shared models) and `rgp convert` (a real Keras 2.10 .h5 to .keras) are interrupted the same way: every
+ * command runs in the same job worker. Each must end with the signal's exit status (130 / 143; a finished job
  * would exit 0), leave no `.rgp-tmp-*` entry anywhere under its folder, and leave either no output folder
  * or a complete one (marker and report present). The time from signal to exit is printed as a diagnostic,
  * not asserted (tests never assert wall-clock time). Needs `node esbuild.js` first.
@@ -11,18 +13,21 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { addTemp, cleanTempsSync, liveTemps } from '../../src/io/tempRegistry';
 import { OUTPUT_MARKER } from '../../src/jobs/outputFolder';
+import { sharedModel } from '../fixtures/onnxModels';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'rgp.js');
 let dir: string;
 let model: string;
 let data: string;
+/** A pruned copy of the shared ResNet-18 (CIFAR widths): what `rgp compact` reads. */
+let pruned: string;
 
 before(() => {
   assert.ok(existsSync(path.join(ROOT, 'dist', 'cli.js')), 'build first: node esbuild.js');
@@ -31,6 +36,9 @@ before(() => {
   model = path.join(dir, 'model', 'model.json');
   data = path.join(dir, 'mnist');
   cpSync(path.join(ROOT, 'data', 'mnist'), data, { recursive: true });
+  pruned = path.join(dir, 'resnet18-rgp');
+  const p = spawnSync(process.execPath, [CLI, 'prune', sharedModel('resnet18_w16_cifar.onnx'), '--ratio', '0.9375', '--search-swaps', '0', '--out', pruned, '-q'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(p.status, 0, p.stderr);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -82,6 +90,12 @@ function temps(root: string): string[] {
 }
 
 function noneOrComplete(out: string, report: string): void {
+  if (report.startsWith('.')) {
+    // A single-file output (compact: <out> and its report <stem>.report.json beside it): both or neither.
+    const reportFile = out.replace(/\.onnx$/, '') + report;
+    assert.equal(existsSync(reportFile), existsSync(out), `${out} and ${reportFile}: both written or neither`);
+    return;
+  }
   if (!existsSync(out)) return;
   assert.ok(existsSync(path.join(out, OUTPUT_MARKER)), `${out} is complete: it has its marker`);
   assert.ok(existsSync(path.join(out, report)), `${out} is complete: it has ${report}`);
@@ -100,6 +114,10 @@ const cases: Array<{ name: string; args: (out: string) => string[]; when: RegExp
   { name: 'train after an epoch, SIGINT (keeps the checkpoint)', args: (o) => ['train', model, '--data', data, '--limit', '2000', '--epochs', '50', '--graph', 'dense', '--out', o], when: /epoch 1\/50/, signals: ['SIGINT'], status: 130, report: 'train-report.json' },
   { name: 'train after an epoch, SIGTERM then SIGTERM', args: (o) => ['train', model, '--data', data, '--limit', '2000', '--epochs', '50', '--graph', 'dense', '--out', o], when: /epoch 1\/50/, signals: ['SIGTERM', 'SIGTERM'], status: 143, report: 'train-report.json' },
   { name: 'sparsify during walks and embeddings, SIGINT', args: (o) => ['sparsify', '--dataset', 'collegemsg', '--methods', 'dense,rigl', '--seeds', '1', '--epochs', '50', '--out', o], when: /walks and skip-gram/, signals: ['SIGINT'], status: 130, report: 'results.json', delayMs: 300 },
+  { name: 'compact while timing the realizations, SIGTERM', args: (o) => ['compact', pruned, '--out', o + '.onnx'], when: /masked layers/, signals: ['SIGTERM'], status: 143, report: '.report.json', delayMs: 300 },
+  { name: 'compact while timing the realizations, SIGINT', args: (o) => ['compact', pruned, '--out', o + '.onnx'], when: /masked layers/, signals: ['SIGINT'], status: 130, report: '.report.json', delayMs: 300 },
+  { name: 'convert a Keras 2.10 .h5 while reading it, SIGTERM', args: (o) => ['convert', sharedModel('keras2.10_seq_cnn_mnist.h5'), '--to', 'keras', '--out', o], when: /reading the model/, signals: ['SIGTERM'], status: 143, report: 'model.keras' },
+  { name: 'convert a Keras 2.10 .h5 while reading it, SIGINT', args: (o) => ['convert', sharedModel('keras2.10_seq_cnn_mnist.h5'), '--to', 'keras', '--out', o], when: /reading the model/, signals: ['SIGINT'], status: 130, report: 'model.keras' },
   { name: 'sparsify during training, SIGTERM', args: (o) => ['sparsify', '--dataset', 'collegemsg', '--methods', 'dense,rigl', '--seeds', '1', '--epochs', '50', '--out', o], when: /run 1\//, signals: ['SIGTERM'], status: 143, report: 'results.json' },
 ];
 
@@ -112,7 +130,8 @@ for (const c of cases) {
     assert.match(r.stderr, /cancelling/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     assert.deepEqual(temps(dir), [], 'no temporary folder left');
-    if (c.report) noneOrComplete(out, c.report);
+    if (c.report.startsWith('.')) noneOrComplete(out + '.onnx', c.report);
+    else if (c.report) noneOrComplete(out, c.report);
     else assert.ok(!existsSync(out + '.json'), 'a cancelled graph search writes no file');
   });
 }

@@ -101,6 +101,22 @@ test('compact refuses a folder without masks.json, and an existing output withou
   assert.ok(!readdirSync(pruned).some((f) => f.startsWith('.rgp-tmp')), 'no temporary file left');
 });
 
+test('compact never writes over a file it reads, nor replaces a file rgp did not write, even with --overwrite', async () => {
+  const pruned = await pruneMlp();
+  const before = hashFolder(pruned);
+  // The pruned folder's own files: masks.json, report.json, model.json and its shard.
+  for (const name of ['masks.json', 'report.json', 'model.json']) {
+    await rejectsRgp(compactPrunedModel(pruned, { form: 'gather-matmul', out: join(pruned, name), overwrite: true }, quietContext), name === 'model.json' ? 'BAD_ARGUMENT' : 'UNSAFE_PATH', name === 'model.json' ? /would overwrite the pruned model/ : /is an input of this job/);
+  }
+  assert.equal(hashFolder(pruned), before, 'the pruned folder is unchanged');
+  // Someone else's file at --out: never replaced, --overwrite or not.
+  const theirs = join(dir, 'theirs.onnx');
+  writeFileSync(theirs, 'not a compact model');
+  await rejectsRgp(compactPrunedModel(pruned, { form: 'gather-matmul', out: theirs, overwrite: true }, quietContext), 'UNSAFE_PATH', /was not written by rgp compact/);
+  assert.equal(readFileSync(theirs, 'utf8'), 'not a compact model');
+  assert.ok(!readdirSync(dir).some((f) => f.startsWith('.rgp-tmp')), 'no temporary file left');
+});
+
 test('bench times the model and its compact form for each batch and thread count', async () => {
   const pruned = await pruneMlp();
   await compactPrunedModel(pruned, { form: 'gather-matmul' }, quietContext);

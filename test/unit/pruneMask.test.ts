@@ -6,7 +6,7 @@ import { isRgpError } from '../../src/core/errors';
 import { randomRegularGraph } from '../../src/core/graph';
 import { buildLayerGraph } from '../../src/core/model/layerGraph';
 import { parseModelJson } from '../../src/core/model/modelJson';
-import { applyBlockMask, blockAdjacency, groupOf, groupStarts, kernelMask, keptConnections, neighbourLists } from '../../src/core/prune/blockMask';
+import { applyBlockMask, blockAdjacency, groupOf, groupStarts, inputGroupRanges, kernelMask, keptConnections, neighbourLists } from '../../src/core/prune/blockMask';
 import { degreeForRatio } from '../../src/core/prune/degree';
 import { buildMaskFile, MASK_MAPPING, parseMaskFile } from '../../src/core/prune/maskFile';
 import { planPruning } from '../../src/core/prune/plan';
@@ -202,4 +202,54 @@ test("'out-in-taps' (ONNX/PyTorch) masks are Mask[o, i, …] = A[group(i), group
     const bytes = new Uint8Array(cOut * cIn * kh * kw * 4).fill(0x3f);
     assert.equal(applyBlockMask(bytes, 0, [cOut, cIn, kh, kw], adj, 'out-in-taps'), keptConnections(adj, cIn, cOut) * kh * kw);
   }
+});
+
+test('input parts (a Concat, a Flatten): each part is grouped on its own, in both layouts; masks.json carries them and refuses parts that do not fit', () => {
+  const g = randomRegularGraph(6, 2, 9);
+  const adj = blockAdjacency(neighbourLists(6, 2, g.neighbors), false);
+  // A Concat of 7 and 13 channels (neither divisible by 6), then a Flatten of 8 channels × 3 positions.
+  for (const parts of [[{ channels: 7, taps: 1 }, { channels: 13, taps: 1 }], [{ channels: 8, taps: 3 }], [{ channels: 6, taps: 2 }, { channels: 9, taps: 2 }]]) {
+    const cIn = parts.reduce((a, p) => a + p.channels * p.taps, 0);
+    const cOut = 11;
+    // group of input i, from the definition: its channel within its part, grouped within that part.
+    const inGroup = (i: number) => {
+      for (const p of parts) {
+        if (i < p.channels * p.taps) return groupOf(Math.floor(i / p.taps), p.channels, 6);
+        i -= p.channels * p.taps;
+      }
+      throw new Error('outside');
+    };
+    const ranges = inputGroupRanges(cIn, 6, parts);
+    assert.deepEqual(ranges.flatMap((r, grp) => { const out: number[][] = []; for (let j = 0; j < r.length; j += 2) for (let i = r[j]; i < r[j + 1]; i++) out.push([i, grp]); return out; }).sort((a, b) => a[0] - b[0]), Array.from({ length: cIn }, (_, i) => [i, inGroup(i)]));
+    const onnx = kernelMask([cOut, cIn, 2, 2], adj, 'out-in-taps', parts);
+    const keras = kernelMask([2, 2, cIn, cOut], adj, 'taps-in-out', parts);
+    let kept = 0;
+    for (let o = 0; o < cOut; o++)
+      for (let i = 0; i < cIn; i++) {
+        const want = adj.matrix[inGroup(i) * 6 + groupOf(o, cOut, 6)];
+        for (let t = 0; t < 4; t++) {
+          assert.equal(onnx[(o * cIn + i) * 4 + t], want, `parts ${JSON.stringify(parts)} o=${o} i=${i}`);
+          assert.equal(keras[(t * cIn + i) * cOut + o], want);
+        }
+        kept += want * 4;
+      }
+    assert.equal(keptConnections(adj, cIn, cOut, parts) * 4, kept);
+    const bytes = new Uint8Array(cOut * cIn * 4 * 4 + 1).fill(0x3f);
+    assert.equal(applyBlockMask(bytes, 1, [cOut, cIn, 2, 2], adj, 'out-in-taps', parts), kept);
+    assert.equal(bytes[0], 0x3f, 'nothing before the kernel is touched');
+  }
+  assert.throws(() => inputGroupRanges(20, 6, [{ channels: 7, taps: 1 }, { channels: 12, taps: 1 }]), /do not make 20 inputs/);
+  assert.throws(() => inputGroupRanges(21, 6, [{ channels: 3, taps: 7 }]), RangeError, 'a part narrower than n');
+
+  const parts = [{ channels: 8, taps: 1 }, { channels: 12, taps: 1 }];
+  const file = buildMaskFile(false, [{ n: 4, k: 2, neighbours: ring(4) }], [{ layer: 'c', n: 4, weight: 'c/W', variable: 'W', shape: [8, 20, 3, 3], layout: 'out-in-taps', inputParts: parts, kept: 720, total: 1440 }]);
+  assert.deepEqual(file.layers[0].inputParts, parts);
+  const loaded = parseMaskFile(JSON.parse(JSON.stringify(file)));
+  assert.deepEqual(loaded.maskFor(loaded.file.layers[0]), kernelMask([8, 20, 3, 3], blockAdjacency(ring(4), false), 'out-in-taps', parts));
+  assert.notDeepEqual(loaded.maskFor(loaded.file.layers[0]), kernelMask([8, 20, 3, 3], blockAdjacency(ring(4), false), 'out-in-taps'), 'the parts change the mask');
+  const bad = JSON.parse(JSON.stringify(file));
+  bad.layers[0].inputParts = [{ channels: 2, taps: 1 }, { channels: 18, taps: 1 }];
+  expectRgp(() => parseMaskFile(bad), 'BAD_MODEL', /"c": its inputParts do not split its 20 inputs into n = 4 groups/);
+  bad.layers[0].inputParts = [{ channels: 'x' }];
+  expectRgp(() => parseMaskFile(bad), 'BAD_MODEL', /malformed inputParts/);
 });

@@ -15,7 +15,7 @@
  * be read (a missing inbound layer, a cycle) or weights that contradict the config (with `validate`).
  */
 import { RgpError } from '../errors';
-import type { KernelLayout } from '../prune/blockMask';
+import type { InputPart, KernelLayout } from '../prune/blockMask';
 import { layerMacs } from './macs';
 import type { ModelJson } from './modelJson';
 import { declaredInputShape, expectedWeights, inferOutputShape, type Shape } from './shapes';
@@ -40,9 +40,10 @@ export interface LayerNode {
   /**
    * Set by readers of formats whose operations are not Keras classes (ONNX): the kernel RGP may mask and
    * its layout, or why the layer cannot be masked (null: nothing to mask). Keras and TF.js layers leave
-   * it undefined and the planner decides by class name.
+   * it undefined and the planner decides by class name. `inputParts`: how the kernel's input axis is made
+   * when it is not one producer's channels (a channel Concat, a Flatten; see blockMask.InputPart).
    */
-  maskable?: { variable: string; layout: KernelLayout } | { reason: string } | null;
+  maskable?: { variable: string; layout: KernelLayout; inputParts?: InputPart[] } | { reason: string } | null;
   /** With `maskable`: positions per example each entry of the masked kernel is multiplied at (null: unknown). */
   kernelPositions?: number | null;
 }

@@ -13,6 +13,10 @@
  * channel keeps the inputs of k groups (k+1 with self-loops): equal fan-in, which is what makes a masked
  * layer computable as n small dense products over gathered input groups.
  *
+ * A layer whose input axis is made of several producers' channels (an ONNX Concat) or of flattened
+ * channels (Flatten → Gemm) groups each part by its own channels (InputPart), so every channel stays in the
+ * group it has in the layer that produced it; the output side is always the plain split.
+ *
  * The adjacency is taken as plain neighbour lists, so this mapping is testable without any search.
  */
 import { RgpError } from '../errors';
@@ -34,6 +38,51 @@ export function groupStarts(channels: number, n: number): Int32Array {
   // ⌈g·C/n⌉ in integer arithmetic (g·C < 2^53 for any real layer).
   for (let g = 0; g <= n; g++) s[g] = Math.floor((g * channels + n - 1) / n);
   return s;
+}
+
+/**
+ * How a masked kernel's input axis is made when it is not simply the C_in channels of one producer:
+ * consecutive parts, in order — the inputs of a channel Concat — each of `channels` channels, every channel
+ * spanning `taps` consecutive inputs (a Flatten of [C, H, W] in NCHW order has taps = H·W). Each part is
+ * split into the n groups on its own (groupStarts(channels, n)) and input group g is the union of every
+ * part's group g, so a channel keeps the group it has in the layer that produced it: group(i) =
+ * ⌊c·n/C_part⌋ for input i in a part of C_part channels at channel c = ⌊(i − part start)/taps⌋. Without
+ * parts (the usual case) the kernel's C_in inputs are one part of C_in channels, taps 1.
+ */
+export interface InputPart {
+  channels: number;
+  taps: number;
+}
+
+/**
+ * For each of the n input groups, its input indices as ascending flat [start, end) pairs (adjacent runs
+ * merged). Throws a RangeError when the parts do not add up to `cIn` or a part has fewer than n channels.
+ */
+export function inputGroupRanges(cIn: number, n: number, parts?: readonly InputPart[]): Int32Array[] {
+  const list = parts && parts.length > 0 ? parts : [{ channels: cIn, taps: 1 }];
+  const total = list.reduce((s, p) => s + p.channels * p.taps, 0);
+  if (total !== cIn || list.some((p) => !(Number.isInteger(p.taps) && p.taps >= 1))) {
+    throw new RangeError(`input parts [${list.map((p) => `${p.channels}×${p.taps}`).join(', ')}] do not make ${cIn} inputs`);
+  }
+  const ranges: number[][] = Array.from({ length: n }, () => []);
+  let base = 0;
+  for (const p of list) {
+    const s = groupStarts(p.channels, n);
+    for (let g = 0; g < n; g++) {
+      const a = base + s[g] * p.taps;
+      const b = base + s[g + 1] * p.taps;
+      const r = ranges[g];
+      if (r.length > 0 && r[r.length - 1] === a) r[r.length - 1] = b;
+      else r.push(a, b);
+    }
+    base += p.channels * p.taps;
+  }
+  return ranges.map((r) => Int32Array.from(r));
+}
+
+/** Whether parts describe the plain split (one part, taps 1, or none). */
+export function plainInput(parts?: readonly InputPart[]): boolean {
+  return !parts || parts.length === 0 || (parts.length === 1 && parts[0].taps === 1);
 }
 
 /** group(c) = ⌊c·n/C⌋. */
@@ -100,16 +149,25 @@ export function kernelGeometry(shape: readonly number[], layout: KernelLayout = 
 }
 
 /** Kept entries of the C_in × C_out block pattern (multiply by taps for the whole kernel). */
-export function keptConnections(adj: BlockAdjacency, cIn: number, cOut: number): number {
-  const si = groupStarts(cIn, adj.n);
+export function keptConnections(adj: BlockAdjacency, cIn: number, cOut: number, parts?: readonly InputPart[]): number {
+  const inSize = rangeSizes(inputGroupRanges(cIn, adj.n, parts));
   const so = groupStarts(cOut, adj.n);
   let kept = 0;
   for (let gi = 0; gi < adj.n; gi++) {
     let outs = 0;
     for (let go = 0; go < adj.n; go++) if (adj.matrix[gi * adj.n + go]) outs += so[go + 1] - so[go];
-    kept += (si[gi + 1] - si[gi]) * outs;
+    kept += inSize[gi] * outs;
   }
   return kept;
+}
+
+/** Inputs per group of `inputGroupRanges`. */
+export function rangeSizes(ranges: readonly Int32Array[]): number[] {
+  return ranges.map((r) => {
+    let s = 0;
+    for (let j = 0; j < r.length; j += 2) s += r[j + 1] - r[j];
+    return s;
+  });
 }
 
 /**
@@ -131,10 +189,32 @@ export function zeroRuns(adj: BlockAdjacency, cOut: number): Int32Array[] {
   return runs;
 }
 
+/** For each output group, the input ranges (of `inputGroupRanges`) to zero, sorted and merged. */
+function prunedInputRuns(adj: BlockAdjacency, inRanges: readonly Int32Array[]): Int32Array[] {
+  const runs: Int32Array[] = [];
+  for (let go = 0; go < adj.n; go++) {
+    const pairs: [number, number][] = [];
+    for (let gi = 0; gi < adj.n; gi++) {
+      if (adj.matrix[go * adj.n + gi]) continue;
+      const r = inRanges[gi];
+      for (let j = 0; j < r.length; j += 2) pairs.push([r[j], r[j + 1]]);
+    }
+    pairs.sort((a, b) => a[0] - b[0]);
+    const flat: number[] = [];
+    for (const [a, b] of pairs) {
+      if (flat.length > 0 && flat[flat.length - 1] === a) flat[flat.length - 1] = b;
+      else flat.push(a, b);
+    }
+    runs.push(Int32Array.from(flat));
+  }
+  return runs;
+}
+
 /**
  * Zeroes the pruned entries of a float32 kernel stored little-endian in `bytes` at `byteOffset`
  * (alignment not required: a float32 zero is four zero bytes). Returns the kept entry count.
  * In 'out-in-taps' layout a pruned block is contiguous per output channel: [i_start·taps, i_end·taps).
+ * `parts`: how the input axis is made (a Concat's inputs, flattened channels; see InputPart).
  */
 export function applyBlockMask(
   bytes: Uint8Array,
@@ -142,12 +222,13 @@ export function applyBlockMask(
   shape: readonly number[],
   adj: BlockAdjacency,
   layout: KernelLayout = 'taps-in-out',
+  parts?: readonly InputPart[],
 ): number {
   const { taps, cIn, cOut } = kernelGeometry(shape, layout);
+  const inRanges = inputGroupRanges(cIn, adj.n, parts);
   if (layout === 'out-in-taps') {
-    // A is symmetric, so the runs of pruned input groups of output group g are zeroRuns' row g over C_in.
     const so = groupStarts(cOut, adj.n);
-    const runs = zeroRuns(adj, cIn);
+    const runs = prunedInputRuns(adj, inRanges);
     for (let go = 0; go < adj.n; go++) {
       const r = runs[go];
       for (let o = so[go]; o < so[go + 1]; o++) {
@@ -155,26 +236,28 @@ export function applyBlockMask(
         for (let j = 0; j < r.length; j += 2) bytes.fill(0, row + r[j] * taps * 4, row + r[j + 1] * taps * 4);
       }
     }
-    return keptConnections(adj, cIn, cOut) * taps;
+    return keptConnections(adj, cIn, cOut, parts) * taps;
   }
-  const si = groupStarts(cIn, adj.n);
   const runs = zeroRuns(adj, cOut);
   for (let t = 0; t < taps; t++) {
     for (let gi = 0; gi < adj.n; gi++) {
       const r = runs[gi];
-      for (let i = si[gi]; i < si[gi + 1]; i++) {
-        const row = byteOffset + (t * cIn + i) * cOut * 4;
-        for (let j = 0; j < r.length; j += 2) bytes.fill(0, row + r[j] * 4, row + r[j + 1] * 4);
+      const ir = inRanges[gi];
+      for (let q = 0; q < ir.length; q += 2) {
+        for (let i = ir[q]; i < ir[q + 1]; i++) {
+          const row = byteOffset + (t * cIn + i) * cOut * 4;
+          for (let j = 0; j < r.length; j += 2) bytes.fill(0, row + r[j] * 4, row + r[j + 1] * 4);
+        }
       }
     }
   }
-  return keptConnections(adj, cIn, cOut) * taps;
+  return keptConnections(adj, cIn, cOut, parts) * taps;
 }
 
 /** The 0/1 mask of a kernel in its layout (Keras by default) — what training multiplies the kernel by. */
-export function kernelMask(shape: readonly number[], adj: BlockAdjacency, layout: KernelLayout = 'taps-in-out'): Float32Array {
+export function kernelMask(shape: readonly number[], adj: BlockAdjacency, layout: KernelLayout = 'taps-in-out', parts?: readonly InputPart[]): Float32Array {
   const { taps, cIn, cOut } = kernelGeometry(shape, layout);
   const out = new Float32Array(taps * cIn * cOut).fill(1);
-  applyBlockMask(new Uint8Array(out.buffer), 0, shape, adj, layout);
+  applyBlockMask(new Uint8Array(out.buffer), 0, shape, adj, layout, parts);
   return out;
 }

@@ -21,12 +21,16 @@
  *
  * A layer entry of a model whose kernels are not in Keras layout (ONNX Conv / Gemm with transB) also says
  * `"layout": "out-in-taps"` (shape [C_out, C_in, k…]); absent means Keras layout [k…, C_in, C_out].
+ * A layer whose input axis is not one producer's channels — it reads a channel Concat, or a Flatten of an
+ * NCHW map whose channel count n does not divide — says how it is made, `"inputParts": [{ "channels": 16,
+ * "taps": 1 }, { "channels": 8, "taps": 1 }]`: each part is grouped on its own and input group g is every
+ * part's group g (blockMask.InputPart); absent means one part of C_in channels.
  *
  * Training reads either with `parseMaskFile` and multiplies each listed kernel by `maskFor(entry)` (a 0/1
  * Float32Array in the kernel's own layout) after every update, keeping pruned weights at zero.
  */
 import { RgpError } from '../errors';
-import { blockAdjacency, kernelGeometry, kernelMask, type BlockAdjacency, type KernelLayout } from './blockMask';
+import { blockAdjacency, inputGroupRanges, kernelGeometry, kernelMask, type BlockAdjacency, type InputPart, type KernelLayout } from './blockMask';
 
 export interface MaskFileLayer {
   layer: string;
@@ -38,6 +42,8 @@ export interface MaskFileLayer {
   shape: number[];
   /** Only when not Keras layout. */
   layout?: KernelLayout;
+  /** Only when the input axis is not one producer's channels (see the file comment). */
+  inputParts?: InputPart[];
   kept: number;
   total: number;
 }
@@ -71,15 +77,18 @@ export interface MaskFileV2 {
 
 export type MaskFile = MaskFileV1 | MaskFileV2;
 
-export const MASK_MAPPING = 'Mask[..., i, o] = A[group(i), group(o)] (+ identity with selfLoops), group(c) = floor(c*n/C), Keras kernel layout [..., C_in, C_out]';
+export const MASK_MAPPING = 'Mask[..., i, o] = A[group(i), group(o)] (+ identity with selfLoops), group(c) = floor(c*n/C), Keras kernel layout [..., C_in, C_out]; with inputParts, input i in a part of C channels x taps at channel c = floor((i - part start)/taps) has group floor(c*n/C)';
 
 /** The smallest file that describes the masks: version 1 for one graph, version 2 for several. */
 export function buildMaskFile(selfLoops: boolean, graphs: MaskFileGraph[], layers: Array<MaskFileLayer & { n: number }>): MaskFile {
   if (graphs.length === 1) {
     const [g] = graphs;
-    return { format: 'rgp-masks', version: 1, n: g.n, k: g.k, selfLoops, mapping: MASK_MAPPING, neighbours: g.neighbours, layers: layers.map((l) => ({ layer: l.layer, weight: l.weight, variable: l.variable, shape: l.shape, ...(l.layout && l.layout !== 'taps-in-out' ? { layout: l.layout } : {}), kept: l.kept, total: l.total })) };
+    return { format: 'rgp-masks', version: 1, n: g.n, k: g.k, selfLoops, mapping: MASK_MAPPING, neighbours: g.neighbours, layers: layers.map((l) => ({ layer: l.layer, weight: l.weight, variable: l.variable, shape: l.shape, ...(l.layout && l.layout !== 'taps-in-out' ? { layout: l.layout } : {}), ...(l.inputParts ? { inputParts: l.inputParts } : {}), kept: l.kept, total: l.total })) };
   }
-  return { format: 'rgp-masks', version: 2, selfLoops, mapping: MASK_MAPPING, graphs, layers: layers.map(({ layout, ...l }) => (layout && layout !== 'taps-in-out' ? { ...l, layout } : l)) };
+  return {
+    format: 'rgp-masks', version: 2, selfLoops, mapping: MASK_MAPPING, graphs,
+    layers: layers.map(({ layout, inputParts, ...l }) => ({ ...l, ...(layout && layout !== 'taps-in-out' ? { layout } : {}), ...(inputParts ? { inputParts } : {}) })),
+  };
 }
 
 export interface LoadedMasks {
@@ -119,6 +128,15 @@ export function parseMaskFile(json: unknown): LoadedMasks {
     if (l.layout !== undefined && l.layout !== 'taps-in-out' && l.layout !== 'out-in-taps') throw bad(`layer "${l.layer}" has an unknown kernel layout`);
     const { cIn, cOut } = kernelGeometry(l.shape, l.layout);
     if (Math.min(cIn, cOut) < n) throw bad(`layer "${l.layer}" has fewer channels than n = ${n}`);
+    if (l.inputParts !== undefined) {
+      const parts = l.inputParts as unknown;
+      if (!Array.isArray(parts) || !parts.every((p: { channels?: unknown; taps?: unknown } | null) => p && Number.isInteger(p.channels) && Number.isInteger(p.taps))) throw bad(`layer "${l.layer}" has malformed inputParts`);
+      try {
+        inputGroupRanges(cIn, n, l.inputParts);
+      } catch {
+        throw bad(`layer "${l.layer}": its inputParts do not split its ${cIn} inputs into n = ${n} groups`);
+      }
+    }
   }
   return {
     file: f as unknown as MaskFile,
@@ -127,7 +145,7 @@ export function parseMaskFile(json: unknown): LoadedMasks {
     maskFor: (entry) => {
       const adj = adjacencies.get(nOf(entry) ?? -1);
       if (!adj) throw bad(`layer "${entry.layer}" names no graph of this file (n = ${String(entry.n)})`);
-      return kernelMask(entry.shape, adj, entry.layout);
+      return kernelMask(entry.shape, adj, entry.layout, entry.inputParts);
     },
   };
 }

@@ -28,7 +28,7 @@
 import { RgpError } from '../errors';
 import type { LayerGraph, LayerNode } from '../model/layerGraph';
 import type { WeightLocation } from '../model/weightIndex';
-import { kernelGeometry, type KernelLayout } from './blockMask';
+import { kernelGeometry, type InputPart, type KernelLayout } from './blockMask';
 
 /** RGP's node count, used whenever every masked layer is at least this wide. */
 export const DEFAULT_GROUPS = 64;
@@ -57,6 +57,8 @@ export interface MaskTarget {
   cOut: number;
   /** The node count this layer is grouped by: `groups`, or its override. */
   n: number;
+  /** How the kernel's input axis is made when not one producer's channels (a Concat's parts, a Flatten). */
+  inputParts?: InputPart[];
 }
 
 export type LayerRole = 'masked' | 'first' | 'last' | 'kept' | 'not-maskable' | 'no-weights';
@@ -81,7 +83,9 @@ export interface PrunePlan {
 }
 
 /** The kernel variable RGP would mask in a layer, or a reason it cannot. */
-function maskableKernel(l: LayerNode): { variable: string; layout?: KernelLayout } | { reason: string } | null {
+type Candidate = { variable: string; layout?: KernelLayout; inputParts?: InputPart[] } | { reason: string } | null;
+
+function maskableKernel(l: LayerNode): Candidate {
   if (l.maskable !== undefined) return l.maskable;
   switch (l.className) {
     case 'Dense':
@@ -108,7 +112,7 @@ export function planPruning(graph: LayerGraph, opts: PlanOptions): PrunePlan {
   }
   // Own properties only, so a layer called "constructor" or "toString" never picks up Object's members.
   const overrides = new Map(Object.entries(opts.groupsPerLayer ?? {}));
-  const candidate = new Map<string, { variable: string; layout?: KernelLayout } | { reason: string } | null>();
+  const candidate = new Map<string, Candidate>();
   for (const l of graph.layers) candidate.set(l.name, maskableKernel(l));
   const isCand = (name: string) => {
     const c = candidate.get(name);
@@ -160,7 +164,7 @@ export function planPruning(graph: LayerGraph, opts: PlanOptions): PrunePlan {
     }
     const layout = c.layout ?? 'taps-in-out';
     const g = kernelGeometry(weight.spec.shape, layout);
-    targets.push({ layer: l.name, className: l.className, variable: c.variable, weight, layout, shape: [...weight.spec.shape], ...g, n: overrides.get(l.name) ?? n });
+    targets.push({ layer: l.name, className: l.className, variable: c.variable, weight, layout, shape: [...weight.spec.shape], ...g, n: overrides.get(l.name) ?? n, ...(c.inputParts ? { inputParts: c.inputParts } : {}) });
     decisions.push({ ...base, role: 'masked' });
   }
 
@@ -180,6 +184,30 @@ export function planPruning(graph: LayerGraph, opts: PlanOptions): PrunePlan {
       n = widest;
       for (const t of global) t.n = n;
     }
+  }
+  // A layer reading a Concat groups each concatenated part on its own (blockMask.InputPart); a part
+  // narrower than n would have empty groups, so the consumer's n groups cannot line up with the layers
+  // that produced its input: that layer alone stays dense, named. A Flatten of fewer channels than n (one
+  // part) is split plainly over its features instead, as a Dense after a Flatten always was.
+  for (const t of [...targets]) {
+    const parts = t.inputParts ?? [];
+    const narrow = parts.filter((p) => p.channels < t.n);
+    if (narrow.length === 0) continue;
+    if (parts.length === 1) {
+      delete t.inputParts;
+      continue;
+    }
+    const why = `it reads a Concat of ${parts.map((p) => p.channels).join(' + ')} channels; the part of ${narrow[0].channels} channels cannot be split into n = ${t.n} groups, so the groups cannot line up with the layers that produced them`;
+    if (overrides.has(t.layer)) {
+      throw new RgpError('BAD_ARGUMENT', `Layer "${t.layer}" cannot use its own node count n = ${t.n}: ${why}.`, `Give it n = ${Math.min(...parts.map((p) => p.channels))} or less (--layer-groups), or keep it dense (--keep-dense).`);
+    }
+    targets.splice(targets.indexOf(t), 1);
+    const d = decisions.find((x) => x.layer === t.layer)!;
+    d.role = 'not-maskable';
+    d.reason = why;
+  }
+  if (targets.length === 0) {
+    throw new RgpError('BAD_ARGUMENT', `No layer of this model would be masked: ${decisions.filter((d) => d.reason).map((d) => `${d.layer} (${d.reason})`).join(', ')}.`, 'Use a smaller n (--groups).');
   }
   const tooNarrow = targets.filter((t) => Math.min(t.cIn, t.cOut) < t.n);
   if (tooNarrow.length > 0) {

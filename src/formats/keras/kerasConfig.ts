@@ -16,13 +16,14 @@
  * one line instead of overflowing a stack).
  */
 import { RgpError } from '../../core/errors';
+import { MAX_JSON_DEPTH, textNestingDepth } from '../../core/jsonDepth';
 import type { RawLayer } from '../../core/model/modelJson';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Deeper than any config Keras writes (about 12 levels) by a wide margin. */
-export const MAX_CONFIG_DEPTH = 256;
+/** Deeper than any config Keras writes (about 12 levels) by a wide margin: the limit every JSON reader uses. */
+export const MAX_CONFIG_DEPTH = MAX_JSON_DEPTH;
 
 export interface KerasConfig {
   topologyClass: string;
@@ -39,32 +40,13 @@ const badConfig = (label: string, what: string) =>
 
 /** Parses config text, refusing excessive nesting first. */
 export function parseConfigText(text: string, label: string): unknown {
-  const depth = jsonDepth(text);
+  const depth = textNestingDepth(text, MAX_CONFIG_DEPTH);
   if (depth > MAX_CONFIG_DEPTH) throw badConfig(label, `it is nested ${depth} levels deep (at most ${MAX_CONFIG_DEPTH} are read)`);
   try {
     return JSON.parse(text);
   } catch (e) {
     throw badConfig(label, `it is not valid JSON (${(e as Error).message})`);
   }
-}
-
-/** The deepest nesting of [ and { outside strings (stops counting once past the cap). */
-export function jsonDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) max = depth;
-      if (max > MAX_CONFIG_DEPTH) return max;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return max;
 }
 
 /** The model config (already parsed) read into layers and a topology the layer graph understands. */

@@ -9,7 +9,8 @@ import type { onnx } from 'onnx-proto';
 import type { CancelSignal } from '../../core/job';
 import type { CompactForm } from './compactLayer';
 import { floatTensor } from './compactLayer';
-import { encodeModel, formsFor, modelOpset, realizeSite, type MaskedSite } from './compactModel';
+import { formsFor, modelOpset, realizeSite, type MaskedSite } from './compactModel';
+import { encodeModel } from './proto';
 import { inputShape, measureLatency, onnxRuntime, seededInput, sessionOptions, type BenchModel } from './latency';
 
 export interface LayerTiming {

@@ -3,8 +3,9 @@
  * item 7; issue 13). Pure functions: a masked kernel (typed array) + the graph's neighbour lists in,
  * ONNX nodes and initializers (onnx-proto objects) out.
  *
- * Notation. The layer's C_in input and C_out output channels are split into n contiguous groups
- * (blockMask.groupStarts); output group o reads the K input groups L(o) = N(o) (+ o with self-loops), so
+ * Notation. The layer's C_in input and C_out output channels are split into n groups (blockMask: output
+ * groups contiguous, groupStarts; input groups contiguous too unless the input is a Concat or a Flatten,
+ * then each group is a few ranges, inputGroupRanges); output group o reads the K input groups L(o) = N(o) (+ o with self-loops), so
  * input group g feeds the K output groups M(g) = {o : g ∈ L(o)} (= L(g): the adjacency is symmetric).
  * ci / co are the largest input / output group sizes; with uneven groups (C not a multiple of n) the
  * smaller groups are padded with zero weights up to ci / co — `paddingWeights` counts them.
@@ -25,7 +26,7 @@
  */
 import type { onnx } from 'onnx-proto';
 import { RgpError } from '../../core/errors';
-import { groupStarts } from '../../core/prune/blockMask';
+import { groupStarts, inputGroupRanges, rangeSizes, type InputPart } from '../../core/prune/blockMask';
 
 export type ConvForm = 'gather-conv' | 'conv-gather-sum' | 'conv-gather-reducesum';
 export type GemmForm = 'gather-matmul' | 'matmul-gather-sum';
@@ -54,7 +55,10 @@ export interface LayerGroups {
   n: number;
   /** Kept groups per output group: k, or k+1 with self-loops. */
   K: number;
-  inStarts: Int32Array;
+  /** Per input group, its input channels as ascending flat [start, end) pairs. */
+  inRanges: Int32Array[];
+  /** Input channels per group. */
+  inSizes: number[];
   outStarts: Int32Array;
   ci: number;
   co: number;
@@ -66,9 +70,15 @@ export interface LayerGroups {
   slotOf: number[][];
 }
 
-export function layerGroups(cIn: number, cOut: number, neighbours: readonly (readonly number[])[], selfLoops: boolean): LayerGroups {
+export function layerGroups(cIn: number, cOut: number, neighbours: readonly (readonly number[])[], selfLoops: boolean, inputParts?: readonly InputPart[]): LayerGroups {
   const n = neighbours.length;
   if (Math.min(cIn, cOut) < n) throw new RgpError('BAD_MODEL', `A layer with ${cIn} → ${cOut} channels cannot be split into n = ${n} groups.`, 'Use the masks.json written by `rgp prune` for this model.');
+  let inRanges: Int32Array[];
+  try {
+    inRanges = inputGroupRanges(cIn, n, inputParts);
+  } catch (e) {
+    throw new RgpError('BAD_MODEL', `A layer with ${cIn} inputs cannot be grouped as masks.json says (${(e as Error).message}).`, 'Use the masks.json written by `rgp prune` for this model.');
+  }
   const reads = neighbours.map((row, o) => [...new Set(selfLoops ? [...row, o] : [...row])].sort((a, b) => a - b));
   const K = reads[0].length;
   const feeds: number[][] = Array.from({ length: n }, () => []);
@@ -80,15 +90,15 @@ export function layerGroups(cIn: number, cOut: number, neighbours: readonly (rea
     if (f.length !== K) throw new RgpError('BAD_GRAPH', 'The graph is not symmetric: an input group feeds a different number of output groups than it reads.', 'Use the masks.json written by `rgp prune`.');
   }
   const slotOf = reads.map((row, o) => row.map((g) => feeds[g].indexOf(o)));
-  const inStarts = groupStarts(cIn, n);
+  const inSizes = rangeSizes(inRanges);
   const outStarts = groupStarts(cOut, n);
   let ci = 0;
   let co = 0;
   for (let g = 0; g < n; g++) {
-    ci = Math.max(ci, inStarts[g + 1] - inStarts[g]);
+    ci = Math.max(ci, inSizes[g]);
     co = Math.max(co, outStarts[g + 1] - outStarts[g]);
   }
-  return { n, K, inStarts, outStarts, ci, co, reads, feeds, slotOf };
+  return { n, K, inRanges, inSizes, outStarts, ci, co, reads, feeds, slotOf };
 }
 
 /** Weights a compact layer stores and how many of them are zero padding for uneven groups. */
@@ -97,7 +107,7 @@ export function storedCounts(g: LayerGroups, taps: number): { stored: number; ke
   let kept = 0;
   for (let o = 0; o < g.n; o++) {
     const so = g.outStarts[o + 1] - g.outStarts[o];
-    for (const gi of g.reads[o]) kept += so * (g.inStarts[gi + 1] - g.inStarts[gi]) * taps;
+    for (const gi of g.reads[o]) kept += so * g.inSizes[gi] * taps;
   }
   return { stored, kept, padding: stored - kept };
 }
@@ -153,15 +163,33 @@ function intAttr(name: string, i: number): onnx.IAttributeProto {
 function inputGatherIndices(g: LayerGroups, order: readonly number[]): number[] {
   const idx: number[] = [];
   for (const gi of order) {
-    const s = g.inStarts[gi];
-    const size = g.inStarts[gi + 1] - s;
-    for (let i = 0; i < g.ci; i++) idx.push(s + (i < size ? i : 0));
+    const r = g.inRanges[gi];
+    for (let j = 0; j < r.length; j += 2) for (let c = r[j]; c < r[j + 1]; c++) idx.push(c);
+    for (let i = g.inSizes[gi]; i < g.ci; i++) idx.push(r[0]);
   }
   return idx;
 }
 
+/** The input as it is is already group after group, each of ci channels (no gather needed to group it). */
 function evenIn(g: LayerGroups): boolean {
-  return g.inStarts.every((s, i) => i === 0 || s - g.inStarts[i - 1] === g.ci);
+  let next = 0;
+  for (let gi = 0; gi < g.n; gi++) {
+    const r = g.inRanges[gi];
+    if (r.length !== 2 || r[0] !== next || r[1] - r[0] !== g.ci) return false;
+    next = r[1];
+  }
+  return true;
+}
+
+/** Copies the kernel columns of input group gi (all its ranges, each channel's taps) of row `srcRow` to `dst` at `at`. */
+function copyGroupColumns(w: MaskedKernel, g: LayerGroups, gi: number, srcRow: number, dst: Float32Array, at: number): void {
+  const r = g.inRanges[gi];
+  let to = at;
+  for (let j = 0; j < r.length; j += 2) {
+    const len = (r[j + 1] - r[j]) * w.taps;
+    dst.set(w.data.subarray(srcRow + r[j] * w.taps, srcRow + r[j] * w.taps + len), to);
+    to += len;
+  }
 }
 function evenOut(g: LayerGroups): boolean {
   return g.outStarts.every((s, i) => i === 0 || s - g.outStarts[i - 1] === g.co);
@@ -187,11 +215,7 @@ function gatherKernel(w: MaskedKernel, g: LayerGroups): Float32Array {
     for (let c = 0; c < osize; c++) {
       const dstRow = (o * g.co + c) * g.K * g.ci * taps;
       const srcRow = (os + c) * w.cIn * taps;
-      g.reads[o].forEach((gi, t) => {
-        const is = g.inStarts[gi];
-        const isize = g.inStarts[gi + 1] - is;
-        out.set(w.data.subarray(srcRow + is * taps, srcRow + (is + isize) * taps), dstRow + t * g.ci * taps);
-      });
+      g.reads[o].forEach((gi, t) => copyGroupColumns(w, g, gi, srcRow, out, dstRow + t * g.ci * taps));
     }
   }
   return out;
@@ -202,15 +226,10 @@ function scatterKernel(w: MaskedKernel, g: LayerGroups): Float32Array {
   const { taps } = w;
   const out = new Float32Array(g.n * g.K * g.co * g.ci * taps);
   for (let gi = 0; gi < g.n; gi++) {
-    const is = g.inStarts[gi];
-    const isize = g.inStarts[gi + 1] - is;
     g.feeds[gi].forEach((o, j) => {
       const os = g.outStarts[o];
       const osize = g.outStarts[o + 1] - os;
-      for (let c = 0; c < osize; c++) {
-        const srcRow = (os + c) * w.cIn * taps;
-        out.set(w.data.subarray(srcRow + is * taps, srcRow + (is + isize) * taps), ((gi * g.K + j) * g.co + c) * g.ci * taps);
-      }
+      for (let c = 0; c < osize; c++) copyGroupColumns(w, g, gi, (os + c) * w.cIn * taps, out, ((gi * g.K + j) * g.co + c) * g.ci * taps);
     });
   }
   return out;
@@ -224,11 +243,14 @@ export function checkMasked(w: MaskedKernel, g: LayerGroups, layer: string): voi
     for (let oc = g.outStarts[o]; oc < g.outStarts[o + 1]; oc++) {
       for (let gi = 0; gi < g.n; gi++) {
         if (keep[o * g.n + gi]) continue;
-        const a = (oc * w.cIn + g.inStarts[gi]) * w.taps;
-        const b = (oc * w.cIn + g.inStarts[gi + 1]) * w.taps;
-        for (let x = a; x < b; x++) {
-          if (w.data[x] !== 0) {
-            throw new RgpError('BAD_MODEL', `Layer "${layer}" has non-zero weights outside its RGP mask (output channel ${oc}, input group ${gi}).`, 'Compact a model written by `rgp prune` (or retrained with its mask fixed), with the masks.json beside it.');
+        const r = g.inRanges[gi];
+        for (let j = 0; j < r.length; j += 2) {
+          const a = (oc * w.cIn + r[j]) * w.taps;
+          const b = (oc * w.cIn + r[j + 1]) * w.taps;
+          for (let x = a; x < b; x++) {
+            if (w.data[x] !== 0) {
+              throw new RgpError('BAD_MODEL', `Layer "${layer}" has non-zero weights outside its RGP mask (output channel ${oc}, input group ${gi}).`, 'Compact a model written by `rgp prune` (or retrained with its mask fixed), with the masks.json beside it.');
+            }
           }
         }
       }

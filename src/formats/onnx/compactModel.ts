@@ -8,7 +8,9 @@
  * Which realization each layer gets is the caller's choice (`chooseForm`): a fixed form, or the
  * autotuner's per-layer pick (autotune.ts).
  */
-import { onnx } from 'onnx-proto';
+import type { onnx } from 'onnx-proto';
+// The one ONNX protobuf codec (proto.ts), re-exported for the callers that import it from here.
+export { decodeModel, encodeModel } from './proto';
 import { RgpError } from '../../core/errors';
 import type { CancelSignal } from '../../core/job';
 import type { LoadedMasks, MaskFileLayer } from '../../core/prune/maskFile';
@@ -162,7 +164,7 @@ export function findMaskedSites(model: onnx.IModelProto, masks: LoadedMasks, sig
           kernel = { cOut, cIn, spatial: [], taps: 1, data: tr };
         }
       }
-      const groups = layerGroups(kernel.cIn, kernel.cOut, neighboursOf(entry), selfLoops);
+      const groups = layerGroups(kernel.cIn, kernel.cOut, neighboursOf(entry), selfLoops, entry.inputParts);
       checkMasked(kernel, groups, entry.layer);
       const bias = (nd.input ?? [])[2];
       sites.push({ entry, nodeIndex: i, node: nd, op, kernel, groups, ...(bias ? { bias } : {}), convAttributes });
@@ -266,16 +268,4 @@ export function compactModel(
     inputParameters: (graph.initializer ?? []).reduce((a, t) => a + initializerFloats(t), 0),
     paddingWeights: padding,
   };
-}
-
-export function encodeModel(model: onnx.IModelProto): Uint8Array {
-  return onnx.ModelProto.encode(model).finish();
-}
-
-export function decodeModel(bytes: Uint8Array, what: string): onnx.ModelProto {
-  try {
-    return onnx.ModelProto.decode(bytes);
-  } catch (e) {
-    throw new RgpError('BAD_MODEL', `${what} is not a readable ONNX model (${e instanceof Error ? e.message : String(e)}).`, 'Give the model.onnx written by `rgp prune`.');
-  }
 }

@@ -11,6 +11,7 @@
  * kernels [kh, kw, C_in, C_out] → [C_out, C_in, kh, kw].
  *
  * Supported: InputLayer, Dense, Conv2D (channels_last, padding valid/same, strides, dilation),
+ * DepthwiseConv2D (a Conv with group = C_in, depth_multiplier), SeparableConv2D (that, then a 1×1 Conv),
  * MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Dropout,
  * Activation / ReLU (relu, sigmoid, tanh, softmax, linear, elu, selu, softplus), BatchNormalization
  * (channels axis), Add. Any other class is refused with the layer named.
@@ -21,7 +22,7 @@ import type { LayerGraph, LayerNode } from '../../core/model/layerGraph';
 import type { KernelLayout } from '../../core/prune/blockMask';
 import type { WeightLocation } from '../../core/model/weightIndex';
 import { floatTensor, int64Tensor } from './compactLayer';
-import { encodeModel } from './compactModel';
+import { encodeModel } from './proto';
 import { openModel } from '..';
 import { neverCancelled } from '../../core/job';
 
@@ -41,7 +42,7 @@ const FLOAT = 1;
 type Getter = (w: WeightLocation) => Float32Array;
 
 function unsupported(layer: LayerNode, what: string): RgpError {
-  return new RgpError('UNSUPPORTED', `Layer "${layer.name}" (${layer.className}) cannot be converted to ONNX: ${what}.`, 'Supported: Dense, Conv2D, pooling, Flatten, Dropout, activations, BatchNormalization, Add.');
+  return new RgpError('UNSUPPORTED', `Layer "${layer.name}" (${layer.className}) cannot be converted to ONNX: ${what}.`, 'Supported: Dense, Conv2D, DepthwiseConv2D, SeparableConv2D, pooling, Flatten, Dropout, activations, BatchNormalization, Add.');
 }
 
 function transposeKernel(data: Float32Array, kh: number, kw: number, cIn: number, cOut: number): Float32Array {
@@ -50,6 +51,16 @@ function transposeKernel(data: Float32Array, kh: number, kw: number, cIn: number
     for (let x = 0; x < kw; x++)
       for (let i = 0; i < cIn; i++)
         for (let o = 0; o < cOut; o++) out[((o * cIn + i) * kh + y) * kw + x] = data[((y * kw + x) * cIn + i) * cOut + o];
+  return out;
+}
+
+/** A Keras depthwise kernel [kh, kw, C_in, m] as an ONNX grouped Conv weight [C_in·m, 1, kh, kw]. */
+function depthwiseKernel(data: Float32Array, kh: number, kw: number, cIn: number, m: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let c = 0; c < cIn; c++)
+        for (let j = 0; j < m; j++) out[((c * m + j) * kh + y) * kw + x] = data[((y * kw + x) * cIn + c) * m + j];
   return out;
 }
 
@@ -73,6 +84,29 @@ export function layersToOnnx(graph: LayerGraph, weight: Getter, name = 'model'):
   const float = (n: string, v: number): onnx.IAttributeProto => ({ name: n, type: 1, f: v });
   const str = (n: string, v: string): onnx.IAttributeProto => ({ name: n, type: 3, s: new TextEncoder().encode(v) });
   const wOf = (layer: LayerNode, variable: string) => layer.weights.find((w) => w.variable === variable);
+  /** kernel_shape, strides, dilations and padding of a Keras 2-D convolution as ONNX Conv attributes. */
+  const convAttrs = (layer: LayerNode, kh: number, kw: number): onnx.IAttributeProto[] => {
+    const c = layer.config;
+    const pair = (v: unknown, dflt: number): number[] => (Array.isArray(v) ? (v as number[]) : typeof v === 'number' ? [v, v] : [dflt, dflt]);
+    const strides = pair(c.strides, 1);
+    const dilations = pair(c.dilation_rate, 1);
+    const attrs = [ints('kernel_shape', [kh, kw]), ints('strides', strides), ints('dilations', dilations)];
+    if (c.padding === 'same') {
+      // TF pads (out − 1)·s + (k − 1)·d + 1 − in in total, the odd pixel at the end: SAME_UPPER. With a
+      // dilation the pads are written out when the input size is known, so no runtime's reading of
+      // auto_pad with dilations matters.
+      const hw = layer.inputShapes[0]?.slice(0, 2) ?? [null, null];
+      if (dilations.some((d) => d > 1) && hw.every((d) => typeof d === 'number')) {
+        const total = [kh, kw].map((k, i) => {
+          const len = hw[i] as number;
+          return Math.max((Math.ceil(len / strides[i]) - 1) * strides[i] + (k - 1) * dilations[i] + 1 - len, 0);
+        });
+        // ONNX pads: [h_begin, w_begin, h_end, w_end].
+        attrs.push(ints('pads', [...total.map((t) => Math.floor(t / 2)), ...total.map((t) => t - Math.floor(t / 2))]));
+      } else attrs.push(str('auto_pad', 'SAME_UPPER'));
+    } else if (c.padding !== 'valid' && c.padding !== undefined) throw unsupported(layer, `padding "${String(c.padding)}"`);
+    return attrs;
+  };
   const activation = (t: string, act: unknown, layer: LayerNode, rank: number): string => {
     switch (act ?? 'linear') {
       case 'linear': return t;
@@ -149,12 +183,49 @@ export function layersToOnnx(graph: LayerGraph, weight: Getter, name = 'model'):
           inits.push(floatTensor(b.spec.name, [cOut], weight(b)));
           ins.push(b.spec.name);
         }
-        const strides = (c.strides as number[] | undefined) ?? [1, 1];
-        const dil = (c.dilation_rate as number[] | number | undefined) ?? [1, 1];
-        const attrs = [ints('kernel_shape', [kh, kw]), ints('strides', strides), ints('dilations', Array.isArray(dil) ? dil : [dil, dil])];
-        if (c.padding === 'same') attrs.push(str('auto_pad', 'SAME_UPPER'));
-        else if (c.padding !== 'valid' && c.padding !== undefined) throw unsupported(layer, `padding "${String(c.padding)}"`);
-        const y = add('Conv', ins, layer.name, attrs);
+        const y = add('Conv', ins, layer.name, convAttrs(layer, kh, kw));
+        out.set(layer.name, { tensor: activation(y, c.activation, layer, 4), nchw: true, rank: 4 });
+        break;
+      }
+      case 'DepthwiseConv2D':
+      case 'SeparableConv2D': {
+        // Depthwise: Conv with group = C_in, kernel [kh, kw, C_in, m] → [C_in·m, 1, kh, kw] (output channel
+        // c·m + j is input channel c's j-th filter, as in TF). Separable: that (strides, dilation and padding
+        // apply here) → a 1×1 pointwise Conv [filters, C_in·m, 1, 1] with the bias → the activation.
+        if (!x || x.rank !== 4) throw unsupported(layer, 'the input is not 4-D');
+        if (c.data_format === 'channels_first') throw unsupported(layer, 'channels_first');
+        const dk = wOf(layer, 'depthwise_kernel');
+        if (!dk) throw unsupported(layer, 'no depthwise_kernel weight');
+        const [kh, kw, cIn, m] = dk.spec.shape;
+        const dwName = `${dk.spec.name}/oihw`;
+        inits.push(floatTensor(dwName, [cIn * m, 1, kh, kw], depthwiseKernel(weight(dk), kh, kw, cIn, m)));
+        weights[dk.spec.name] = { initializer: dwName, shape: [cIn * m, 1, kh, kw], layout: 'out-in-taps' };
+        const b = wOf(layer, 'bias');
+        const dwAttrs = [...convAttrs(layer, kh, kw), int('group', cIn)];
+        let y: string;
+        if (layer.className === 'DepthwiseConv2D') {
+          const ins = [toNchw(x), dwName];
+          if (b) {
+            inits.push(floatTensor(b.spec.name, [cIn * m], weight(b)));
+            ins.push(b.spec.name);
+          }
+          y = add('Conv', ins, layer.name, dwAttrs);
+        } else {
+          const pk = wOf(layer, 'pointwise_kernel');
+          if (!pk) throw unsupported(layer, 'no pointwise_kernel weight');
+          const [, , pIn, cOut] = pk.spec.shape;
+          if (pIn !== cIn * m) throw unsupported(layer, `a pointwise kernel for ${pIn} channels after ${cIn * m} depthwise outputs`);
+          const depthwise = add('Conv', [toNchw(x), dwName], layer.name, dwAttrs);
+          const pwName = `${pk.spec.name}/oihw`;
+          inits.push(floatTensor(pwName, [cOut, pIn, 1, 1], transposeKernel(weight(pk), 1, 1, pIn, cOut)));
+          weights[pk.spec.name] = { initializer: pwName, shape: [cOut, pIn, 1, 1], layout: 'out-in-taps' };
+          const ins = [depthwise, pwName];
+          if (b) {
+            inits.push(floatTensor(b.spec.name, [cOut], weight(b)));
+            ins.push(b.spec.name);
+          }
+          y = add('Conv', ins, layer.name, [ints('kernel_shape', [1, 1])]);
+        }
         out.set(layer.name, { tensor: activation(y, c.activation, layer, 4), nchw: true, rank: 4 });
         break;
       }

@@ -19,6 +19,9 @@
  *    op, or a Transpose that moves the channel axis) sits between this layer and the nearest weighted layers
  *    or inputs on either side. Otherwise `{ reason }`, which the report names. Depthwise and grouped convs
  *    are never masked. `kernelPositions`: H_out·W_out for Conv, rows per example for Gemm/MatMul.
+ *    A layer that reads a channel Concat or a Flatten/Reshape of an NCHW map gets `inputParts`
+ *    (channelLayouts below): its input groups follow the channels of the layers that made them, each part
+ *    at its offset; where that order cannot be followed the layer is not masked, with the reason.
  *
  * The graph is checked as it is read: a value produced twice, a node reading a value nothing produces, a
  * cycle, or a weight whose shape disagrees with its input (C_in of a Conv, K of a Gemm/MatMul) is a
@@ -28,6 +31,7 @@ import { RgpError } from '../../core/errors';
 import type { LayerGraph, LayerNode } from '../../core/model/layerGraph';
 import type { Shape } from '../../core/model/shapes';
 import type { WeightLocation } from '../../core/model/weightIndex';
+import type { InputPart } from '../../core/prune/blockMask';
 import { readAttributes } from './attributes';
 import { inferNodeShape, isKnownOp, type Attrs } from './shapeInference';
 import { FLOAT32, intValues, tensorInfo, type TensorInfo } from './tensors';
@@ -154,6 +158,7 @@ export function buildOnnxLayerGraph(input: OnnxGraphInput): LayerGraph {
 
   const unknownLayers: string[] = [];
   const slotConst = new Map<string, (ConstValue | undefined)[]>();
+  const dataInputs = new Map<string, string[]>(); // layer → the layers its data inputs come from, in slot order
   for (const d of data) {
     const ins = d.node.input ?? [];
     const inbound: string[] = [];
@@ -162,6 +167,7 @@ export function buildOnnxLayerGraph(input: OnnxGraphInput): LayerGraph {
     const constInts: (number[] | null)[] = [];
     const weights: WeightLocation[] = [];
     const slots: (ConstValue | undefined)[] = [];
+    const dataFrom: string[] = [];
     ins.forEach((v, slot) => {
       const c = v ? consts.get(v) : undefined;
       slots.push(c);
@@ -192,12 +198,14 @@ export function buildOnnxLayerGraph(input: OnnxGraphInput): LayerGraph {
       }
       const from = layerOf.get(v);
       if (from !== undefined && !inbound.includes(from)) inbound.push(from);
+      if (from !== undefined) dataFrom.push(from);
       const s = shapes.get(v) ?? null;
       dataShapes.push(s);
       allShapes.push(s);
       constInts.push(null);
     });
     slotConst.set(d.name, slots);
+    dataInputs.set(d.name, dataFrom);
     const inferred = inferNodeShape(d.op, { attrs: d.attrs, inputs: allShapes, constInts, opset });
     const known = inferred !== undefined && isKnownOp(d.op) && (d.node.domain ?? '') === '' ;
     if (!known) unknownLayers.push(d.name);
@@ -239,6 +247,7 @@ export function buildOnnxLayerGraph(input: OnnxGraphInput): LayerGraph {
     }
     return null;
   };
+  const layouts = channelLayouts(layers, dataInputs);
   const upMemo = new Map<string, string | null>();
   const downMemo = new Map<string, string | null>();
   for (const l of layers) {
@@ -251,9 +260,24 @@ export function buildOnnxLayerGraph(input: OnnxGraphInput): LayerGraph {
       continue;
     }
     const blocker = walk(l, (x) => x.inbound, upMemo) ?? walk(l, (x) => consumers.get(x.name) ?? [], downMemo);
-    l.maskable = blocker !== null
-      ? { reason: `next to ${byName.get(blocker)!.className} "${blocker}", which RGP's channel analysis does not understand` }
-      : m.result;
+    if (blocker !== null) {
+      l.maskable = { reason: `next to ${byName.get(blocker)!.className} "${blocker}", which RGP's channel analysis does not understand` };
+      continue;
+    }
+    // The kernel's inputs grouped as the channels they read were made (a Concat's parts, a Flatten).
+    const kernel = m.result;
+    const input = layouts.get((dataInputs.get(l.name) ?? [])[0] ?? '') ?? PLAIN;
+    if (input === PLAIN) l.maskable = kernel;
+    else if ('unknown' in input) l.maskable = { reason: input.unknown };
+    else {
+      const shape = l.weights.find((w) => w.variable === kernel.variable)!.spec.shape;
+      const cIn = kernel.layout === 'out-in-taps' ? shape[1] : shape[0];
+      const axisLast = l.className === 'MatMul' && (l.inputShapes[0]?.length ?? 2) > 2;
+      const width = input.parts.reduce((a, p) => a + p.channels * p.taps, 0);
+      if (axisLast) l.maskable = { reason: 'it multiplies the last axis of a tensor whose channel axis (1) was concatenated or flattened' };
+      else if (width !== cIn) l.maskable = { reason: `its ${cIn} inputs do not match the ${width} channels it reads through ${input.parts.length} concatenated or flattened parts` };
+      else l.maskable = { ...kernel, inputParts: input.parts.map((p) => ({ ...p })) };
+    }
   }
 
   if (unknownLayers.length > 0) {
@@ -446,4 +470,96 @@ function topologicalOrder(nodes: readonly onnx.INodeProto[], producer: ReadonlyM
     throw badModel(`the nodes ${stuck.slice(0, 5).join(', ')} feed each other in a cycle`);
   }
   return order;
+}
+
+
+/**
+ * Channel layouts: how the channel axis (axis 1) of each layer's output is made, so a layer that reads a
+ * Concat or a Flatten groups its inputs by the channels of the layers that produced them (issue 11):
+ *
+ *   PLAIN      one producer's channels in their own order (a weighted layer's or a graph input's output,
+ *              through channel-preserving ops): the plain contiguous split is right
+ *   parts      consecutive parts, each `channels` channels × `taps` entries per channel (blockMask.InputPart):
+ *              a Concat on axis 1 appends its inputs' parts at their offsets; a Flatten (or a Reshape to
+ *              [batch, C·H·W]) of an NCHW map multiplies every part's taps by H·W
+ *   unknown    the order cannot be told (an op between a Concat/Flatten and the layer reorders or cuts
+ *              channels; an Add of differently made operands): the reading layer is not masked, named
+ *
+ * Weighted layers (Conv, Gemm, MatMul) start a new PLAIN layout. Elementwise ops, normalisation, pooling,
+ * Dropout and the like keep their input's. An op whose effect on channels is not modelled keeps PLAIN as
+ * PLAIN (the grouping RGP always used) and turns parts into unknown. O(layers + parts).
+ */
+export const PLAIN = 'plain' as const;
+export type ChannelLayout = typeof PLAIN | { parts: InputPart[] } | { unknown: string };
+
+const PRESERVING = new Set([
+  'Relu', 'LeakyRelu', 'PRelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Clip', 'Elu', 'Selu', 'Celu', 'Gelu',
+  'Softplus', 'Softsign', 'Mish', 'Erf', 'Exp', 'Log', 'Neg', 'Abs', 'Sqrt', 'Reciprocal', 'Floor', 'Ceil', 'Round',
+  'Softmax', 'LogSoftmax', 'Dropout', 'Identity', 'BatchNormalization', 'InstanceNormalization', 'LRN',
+  'LayerNormalization', 'Cast', 'ThresholdedRelu', 'Shrink', 'Sign', 'MaxPool', 'AveragePool', 'LpPool',
+  'GlobalAveragePool', 'GlobalMaxPool', 'Add', 'Sub', 'Mul', 'Div', 'Sum', 'Max', 'Min', 'Mean', 'Pow',
+]);
+
+function sameLayout(a: ChannelLayout, b: ChannelLayout): boolean {
+  if (a === PLAIN || b === PLAIN) return a === b;
+  if ('unknown' in a || 'unknown' in b) return false;
+  return a.parts.length === b.parts.length && a.parts.every((p, i) => p.channels === b.parts[i].channels && p.taps === b.parts[i].taps);
+}
+
+function channelLayouts(layers: readonly LayerNode[], dataInputs: ReadonlyMap<string, string[]>): Map<string, ChannelLayout> {
+  const out = new Map<string, ChannelLayout>();
+  const norm = (parts: InputPart[]): ChannelLayout => (parts.length === 1 && parts[0].taps === 1 ? PLAIN : { parts });
+  for (const l of layers) {
+    const from = dataInputs.get(l.name) ?? [];
+    const ins = from.map((f) => out.get(f) ?? PLAIN);
+    const x = ins[0] ?? PLAIN;
+    const what = `${l.className} "${l.name}"`;
+    const lost = (why: string): ChannelLayout => (x === PLAIN ? PLAIN : 'unknown' in x ? x : { unknown: `its input channels pass ${what}, ${why}` });
+    let layout: ChannelLayout;
+    if (l.className === 'Input' || WEIGHTED.has(l.className) || !l.known) layout = PLAIN;
+    else if (l.className === 'Concat') {
+      const inShapes = l.inputShapes;
+      const rank = inShapes[0]?.length ?? null;
+      let axis = typeof l.config.axis === 'number' ? l.config.axis : 1;
+      if (rank !== null && axis < 0) axis += rank;
+      if (axis !== 1 || rank === null || rank < 2) {
+        layout = ins.every((y) => sameLayout(y, x)) ? x : { unknown: `its input channels pass ${what}, which joins differently made channels` };
+      } else {
+        const parts: InputPart[] = [];
+        let bad: ChannelLayout | null = null;
+        ins.forEach((y, i) => {
+          if (bad) return;
+          if (y === PLAIN) {
+            const c = inShapes[i]?.[1] ?? null;
+            if (c === null) bad = { unknown: `its input channels pass ${what}, whose input ${i + 1} has an unknown channel count` };
+            else parts.push({ channels: c, taps: 1 });
+          } else if ('unknown' in y) bad = y;
+          else parts.push(...y.parts);
+        });
+        layout = bad ?? norm(parts);
+      }
+    } else if (l.className === 'Flatten' || l.className === 'Reshape') {
+      const a = l.inputShapes[0] ?? null;
+      const o = l.outputShape;
+      let axis = l.className === 'Flatten' ? (typeof l.config.axis === 'number' ? l.config.axis : 1) : 1;
+      if (a && axis < 0) axis += a.length;
+      const spatial = a ? a.slice(2).reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1) : null;
+      const flattens = a !== null && o !== null && a.length >= 2 && o.length === 2 && axis === 1 && spatial !== null && a[1] !== null && o[1] === (a[1] as number) * spatial;
+      const keepsChannels = a !== null && o !== null && a.length >= 2 && o.length >= 2 && a[1] !== null && o[1] === a[1] && (l.className === 'Reshape' || axis === 1);
+      if (flattens) {
+        if (x === PLAIN) layout = norm([{ channels: a![1] as number, taps: spatial! }]);
+        else if ('unknown' in x) layout = x;
+        else layout = norm(x.parts.map((p) => ({ channels: p.channels, taps: p.taps * spatial! })));
+      } else if (keepsChannels && (x === PLAIN || 'unknown' in x || x.parts.every((p) => p.taps === 1))) layout = x;
+      else layout = lost('which reshapes them in a way RGP does not follow');
+    } else if (l.className === 'Squeeze' || l.className === 'Unsqueeze') {
+      const a = l.inputShapes[0] ?? null;
+      const o = l.outputShape;
+      layout = a && o && a.length >= 2 && o.length >= 2 && a[0] === o[0] && a[1] !== null && a[1] === o[1] ? x : lost('which moves the channel axis');
+    } else if (PRESERVING.has(l.className)) {
+      layout = ins.every((y) => sameLayout(y, x)) ? x : { unknown: `its input channels pass ${what}, which combines differently grouped channels (a Concat's parts on one side only)` };
+    } else layout = lost('which RGP does not follow for concatenated or flattened channels');
+    out.set(l.name, layout);
+  }
+  return out;
 }
