@@ -41,6 +41,18 @@ Examples:
   $ rgp graph --nodes 64 --degree 4 --swaps 50000      # a low-ASPL regular graph, the same for the same seed
   $ rgp prune model/model.json --ratio 0.9375 --json   # the report as JSON (for scripts)`;
 
+/** Examples for the subcommands registered outside this file (each subcommand's help ends with one). */
+const SUBCOMMAND_EXAMPLES: Record<string, string[]> = {
+  train: ['examples/mnist-mlp/model/model.json --data examples/mnist-mlp/mnist.dataset.json --ratio 0.9375 --epochs 5'],
+  sweep: ['examples/mnist-mlp/model/model.json --data examples/mnist-mlp/mnist.dataset.json --ratios 0.875,0.9375 --seeds 1,2 --dense'],
+  sparsify: ['--dataset email-eu-core --methods dense,rgp,rigl --sparsities 0.9375 --seeds 1'],
+  convert: ['model.keras --to tfjs', 'examples/mnist-mlp/model/model.json --to onnx'],
+  compact: ['examples/mnist-mlp/model-rgp-0.9375', 'resnet18-rgp-0.9375 --form conv-gather-sum --out resnet18.compact.onnx'],
+  bench: ['resnet18-rgp-0.9375/model.onnx --batch 1,64 --threads 1 --out bench.json'],
+  'run-cell': ['plan.json --index 0 --out cells/'],
+  merge: ['plan.json cells/ --out results/'],
+};
+
 function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
@@ -124,8 +136,14 @@ export function buildProgram(): Command {
   registerConvertCommand(program);
   registerCompactCommands(program);
   registerPlanCommands(program);
+  // Every subcommand's help ends with an example (issue 15); these are the ones registered elsewhere.
+  for (const c of program.commands) {
+    const examples = SUBCOMMAND_EXAMPLES[c.name()];
+    if (examples) c.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ rgp ${c.name()} ${e}`).join('\n')}`);
+  }
   return program;
 }
+
 
 /** Usage mistakes (unknown option, missing argument) are user errors: exit 2, like every other. */
 function configureUsage(cmd: Command): void {

@@ -4,10 +4,11 @@
  */
 import * as vscode from 'vscode';
 import type { ModelSummary } from './core/model/layerSummary';
-import type { TopologyGraph, WebviewToHost, WebviewState } from './protocol/webview';
+import type { TopologyGraph, ViewCommand, WebviewToHost, WebviewState } from './protocol/webview';
 import type { PruneJobOptions, SweepJobOptions } from './protocol/worker';
 import { activeInspectorUri } from './vscode/activeModel';
 import { CommandDeps } from './vscode/commandDeps';
+import { exportCompact, measureSpeed } from './vscode/compactCommand';
 import { runExperiment } from './vscode/experimentCommand';
 import { inspectModel } from './vscode/inspectModelCommand';
 import { ModelCodeLensProvider } from './vscode/modelCodeLens';
@@ -18,6 +19,7 @@ import { MODEL_VIEW_TYPE, ModelPanel } from './vscode/modelPanel';
 import { openExampleModel } from './vscode/exampleCommand';
 import { ModelFileContext } from './vscode/modelFileContext';
 import { ModelProblems } from './vscode/modelProblems';
+import { PromptLog, type ShownPrompt } from './vscode/promptLog';
 import { pruneModel } from './vscode/pruneModelCommand';
 import { postRunTopology, showGraph, type ShowGraphOptions } from './vscode/showGraphCommand';
 import { compareSparsification, type SparsifyGiven } from './vscode/sparsifyCommand';
@@ -29,6 +31,8 @@ export interface RgpApi {
   onDidReceiveFromWebview: vscode.Event<{ modelPath: string; message: WebviewToHost }>;
   /** Every notification the extension showed the user. */
   onDidShowMessage: vscode.Event<UserMessage>;
+  /** Every prompt (quick pick, input box) the extension opened, with its title and items. */
+  onDidShowPrompt: vscode.Event<ShownPrompt>;
   /** Progress reports of running jobs. */
   onDidProgress: vscode.Event<{ title: string; fraction?: number; message: string }>;
   /** Every regular graph posted to an RGP view (Show Graph Structure, and after Prune Model). */
@@ -42,16 +46,27 @@ export interface RgpApi {
   modelFiles(): Promise<string[]>;
 }
 
+/** The only commands a view's button may ask for. */
+const VIEW_COMMANDS: readonly ViewCommand[] = ['rgp.exportCompact', 'rgp.measureSpeed'];
+
 export function activate(context: vscode.ExtensionContext): RgpApi {
   const log = vscode.window.createOutputChannel('RGP', { log: true });
   const status = vscode.window.createStatusBarItem('rgp.status', vscode.StatusBarAlignment.Left, 10);
   status.name = 'RGP';
   const messages = new UserMessages(log);
+  const prompts = new PromptLog();
   const jobs = new TrackedJobService(context.extensionUri, log, status);
   const fromWebview = new vscode.EventEmitter<{ modelPath: string; message: WebviewToHost }>();
   const topologies = new vscode.EventEmitter<{ modelPath: string; graph: TopologyGraph }>();
   const watchPanel = (p: ModelPanel) => {
-    context.subscriptions.push(p, p.onDidReceive((message) => fromWebview.fire({ modelPath: p.modelPath, message })));
+    context.subscriptions.push(
+      p,
+      p.onDidReceive((message) => {
+        fromWebview.fire({ modelPath: p.modelPath, message });
+        // The view's buttons (Export Compact ONNX, Measure Speed) on the pruned folder it shows.
+        if (message.type === 'run' && VIEW_COMMANDS.includes(message.command)) void vscode.commands.executeCommand(message.command, vscode.Uri.file(message.folder));
+      }),
+    );
   };
   const problems = new ModelProblems();
   const deps = Object.assign(new CommandDeps(context.extensionUri, jobs, messages, watchPanel), {
@@ -71,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
     log,
     status,
     messages,
+    prompts,
     jobs,
     fromWebview,
     topologies,
@@ -84,6 +100,8 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
       if (summary) await postRunTopology(deps, summary.modelPath, summary);
       return summary;
     }),
+    vscode.commands.registerCommand('rgp.exportCompact', (uri?: vscode.Uri, options?: Parameters<typeof exportCompact>[2]) => exportCompact(deps, uri, options)),
+    vscode.commands.registerCommand('rgp.measureSpeed', (uri?: vscode.Uri, options?: Parameters<typeof measureSpeed>[2]) => measureSpeed(deps, uri, options)),
     vscode.commands.registerCommand('rgp.inspectModel', (uri?: vscode.Uri) => inspectModel(deps, target(uri))),
     vscode.commands.registerCommand('rgp.showGraph', (uri?: vscode.Uri, options?: Partial<ShowGraphOptions>) => showGraph(deps, uri, options)),
     vscode.commands.registerCommand('rgp.runExperiment', (uri?: vscode.Uri, options?: Partial<SweepJobOptions>) => runExperiment(deps, uri, options)),
@@ -117,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): RgpApi {
   return {
     onDidReceiveFromWebview: fromWebview.event,
     onDidShowMessage: messages.onDidShow,
+    onDidShowPrompt: prompts.onDidShow,
     onDidProgress: jobs.onDidProgress,
     onDidShowTopology: topologies.event,
     onDidInspectInEditor: inspector.onDidInspect,

@@ -15,6 +15,7 @@ import { host, onHostMessage } from './vscodeApi';
 import { createTopologyView, type TopologyLayout } from './topologyView';
 import { drawExperiment, type SweepView } from './experimentCharts';
 import { drawSparsify, type SparsifyView } from './sparsifyCharts';
+import { drawBench, drawCompact } from './compactView';
 
 const app = document.getElementById('app')!;
 app.innerHTML = `
@@ -30,6 +31,17 @@ app.innerHTML = `
     <h2 id="prune-heading">Pruned model</h2>
     <div id="prune-stats" class="totals"></div>
     <p id="prune-output" class="muted"></p>
+    <div class="view-actions"><button id="export-compact" type="button" title="Write model.compact.onnx into the pruned folder: the masked layers stored with only their kept weights, in standard ONNX">Export Compact ONNX</button></div>
+  </section>
+  <section id="compact-section" data-nav="Compact ONNX" aria-labelledby="compact-heading" hidden>
+    <h2 id="compact-heading">Compact ONNX model</h2>
+    <p id="compact-output" class="muted"></p>
+    <div id="compact-stats" class="totals"></div>
+    <div id="compact-chart"></div>
+    <div class="view-actions"><button id="measure-speed" type="button" title="Time the pruned model and its compact form with onnxruntime on this machine (batch 1 and 64, 1 thread)">Measure Speed</button></div>
+    <p id="bench-summary" class="muted"></p>
+    <div id="bench-table"></div>
+    <details class="runs"><summary>How each masked layer is stored</summary><div id="compact-layers"></div></details>
   </section>
   <section id="topology-section" data-nav="Graph" aria-labelledby="topology-heading" hidden>
     <h2 id="topology-heading">Regular graph</h2>
@@ -125,15 +137,16 @@ function drawAspl(): void {
 let restoring = false;
 
 /** The sections one job draws: a new job starts from none of them, so the view never mixes two jobs. */
-const JOB_SECTIONS = ['prune-section', 'topology-section', 'aspl-section', 'sparsity-section', 'experiment-section', 'sparsify-section'];
+const JOB_SECTIONS = ['prune-section', 'compact-section', 'topology-section', 'aspl-section', 'sparsity-section', 'experiment-section', 'sparsify-section'];
 
 function startJobView(): void {
   for (const id of JOB_SECTIONS) $(id).hidden = true;
   search = { points: [] };
   sweep = null;
   sparsify = null;
-  const { prune: _p, topology: _t, sweep: _s, sparsify: _sp, aspl: _a, ...rest } = state;
+  const { prune: _p, topology: _t, sweep: _s, sparsify: _sp, aspl: _a, compact: _c, bench: _b, ...rest } = state;
   state = rest;
+  clearBench();
   if (state.last) {
     // The model's own summary stays: it belongs to the model, not to a job.
     $('title').textContent = state.last.summary.modelName;
@@ -145,10 +158,25 @@ function startJobView(): void {
   showSection('job');
 }
 
+function clearBench(): void {
+  $('bench-summary').textContent = '';
+  $('bench-table').replaceChildren();
+}
+
+/** A follow-up job (Export Compact ONNX, Measure Speed) on the pruning run this view shows keeps its sections. */
+function continuesShownRun(m: Extract<HostToWebview, { type: 'job' }>): boolean {
+  return m.continues !== undefined && state.prune?.summary.outputPath === m.continues;
+}
+
+/** The pruned folder the view's buttons act on. */
+function shownFolder(): string | undefined {
+  return state.compact?.summary.prunedFolder ?? state.prune?.summary.outputPath;
+}
+
 function render(m: HostToWebview): void {
   switch (m.type) {
     case 'job': {
-      if (m.state === 'running' && !restoring) startJobView();
+      if (m.state === 'running' && !restoring && !continuesShownRun(m)) startJobView();
       // An experiment cut short says so where its charts are, with what it kept.
       if (m.state !== 'running' && m.state !== 'done') {
         if (sweep && !state.sweep) $('experiment-subtitle').textContent = `${m.state} after ${sweep.runs.length} ${sweep.runs.length === 1 ? 'run' : 'runs'}${m.message ? ` · ${m.message}` : ''}`;
@@ -269,6 +297,28 @@ function render(m: HostToWebview): void {
       sparsify.runs.push(m.run);
       drawSparsifyView();
       return;
+    case 'compactResult': {
+      const c = m.summary;
+      showSection('compact-section');
+      $('compact-output').textContent = `Written to ${c.outputPath}${c.tuning ? ` · each masked layer's realization timed at batch ${c.tuning.batch}, ${c.tuning.threads} thread${c.tuning.threads === 1 ? '' : 's'}` : ''}`;
+      const r = drawCompact({ stats: $('compact-stats'), chart: $('compact-chart'), layers: $('compact-layers') }, c);
+      state = { ...state, compact: m };
+      // A new compact model makes an earlier measurement stale.
+      if (!restoring && state.bench) {
+        const { bench: _b, ...rest } = state;
+        state = rest;
+        clearBench();
+      }
+      host.postMessage({ type: 'rendered', view: 'compact', items: r.items, labels: r.labels });
+      break;
+    }
+    case 'benchResult': {
+      showSection('compact-section');
+      const r = drawBench({ summary: $('bench-summary'), table: $('bench-table') }, m.summary);
+      state = { ...state, bench: m };
+      host.postMessage({ type: 'rendered', view: 'bench', items: r.items, labels: r.labels });
+      break;
+    }
     case 'sparsifyResult': {
       const r = m.result;
       sparsify = { runs: r.runs, sparsities: r.sparsities, methods: r.methods, seeds: r.seeds, done: true };
@@ -297,6 +347,8 @@ if (state.aspl && !state.prune) {
   drawAspl();
 }
 if (state.prune) safely(state.prune);
+if (state.compact) safely(state.compact);
+if (state.bench) safely(state.bench);
 if (state.topology) safely(state.topology);
 if (state.sweep) safely(state.sweep);
 if (state.sparsify) safely(state.sparsify);
@@ -312,5 +364,11 @@ window.addEventListener('scroll', () => {
     host.setState(state);
   }, 200);
 });
+for (const [id, command] of [['export-compact', 'rgp.exportCompact'], ['measure-speed', 'rgp.measureSpeed']] as const) {
+  $(id).addEventListener('click', () => {
+    const folder = shownFolder();
+    if (folder) host.postMessage({ type: 'run', command, folder });
+  });
+}
 onHostMessage(safely);
 host.postMessage({ type: 'ready', version: WEBVIEW_PROTOCOL_VERSION });

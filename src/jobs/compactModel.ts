@@ -28,6 +28,7 @@ import { CONV_FORMS, GEMM_FORMS, type CompactForm } from '../formats/onnx/compac
 import { compactModel, findMaskedSites, formsFor, type CompactLayerReport } from '../formats/onnx/compactModel';
 import { decodeModel, encodeModel } from '../formats/onnx/proto';
 import { layersToOnnx } from '../formats/onnx/fromLayers';
+import { onnxRuntimeAvailable } from '../formats/onnx/latency';
 
 export interface CompactOptions {
   /** 'auto' (autotune per layer, default) or one realization for every layer of its kind. */
@@ -182,7 +183,11 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
   ctx.progress.report({ fraction: 0.1, message: `${sites.length} masked layers` });
   let timings: Map<unknown, LayerTiming> | null = null;
   let loadavg: number[] = [];
-  if (form === 'auto') {
+  // Without onnxruntime-node (an installation that does not carry it) nothing can be timed: every layer
+  // gets the fixed realization below, and the report says it was not tuned (tuning: null).
+  const tune = form === 'auto' && onnxRuntimeAvailable();
+  if (form === 'auto' && !tune) ctx.progress.report({ fraction: 0.1, message: 'onnxruntime-node is not available here: fixed realizations, not timed' });
+  if (tune) {
     loadavg = os.loadavg();
     timings = await autotune(model, sites, {
       batch,

@@ -9,6 +9,8 @@ import type { PruneSummary } from '../core/prune/report';
 import type { SearchStart } from '../jobs/pruneModel';
 import type { SweepResult, SweepRun } from '../core/train/results';
 import type { SparsifyResult, SparsifyRun } from '../core/sparse/results';
+import type { CompactSummary } from '../jobs/compactModel';
+import type { BenchSummary } from '../jobs/benchModel';
 
 /** A regular graph to draw: flat n×k neighbour list (row i = the k neighbours of node i). */
 export interface TopologyGraph {
@@ -25,7 +27,11 @@ export const WEBVIEW_PROTOCOL_VERSION = 3;
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
 export type HostToWebview =
-  | { type: 'job'; title: string; state: JobState; message?: string }
+  /**
+   * `continues`: the job adds to a pruning run's view (Export Compact ONNX, Measure Speed on its output
+   * folder): when the view shows that run (its output folder), its sections stay; otherwise it starts empty.
+   */
+  | { type: 'job'; title: string; state: JobState; message?: string; continues?: string }
   | { type: 'progress'; fraction?: number; message: string }
   | { type: 'modelSummary'; modelPath: string; summary: ModelSummary }
   | { type: 'searchStart'; start: SearchStart }
@@ -39,19 +45,28 @@ export type HostToWebview =
   | { type: 'sweepRun'; run: SweepRun }
   | { type: 'sweepResult'; result: SweepResult }
   | { type: 'sparsifyRun'; run: SparsifyRun }
-  | { type: 'sparsifyResult'; result: SparsifyResult };
+  | { type: 'sparsifyResult'; result: SparsifyResult }
+  /** The compact ONNX model written from a pruning run's folder: file sizes, weights stored, realizations. */
+  | { type: 'compactResult'; summary: CompactSummary }
+  /** Measured latency of the pruning run's model (dense ops) and its compact form. */
+  | { type: 'benchResult'; summary: BenchSummary };
 
 /**
  * `layers`: parameters per layer; `aspl`: the search's ASPL history; `sparsity`: dense vs pruned per layer;
  * `topology`: the regular graph on canvas; `experiment`: sweep accuracy vs ratio and vs ASPL;
  * `sparsify`: sparsification accuracy vs sparsity and vs training FLOPs.
  */
-export type RenderedView = 'layers' | 'aspl' | 'sparsity' | 'topology' | 'experiment' | 'sparsify';
+export type RenderedView = 'layers' | 'aspl' | 'sparsity' | 'topology' | 'experiment' | 'sparsify' | 'compact' | 'bench';
+
+/** Commands the view's buttons ask the host to run, on a pruning run's output folder. */
+export type ViewCommand = 'rgp.exportCompact' | 'rgp.measureSpeed';
 
 export type WebviewToHost =
   | { type: 'ready'; version: typeof WEBVIEW_PROTOCOL_VERSION }
   | { type: 'rendered'; view: RenderedView; items: number; labels: string[] }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** A button in the view (Export Compact ONNX, Measure Speed) on the pruned folder it shows. */
+  | { type: 'run'; command: ViewCommand; folder: string };
 
 /** State the webview keeps across reloads (vscode.setState) so a restored panel redraws at once. */
 export interface WebviewState {
@@ -64,6 +79,8 @@ export interface WebviewState {
   topologyLayout?: 'circular' | 'force';
   sweep?: Extract<HostToWebview, { type: 'sweepResult' }>;
   sparsify?: Extract<HostToWebview, { type: 'sparsifyResult' }>;
+  compact?: Extract<HostToWebview, { type: 'compactResult' }>;
+  bench?: Extract<HostToWebview, { type: 'benchResult' }>;
   /** The last job's graph search as drawn (Show Graph has no result message that carries it). */
   aspl?: { mooreBound?: number; n?: number; k?: number; points: { t: number; aspl: number }[] };
   /** The page's scroll position, restored with the rest. */

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { parseRatio } from './pruneOptionsPrompt';
+import { notePrompt } from './promptLog';
 
 export interface Choice<T> {
   value: T;
@@ -49,6 +50,7 @@ export async function pickMany<T extends {}>(o: PickManyOptions<T>): Promise<T[]
     qp.canSelectMany = true;
     qp.items = items;
     qp.selectedItems = items.filter((i) => i.value !== undefined && initial.includes(i.value));
+    notePrompt({ kind: 'quickPick', title: o.title, text: o.placeholder, items: items.map((i) => i.label), active: qp.selectedItems.map((i) => i.label) });
     let done = false;
     qp.onDidAccept(() => {
       const sel = [...qp.selectedItems];
@@ -175,6 +177,7 @@ export async function pickOne<T>(o: { title: string; placeholder: string; choice
     qp.items = items;
     const active = items.find((i) => i.value === initial);
     if (active) qp.activeItems = [active];
+    notePrompt({ kind: 'quickPick', title: o.title, text: o.placeholder, items: items.map((i) => i.label), active: active ? [active.label] : [] });
     let done = false;
     qp.onDidAccept(() => {
       done = true;

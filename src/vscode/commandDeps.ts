@@ -30,7 +30,12 @@ export class CommandDeps {
     viewKey: string,
     title: string,
     request: JobRequest,
-    hooks: { onStart?: (panel: ModelPanel) => void; onRecord?: (record: StreamedRecord, panel: ModelPanel) => void } = {},
+    hooks: {
+      onStart?: (panel: ModelPanel) => void;
+      onRecord?: (record: StreamedRecord, panel: ModelPanel) => void;
+      /** The pruned folder this job adds to (Export Compact ONNX, Measure Speed): a view showing that run keeps it. */
+      continues?: string;
+    } = {},
   ): Promise<{ result: JobResult | undefined; panel: ModelPanel }> {
     // Refused before the view is touched: it may be showing the running job.
     this.jobs.assertIdle();
@@ -39,7 +44,7 @@ export class CommandDeps {
       created = true;
       this.onPanelCreated(p);
     });
-    panel.post({ type: 'job', title, state: 'running' });
+    panel.post({ type: 'job', title, state: 'running', ...(hooks.continues !== undefined ? { continues: hooks.continues } : {}) });
     hooks.onStart?.(panel);
     try {
       const started = Date.now();

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { notePrompt } from './promptLog';
 
 const LAST_DATASET_KEY = 'rgp.experiment.lastDataset';
 const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.vscode-test/**}';
@@ -50,9 +51,12 @@ export async function pickDataset(state: vscode.Memento, configured: string | un
   for (const i of await found()) add(i);
   add({ label: '$(folder-opened) Browse…', detail: 'A dataset spec (.json), a folder of IDX files, or a .csv (label in the last column)', browse: true, alwaysShow: true });
 
+  const title = 'RGP: Run Ratio Experiment — dataset';
+  const placeHolder = 'Train and test data for the model (its input shape and classes must match)';
+  notePrompt({ kind: 'quickPick', title, text: placeHolder, items: items.map((i) => i.label) });
   const pick = await vscode.window.showQuickPick(items, {
-    title: 'RGP: Run Ratio Experiment — dataset',
-    placeHolder: 'Train and test data for the model (its input shape and classes must match)',
+    title,
+    placeHolder,
     matchOnDescription: true,
   });
   if (!pick) return undefined;

@@ -5,6 +5,7 @@ import type { ModelSummary } from '../core/model/layerSummary';
 import type { PruneSummary } from '../core/prune/report';
 import type { PruneJobOptions } from '../protocol/worker';
 import type { CommandDeps } from './commandDeps';
+import { LAST_PRUNED_FOLDER_KEY } from './compactCommand';
 import type { ModelProblems } from './modelProblems';
 import { resolveModelUri, shortModelName } from './modelTarget';
 import { chooseOutputFolder } from './outputFolder';
@@ -73,12 +74,17 @@ export async function pruneModel(deps: PruneDeps, arg?: unknown, given?: Partial
     deps.jobs.setStatus(head.status, head.tooltip, 'rgp.pruneModel');
     const first = head.dense.find((d) => d.role === 'first');
     const maskFirst = first && first.share > 0.2 ? 'Mask First Layer Too' : undefined;
+    // Every format's prune compacts (TF.js and Keras through their exact ONNX conversion).
+    const exportCompact = 'Export Compact ONNX';
+    await deps.state.update(LAST_PRUNED_FOLDER_KEY, summary.outputPath);
     void deps.messages
-      .info(`${head.message} → ${path.basename(summary.outputPath)}`, 'Open Report', 'Reveal in Explorer', ...(maskFirst ? [maskFirst] : []))
+      .info(`${head.message} → ${path.basename(summary.outputPath)}`, 'Open Report', exportCompact, 'Reveal in Explorer', ...(maskFirst ? [maskFirst] : []))
       .then((action) => {
         if (action === 'Open Report') void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(path.join(summary.outputPath, 'report.md')));
+        if (action === exportCompact) void vscode.commands.executeCommand('rgp.exportCompact', vscode.Uri.file(summary.outputPath));
         if (action === 'Reveal in Explorer') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(summary.outputPath));
-        if (action === maskFirst) void vscode.commands.executeCommand('rgp.pruneModel', uri, { ...given, ratio, keepFirst: false, out: undefined, overwrite: undefined });
+        // Dismissed (undefined) never matches an action that was not offered (undefined).
+        if (maskFirst && action === maskFirst) void vscode.commands.executeCommand('rgp.pruneModel', uri, { ...given, ratio, keepFirst: false, out: undefined, overwrite: undefined });
       });
     return summary;
   } catch (e) {

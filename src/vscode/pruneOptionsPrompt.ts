@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { percent } from '../core/percent';
+import { notePrompt } from './promptLog';
 
 const LAST_RATIO_KEY = 'rgp.lastRatio';
 
@@ -38,6 +39,7 @@ export async function promptRatio(state: vscode.Memento, o: RatioPromptOptions =
     qp.placeholder = o.placeholder ?? 'Fraction of weights to remove in the masked layers';
     qp.items = items;
     if (active) qp.activeItems = [active];
+    notePrompt({ kind: 'quickPick', title: o.title, text: qp.placeholder, items: items.map((i) => i.label), active: active ? [active.label] : [] });
     qp.onDidAccept(() => {
       resolve(qp.selectedItems[0]);
       qp.hide();
@@ -51,6 +53,7 @@ export async function promptRatio(state: vscode.Memento, o: RatioPromptOptions =
   if (!pick) return undefined;
   let ratio = pick.ratio;
   if (ratio === undefined) {
+    notePrompt({ kind: 'inputBox', title: o.title, value: last !== undefined ? String(last) : '0.9' });
     const text = await vscode.window.showInputBox({
       title: o.title,
       prompt: 'A fraction between 0 and 1 (0.9 or 90 %); the nearest feasible degree k is used and the exact ratio reported.',

@@ -25,6 +25,7 @@ import type { CommandDeps } from './commandDeps';
 import { ModelPanel } from './modelPanel';
 import { shortModelName } from './modelTarget';
 import { promptRatio } from './pruneOptionsPrompt';
+import { notePrompt } from './promptLog';
 import { pruneSettings } from './pruneSettings';
 import { percent } from '../core/percent';
 
@@ -152,6 +153,7 @@ function checkGroups(n: number, maxGroups: number): void {
 async function promptGroups(state: vscode.Memento, fallback: number, maxGroups: number): Promise<number | undefined> {
   const last = state.get<number>(LAST_GROUPS_KEY);
   const initial = Math.min(last ?? fallback, maxGroups);
+  notePrompt({ kind: 'inputBox', title: 'RGP: Show Graph Structure — node count n', value: String(initial) });
   const text = await vscode.window.showInputBox({
     title: 'RGP: Show Graph Structure — node count n',
     prompt: `Channel groups per layer side, the graph's nodes (RGP uses 64); at most ${maxGroups} for this model.`,

@@ -5,14 +5,13 @@
  * the whole model), forms interleaved, median of the repeats. A few seconds for a ResNet-18; cancellable
  * between runs.
  */
-import * as ort from 'onnxruntime-node';
 import type { onnx } from 'onnx-proto';
 import type { CancelSignal } from '../../core/job';
 import type { CompactForm } from './compactLayer';
 import { floatTensor, int64Tensor } from './compactLayer';
 import { formsFor, modelOpset, realizeSite, type MaskedSite } from './compactModel';
 import { encodeModel } from './proto';
-import { inputShape, measureLatency, seededInput, sessionOptions, type BenchModel } from './latency';
+import { inputShape, measureLatency, onnxRuntime, seededInput, sessionOptions, type BenchModel } from './latency';
 
 export interface LayerTiming {
   layer: string;
@@ -75,6 +74,7 @@ export async function layerInputShapes(model: onnx.IModelProto, sites: MaskedSit
     },
   };
   const input = inputShape(model, batch);
+  const ort = onnxRuntime();
   const s = await ort.InferenceSession.create(encodeModel(probe), { ...sessionOptions(threads), graphOptimizationLevel: 'disabled' });
   try {
     const out = await s.run({ [input.name]: new ort.Tensor('float32', seededInput(input.dims, seed), input.dims) }, names);

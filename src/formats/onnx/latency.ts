@@ -5,11 +5,44 @@
  * The same seeded input feeds every model. Used by `rgp bench`, the autotuner and bench/inference.ts.
  */
 import * as os from 'node:os';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import type { onnx } from 'onnx-proto';
 import { RgpError } from '../../core/errors';
 import type { CancelSignal } from '../../core/job';
 import { Random } from '../../core/random';
+
+let runtime: typeof Ort | undefined;
+
+/**
+ * onnxruntime-node, loaded on first use rather than when the module loads: it is native and the job
+ * worker bundle keeps it external, so an installation without it (the packaged .vsix carries no
+ * node_modules) still runs every other job; only timing needs it, and says so.
+ */
+export function onnxRuntime(): typeof Ort {
+  if (!runtime) {
+    try {
+      // A plain require, so the bundles keep it external and load it only here.
+      runtime = require('onnxruntime-node') as typeof Ort;
+    } catch (e) {
+      throw new RgpError(
+        'UNSUPPORTED',
+        `onnxruntime-node cannot be loaded here (${(e as Error).message.split('\n')[0]}), so models cannot be run or timed.`,
+        'This installation does not carry it (its native binaries are per platform): install it where RGP can load it (npm install onnxruntime-node in RGP\'s folder), or time the models with the rgp command-line tool from an npm install, which brings it.',
+      );
+    }
+  }
+  return runtime;
+}
+
+/** Whether onnxruntime-node loads here (see onnxRuntime). */
+export function onnxRuntimeAvailable(): boolean {
+  try {
+    onnxRuntime();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface LatencyOptions {
   batch: number;
@@ -28,7 +61,7 @@ export interface LatencySample {
   samplesMs: number[];
 }
 
-export function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+export function sessionOptions(threads: number): Ort.InferenceSession.SessionOptions {
   return {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -76,7 +109,8 @@ export interface BenchModel {
 /** Medians of interleaved timed runs of every model (same input data, same session options). */
 export async function measureLatency(models: BenchModel[], opts: LatencyOptions): Promise<LatencySample[]> {
   if (models.length === 0) return [];
-  const sessions: ort.InferenceSession[] = [];
+  const ort = onnxRuntime();
+  const sessions: Ort.InferenceSession[] = [];
   try {
     for (const m of models) sessions.push(await ort.InferenceSession.create(m.bytes, sessionOptions(opts.threads)));
     const data = seededInput(models[0].input.dims, opts.seed);
@@ -110,5 +144,5 @@ export async function measureLatency(models: BenchModel[], opts: LatencyOptions)
 /** What the machine was doing: for every benchmark record. */
 export function machineState(): { loadavg: number[]; cpus: number; cpuModel: string; node: string; onnxruntime: string } {
   const cpus = os.cpus();
-  return { loadavg: os.loadavg(), cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.version, onnxruntime: ort.env.versions?.common ?? 'unknown' };
+  return { loadavg: os.loadavg(), cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.version, onnxruntime: onnxRuntimeAvailable() ? runtime!.env.versions?.common ?? 'unknown' : 'not available' };
 }

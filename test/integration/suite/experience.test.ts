@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { errorShown, nextEvent, openInEditor, rgpApi, workspacePath } from './helpers';
 import type { PruneSummary } from '../../../src/core/prune/report';
 import type { TopologyGraph } from '../../../src/protocol/webview';
+import type { ShownPrompt } from '../../../src/vscode/promptLog';
 import type { UserMessage } from '../../../src/vscode/userMessages';
 
 const exampleModel = () => workspacePath('examples', 'mnist-mlp', 'model', 'model.json');
@@ -165,6 +166,74 @@ describe('The first-run experience (issue 15)', function () {
     const ring = await vscode.commands.executeCommand<TopologyGraph | undefined>('rgp.showGraph', vscode.Uri.file(exampleModel()), { ratio: 0.8, groups: 10, seed: 1, searchSwaps: 1e9, searchSeconds: 600 });
     assert.ok(ring);
     assert.match(ring.label, /search stopped at the Moore bound/);
+  });
+
+  it('9 · Show Graph on an unpruned model asks under its own title, not Prune Model’s', async () => {
+    const api = await rgpApi();
+    const asked = nextEvent(api.onDidShowPrompt, (p) => p.kind === 'quickPick', 30_000, 'the ratio prompt');
+    const running = vscode.commands.executeCommand('rgp.showGraph', vscode.Uri.file(exampleModel()));
+    const prompt = await asked;
+    assert.match(prompt.title, /^RGP: Show Graph Structure — /);
+    assert.doesNotMatch(prompt.title, /Prune Model/);
+    assert.match(prompt.text ?? '', /nothing is written/);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await running, undefined, 'backing out of the prompt draws nothing');
+    // Prune Model's own prompt keeps its title.
+    const pruneAsked = nextEvent(api.onDidShowPrompt, (p) => p.kind === 'quickPick', 30_000, 'the prune prompt');
+    const pruning = vscode.commands.executeCommand('rgp.pruneModel', vscode.Uri.file(exampleModel()));
+    assert.match((await pruneAsked).title, /^RGP: Prune Model — pruning ratio/);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await pruning, undefined);
+  });
+
+  it('the walkthrough is contributed, its step commands exist, its media ship, and its first step opens the example', async () => {
+    const ext = vscode.extensions.getExtension('rgp-tools.rgp-vscode')!;
+    const pkg = ext.packageJSON as { contributes: { walkthroughs: { id: string; steps: { id: string; description: string; media: { markdown?: string; image?: string }; completionEvents?: string[] }[] }[] } };
+    const [walkthrough] = pkg.contributes.walkthroughs;
+    assert.equal(walkthrough?.id, 'rgp.gettingStarted');
+    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['open', 'prune', 'view']);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const step of walkthrough.steps) {
+      const linked = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      const completed = (step.completionEvents ?? []).map((e) => e.replace(/^onCommand:/, ''));
+      assert.ok(linked.length > 0, `step ${step.id} links a command`);
+      for (const c of [...linked, ...completed]) assert.ok(registered.has(c), `step ${step.id}: ${c} is a registered command`);
+      const media = step.media.markdown ?? step.media.image;
+      assert.ok(media && existsSync(path.join(ext.extensionPath, media)), `step ${step.id}: ${media} is in the extension`);
+    }
+    // Its first step opens the example model in a text editor, where the CodeLens and hovers work.
+    const opened = await vscode.commands.executeCommand<vscode.Uri>('rgp.openExample');
+    assert.equal(opened?.fsPath, exampleModel());
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, exampleModel());
+    assert.equal(JSON.parse(vscode.window.activeTextEditor!.document.getText()).format, 'layers-model');
+  });
+
+  it('12 · a ratio experiment offers a quick look (the dataset size) in its prompts, each in its own words, none cut off', async () => {
+    const api = await rgpApi();
+    const prompts: ShownPrompt[] = [];
+    const sub = api.onDidShowPrompt((p) => prompts.push(p));
+    try {
+      const running = vscode.commands.executeCommand('rgp.runExperiment', vscode.Uri.file(exampleModel()), { ratios: [0.875], graphs: ['ring'], dense: false, seeds: [1], epochs: 1 });
+      const sizeAsked = () => prompts.some((p) => /— examples$/.test(p.title));
+      await nextEvent(api.onDidShowPrompt, (p) => /— dataset$/.test(p.title), 30_000, 'the dataset prompt');
+      // Enter on the dataset (whichever the workspace offers first), until the size prompt opens.
+      for (let i = 0; i < 60 && !sizeAsked(); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        if (!sizeAsked()) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      }
+      const size = prompts.find((p) => /— examples$/.test(p.title));
+      assert.ok(size, `asked: ${prompts.map((p) => p.title).join(' | ')}`);
+      assert.deepEqual(size.items?.slice(0, 2), ['All examples', '1,000 per part']);
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      assert.equal(await running, undefined, 'backing out runs nothing');
+    } finally {
+      sub.dispose();
+    }
+    for (const p of prompts) {
+      assert.match(p.title, /^RGP: Run Ratio Experiment — /);
+      // The quick input is about 80 characters wide at its default size: a longer placeholder is cut off.
+      assert.ok((p.text ?? '').length <= 80, `"${p.text}" fits its prompt`);
+    }
   });
 
   it('13 · commands and the inspector are offered on model files only', async () => {
