@@ -82,12 +82,20 @@ function elementCount(dims: ReadonlyArray<number | Long>): number {
 type Long = { low: number; high: number };
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/**
- * The float32 contents of an initializer (raw_data or float_data): a view of raw_data where it is 4-byte
- * aligned (the model's bytes are only read here, and a copy of every masked kernel of a 100 M-parameter model
- * is a whole extra weight set in memory), else an aligned copy.
- */
+/** The float32 contents of an initializer (raw_data or float_data), as a fresh aligned array. */
 export function readFloatTensor(t: onnx.ITensorProto, what: string): Float32Array {
+  return floatContents(t, what, false);
+}
+
+/**
+ * The same contents, read-only by contract: a view of raw_data where it is 4-byte aligned (a copy of every
+ * masked kernel of a 100 M-parameter model is a whole extra weight set in memory), else an aligned copy.
+ */
+function readFloatTensorView(t: onnx.ITensorProto, what: string): Float32Array {
+  return floatContents(t, what, true);
+}
+
+function floatContents(t: onnx.ITensorProto, what: string, view: boolean): Float32Array {
   if (t.dataType !== FLOAT) throw new RgpError('UNSUPPORTED', `The weight "${t.name}" of ${what} is not float32 (ONNX data type ${t.dataType}).`, 'Compact models support float32 weights only.');
   if (t.dataLocation === 1 || (t.externalData && t.externalData.length > 0)) {
     throw new RgpError('UNSUPPORTED', `The weight "${t.name}" of ${what} is stored in an external data file.`, 'Compact a model whose weights are inside model.onnx.');
@@ -96,7 +104,7 @@ export function readFloatTensor(t: onnx.ITensorProto, what: string): Float32Arra
   if (t.rawData && t.rawData.length > 0) {
     if (t.rawData.length !== count * 4) throw new RgpError('BAD_MODEL', `The weight "${t.name}" holds ${t.rawData.length} bytes, its shape needs ${count * 4}.`, 'The model file is damaged; prune the original again.');
     const raw = t.rawData;
-    if (LITTLE_ENDIAN && raw.byteOffset % 4 === 0) return new Float32Array(raw.buffer, raw.byteOffset, count);
+    if (view && LITTLE_ENDIAN && raw.byteOffset % 4 === 0) return new Float32Array(raw.buffer, raw.byteOffset, count);
     const out = new Float32Array(count);
     new Uint8Array(out.buffer).set(raw);
     return out;
@@ -145,7 +153,7 @@ export function findMaskedSites(model: onnx.IModelProto, masks: LoadedMasks, sig
     if (dims.join(',') !== entry.shape.join(',')) {
       throw new RgpError('BAD_MODEL', `The weight "${entry.weight}" has shape [${dims.join(', ')}], masks.json says [${entry.shape.join(', ')}].`, 'Use the masks.json written by `rgp prune` for this very model.');
     }
-    const raw = readFloatTensor(t, `layer "${entry.layer}"`);
+    const raw = readFloatTensorView(t, `layer "${entry.layer}"`);
     for (const { nd, i } of users) {
       const op = nd.opType as 'Conv' | 'Gemm';
       let kernel: MaskedKernel;
