@@ -132,9 +132,12 @@ async function child(modelPath: string, out: string): Promise<void> {
 async function compactChild(folder: string, form: string): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
-  const r = await compactPrunedModel(folder, { overwrite: true, form: form as CompactOptions['form'] }, quietContext);
+  // RSS at each progress step: where the peak is reached.
+  const phases: { message: string; rssMiB: number; peakMiB: number }[] = [];
+  const ctx = { ...quietContext, progress: { report: (p: { message?: string }) => phases.push({ message: p.message ?? '', rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20), peakMiB: Math.round(peakRssBytes() / 2 ** 20) }) } };
+  const r = await compactPrunedModel(folder, { overwrite: true, form: form as CompactOptions['form'] }, ctx);
   const seconds = (performance.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({ seconds, rssBefore, peakRss: peakRssBytes(), compactBytes: r.bytes.compact, stored: r.parameters.stored }));
+  process.stdout.write(JSON.stringify({ seconds, rssBefore, peakRss: peakRssBytes(), compactBytes: r.bytes.compact, stored: r.parameters.stored, phases }));
 }
 
 /** `--compact-form F`: one realization for every layer instead of the autotuner (to see what tuning costs). */
@@ -195,6 +198,7 @@ async function main(): Promise<void> {
                 peakRssOverWeights: Math.max(...compacts.map((c) => c.peakRss)) / weightBytes,
                 baselineRssBytes: Math.min(...compacts.map((c) => c.rssBefore)),
                 form: compactForm,
+                phases: compacts[0].phases,
                 target: { peakRssOverWeights: 2 },
               },
             }
