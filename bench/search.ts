@@ -39,13 +39,20 @@ const objectiveArg = arg('objective', '') as '' | 'auto' | 'exact' | 'proxy';
 const swapsArg = arg('swaps', '');
 
 /** The issue's targets; `swaps` is the deterministic budget standing in for the time budget. */
-/** `symmetry`: the orders also run (beside the plain search, order 1). */
-const targets: Array<{ n: number; k: number; seconds: number; swaps: number; chains: number; symmetry: number[]; target: { aspl?: number; gapPct?: number } }> = [
-  { n: 64, k: 8, seconds: 30, swaps: 3_000_000, chains: 1, symmetry: [1], target: { aspl: 1.95 } },
-  { n: 64, k: 4, seconds: 10, swaps: 1_000_000, chains: 1, symmetry: [1], target: { aspl: 2.88 } },
-  { n: 256, k: 8, seconds: 120, swaps: 2_000_000, chains: 2, symmetry: [1, 8], target: { gapPct: 0.9 } },
-  { n: 1024, k: 16, seconds: 10, swaps: 1_500_000, chains: 1, symmetry: [1, 16], target: { gapPct: 0.25 } },
-  { n: 4096, k: 32, seconds: 10, swaps: 200_000, chains: 1, symmetry: [1, 32], target: { gapPct: 0.4 } },
+/**
+ * `symmetry`: the orders run (1 = the plain search), each with the swap budget standing for the same seconds:
+ * a move's cost differs by order and objective, so a budget is the plain budget divided by the cost of a
+ * move relative to a plain one, measured with bench/searchCost.ts (interleaved runs under the same load):
+ * (256, 8) order 8, exact, ≈ 1× a plain exact move (the BFS runs 32 sources in one 128-bit lane instead of
+ * 256 in two, the g rewires are cheap without the pair matrix); (1024, 16) order 16, exact, and (4096, 32)
+ * order 32, exact, against a plain proxy move (O(k)) — see the `costNote` of each entry.
+ */
+const targets: Array<{ n: number; k: number; seconds: number; swaps: number; chains: number; symmetry: Array<{ g: number; swaps: number; costNote?: string }>; target: { aspl?: number; gapPct?: number } }> = [
+  { n: 64, k: 8, seconds: 30, swaps: 3_000_000, chains: 1, symmetry: [{ g: 1, swaps: 3_000_000 }], target: { aspl: 1.95 } },
+  { n: 64, k: 4, seconds: 10, swaps: 1_000_000, chains: 1, symmetry: [{ g: 1, swaps: 1_000_000 }], target: { aspl: 2.88 } },
+  { n: 256, k: 8, seconds: 120, swaps: 2_000_000, chains: 2, symmetry: [{ g: 1, swaps: 2_000_000 }, { g: 8, swaps: 2_000_000, costNote: 'order-8 exact move ≈ 1× a plain exact move' }], target: { gapPct: 0.9 } },
+  { n: 1024, k: 16, seconds: 10, swaps: 1_500_000, chains: 1, symmetry: [{ g: 1, swaps: 1_500_000 }, { g: 16, swaps: 150_000, costNote: 'order-16 exact move ≈ 10× a plain proxy move' }], target: { gapPct: 0.25 } },
+  { n: 4096, k: 32, seconds: 10, swaps: 200_000, chains: 1, symmetry: [{ g: 1, swaps: 200_000 }, { g: 32, swaps: 10_000, costNote: 'order-32 exact move ≈ 19× a plain proxy move (20k moves: 91.6 s vs 4.8 s, load 17–18)' }], target: { gapPct: 0.4 } },
 ];
 
 const worker = { script: resolve(__dirname, '../src/worker/searchChain.ts'), execArgv: ['--require', 'tsx/cjs'] };
@@ -59,10 +66,10 @@ const round = (x: number, d: number) => +x.toFixed(d);
 async function main(): Promise<void> {
   const rows: unknown[] = [];
   const medians: unknown[] = [];
-  for (const t of targets) for (const symmetry of symmetryArg ? [Number(symmetryArg)] : t.symmetry) {
+  for (const t of targets) for (const { g: symmetry, swaps: symSwaps, costNote } of symmetryArg ? [t.symmetry.find((s) => s.g === Number(symmetryArg)) ?? { g: Number(symmetryArg), swaps: t.swaps }] : t.symmetry) {
     if (only && only !== `${t.n},${t.k}`) continue;
     const chains = t.chains > 1 ? chainsArg : 1;
-    const budget = mode === 'swaps' ? { maxSwaps: Math.round((swapsArg ? Number(swapsArg) : t.swaps) * scale) } : { seconds: t.seconds * scale };
+    const budget = mode === 'swaps' ? { maxSwaps: Math.round((swapsArg ? Number(swapsArg) : symSwaps) * scale) } : { seconds: t.seconds * scale };
     const tuning = { ...(annealArg ? { anneal: JSON.parse(annealArg) } : {}), ...(objectiveArg ? { objective: objectiveArg } : {}) };
     const runs: SearchResult[] = [];
     for (const seed of seeds) {
@@ -80,7 +87,7 @@ async function main(): Promise<void> {
     const moore = mooreBound(t.n, t.k).aspl;
     const met = t.target.aspl !== undefined ? med.aspl <= t.target.aspl + 1e-12 : med.gapPct <= t.target.gapPct! + 1e-12;
     medians.push({
-      n: t.n, k: t.k, symmetry, chains, ...budget, medianAspl: round(med.aspl, 6), medianGapPct: round(med.gapPct, 3), moore: round(moore, 6),
+      n: t.n, k: t.k, symmetry, costNote: costNote ?? null, chains, ...budget, medianAspl: round(med.aspl, 6), medianGapPct: round(med.gapPct, 3), moore: round(moore, 6),
       bestKnown: bestKnownAspl(t.n, t.k)?.aspl ?? null, target: t.target, targetSeconds: t.seconds, met,
       medianSeconds: round([...runs].map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)], 2),
     });

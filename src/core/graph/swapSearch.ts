@@ -169,7 +169,7 @@ export interface AnnealSchedule {
  * sum by hundreds. Kirkpatrick, Gelatt & Vecchi (Science 1983) for the method; the start from the sampled
  * rises follows White ("Concepts of scale in simulated annealing", 1984). Measured with bench/search.ts.
  */
-export const ANNEAL: AnnealSchedule = { calibrate: true, samples: 100, exactStartPerRise: 0.05, exactEndPerQuantum: 0.1, proxyStartPerRise: 0.05, proxyEndPerQuantum: 0.07 };
+export const ANNEAL: AnnealSchedule = { calibrate: true, samples: 100, exactStartPerRise: 0.2, exactEndPerQuantum: 0.1, proxyStartPerRise: 0.05, proxyEndPerQuantum: 0.07 };
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
@@ -248,7 +248,9 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
 
   const plan = autoPlan(n, k, sym);
   let objective: 'exact' | 'proxy' = opts.objective === 'exact' ? 'exact' : opts.objective === 'proxy' ? 'proxy' : plan.objective;
-  const state = new SwapState(n, k, adj, true);
+  // The pair matrix gives O(1) edge tests and the proxy; under symmetry with the exact objective it is not
+  // kept (each orbit move would update it g times over), and edge tests scan a row in O(k).
+  const state = new SwapState(n, k, adj, sym === 1 || objective === 'proxy');
   if (objective === 'proxy' && (!state.hasProxy || k < 3)) objective = 'exact';
   const orbits = sym > 1 ? new OrbitSwapper(state, sym) : null;
   const defaultProxyFraction = (): number => {
