@@ -18,7 +18,8 @@
  * full size g, and different), the 2g added edges are distinct (both of full size g, and different) and
  * none of them exists (by symmetry testing (a,d) and (c,b) covers their orbits). Then the result is simple,
  * k-regular and invariant again. Edges {u, u + n/2} (for g even) have orbits of size g/2; they never move
- * (they arise only for odd k, from the start graph). Cost O(g·k) per swap (g single swaps on `SwapState`).
+ * (they arise only for odd k, from the start graph). Cost per orbit swap: O(k) edge tests and g single swaps
+ * on `SwapState` — O(g) slot writes, or O(g·k) when it keeps the proxy's pair matrix.
  */
 import { RgpError } from '../errors';
 import { Random } from '../random';
