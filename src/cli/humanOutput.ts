@@ -53,7 +53,7 @@ export function pruneText(s: PruneSummary): string {
   const stop = g.stoppedBy === 'bound' ? '; stopped at the Moore bound' : g.stoppedBy === 'time-cap' ? '; stopped by the time cap (the graph may differ on another machine)' : '';
   lines.push(
     field('Graph', `n = ${g.n}${s.options.groupsChosen ? ' (chosen: the narrowest masked layer, at most 64)' : ''}, k = ${g.k}${g.selfLoops ? ' + self-loops' : ''}, seed ${g.seed}`),
-    field('', `ASPL ${g.aspl.toFixed(4)} (start ${g.initialAspl.toFixed(4)}; Moore bound ${g.mooreBound.toFixed(4)}, gap ${percent(g.gapPct / 100)}), diameter ${g.diameter}; ${g.swapsTried} swaps tried in ${g.searchSeconds.toFixed(1)} s${stop}`),
+    field('', `ASPL ${g.aspl.toFixed(4)} (start ${g.initialAspl.toFixed(4)}; Moore bound ${g.mooreBound.toFixed(4)}, gap ${percent(g.gapPct / 100)}), diameter ${g.diameter}; ${g.swapsTried} swaps tried${g.chains ? ` in ${g.chains} chains` : ''} in ${g.searchSeconds.toFixed(1)} s${stop}`),
   );
   for (const w of s.warnings) lines.push(field('Warning', w));
   const rows = s.layers.map((l) => [l.name, l.className, l.role, count(l.denseParams), count(l.prunedParams), l.density !== undefined ? percent(l.density) : '']);
