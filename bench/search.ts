@@ -8,8 +8,12 @@
  *  - seconds (--mode seconds): the wall-clock targets of the issue; the figures then depend on the load,
  *    which is recorded before and after every run — read them with it.
  * `--chains C` runs C independent chains in worker threads (src/node/parallelSearch.ts) for the targets
- * marked for two cores. Run: npx tsx bench/search.ts [--mode swaps|seconds] [--scale 1] [--only 64,8]
- * [--seeds 1,2,3] [--chains 2]   (prints JSON)
+ * marked for two cores. Symmetric variants (the graph invariant under i ↦ i + n/g, src/core/graph/symmetry.ts)
+ * run beside the plain search for the sizes where Graph Golf's record methods use symmetry; `--symmetry g`
+ * runs only that order (1 = only the plain search). A symmetric move (g swaps, BFS from n/g sources) costs
+ * less than a plain exact move, so the same swap budget is a conservative stand-in for the same seconds.
+ * Run: npx tsx bench/search.ts [--mode swaps|seconds] [--scale 1] [--only 64,8] [--seeds 1,2,3]
+ * [--chains 2] [--symmetry g]   (prints JSON)
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -28,14 +32,29 @@ const scale = Number(arg('scale', '1'));
 const only = arg('only', '');
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
 const chainsArg = Number(arg('chains', '2'));
+const symmetryArg = arg('symmetry', '');
+// Tuning: overrides of the annealing constants (JSON, e.g. '{"exactStartPerRise":0.1}'), the objective, the budget.
+const annealArg = arg('anneal', '');
+const objectiveArg = arg('objective', '') as '' | 'auto' | 'exact' | 'proxy';
+const swapsArg = arg('swaps', '');
 
 /** The issue's targets; `swaps` is the deterministic budget standing in for the time budget. */
-const targets: Array<{ n: number; k: number; seconds: number; swaps: number; chains: number; target: { aspl?: number; gapPct?: number } }> = [
-  { n: 64, k: 8, seconds: 30, swaps: 3_000_000, chains: 1, target: { aspl: 1.95 } },
-  { n: 64, k: 4, seconds: 10, swaps: 1_000_000, chains: 1, target: { aspl: 2.88 } },
-  { n: 256, k: 8, seconds: 120, swaps: 2_000_000, chains: 2, target: { gapPct: 0.9 } },
-  { n: 1024, k: 16, seconds: 10, swaps: 1_500_000, chains: 1, target: { gapPct: 0.25 } },
-  { n: 4096, k: 32, seconds: 10, swaps: 200_000, chains: 1, target: { gapPct: 0.4 } },
+/**
+ * `symmetry`: the orders run (1 = the plain search), each with the swap budget standing for the same seconds:
+ * a move's cost differs by order and objective, so a budget is the plain budget divided by the cost of a
+ * move relative to a plain one, measured with bench/searchCost.ts (interleaved runs under the same load):
+ * (256, 8) order 8, exact, ≈ 1× a plain exact move (the BFS runs 32 sources in one 128-bit lane instead of
+ * 256 in two, the g rewires are cheap without the pair matrix); (1024, 16) order 16, exact, and (4096, 32)
+ * order 32, exact, against a whole plain run of proxy moves (O(k)) — see the `costNote` of each entry. The
+ * interleaved per-move ratio of bench/searchCost.ts at small budgets understates it (the plain run's fixed
+ * set-up dominates there), so these come from whole runs at the full budget.
+ */
+const targets: Array<{ n: number; k: number; seconds: number; swaps: number; chains: number; symmetry: Array<{ g: number; swaps: number; costNote?: string }>; target: { aspl?: number; gapPct?: number } }> = [
+  { n: 64, k: 8, seconds: 30, swaps: 3_000_000, chains: 1, symmetry: [{ g: 1, swaps: 3_000_000 }, { g: 8, swaps: 3_000_000, costNote: 'order-8 exact move ≈ 1.1× a plain exact move (10⁶ moves: 7.9 s at load 4.6; plain 6.9 s at load 7.2)' }], target: { aspl: 1.95 } },
+  { n: 64, k: 4, seconds: 10, swaps: 1_000_000, chains: 1, symmetry: [{ g: 1, swaps: 1_000_000 }], target: { aspl: 2.88 } },
+  { n: 256, k: 8, seconds: 120, swaps: 2_000_000, chains: 2, symmetry: [{ g: 1, swaps: 2_000_000 }, { g: 64, swaps: 2_000_000, costNote: 'order-64 exact move ≤ 1× a plain exact move (2·10⁵ moves: 2.7 s at load 4.9; plain ≈ 7–10 s at load 10–11)' }], target: { gapPct: 0.9 } },
+  { n: 1024, k: 16, seconds: 10, swaps: 1_500_000, chains: 1, symmetry: [{ g: 1, swaps: 1_500_000 }, { g: 128, swaps: 160_000, costNote: 'same wall time as the plain budget: in one run (load 5–7) plain 1.5·10⁶ proxy moves took 6.8–7.2 s, order-16 exact 2·10⁵ moves 8.4–9.1 s → 1.6·10⁵ (order 128: 6.5 s at load 5)' }], target: { gapPct: 0.25 } },
+  { n: 4096, k: 32, seconds: 10, swaps: 200_000, chains: 1, symmetry: [{ g: 1, swaps: 200_000 }, { g: 512, swaps: 16_000, costNote: 'same wall time as the plain budget: in one run (load 5.5) plain 2·10⁵ proxy moves 6.1–6.5 s, order-32 exact 1.6·10⁴ moves 5.8–6.4 s (order 512: 4.7 s at load 5.2)' }], target: { gapPct: 0.4 } },
 ];
 
 const worker = { script: resolve(__dirname, '../src/worker/searchChain.ts'), execArgv: ['--require', 'tsx/cjs'] };
@@ -49,32 +68,33 @@ const round = (x: number, d: number) => +x.toFixed(d);
 async function main(): Promise<void> {
   const rows: unknown[] = [];
   const medians: unknown[] = [];
-  for (const t of targets) {
+  for (const t of targets) for (const { g: symmetry, swaps: symSwaps, costNote } of symmetryArg ? [t.symmetry.find((s) => s.g === Number(symmetryArg)) ?? { g: Number(symmetryArg), swaps: t.swaps }] : t.symmetry) {
     if (only && only !== `${t.n},${t.k}`) continue;
     const chains = t.chains > 1 ? chainsArg : 1;
-    const budget = mode === 'swaps' ? { maxSwaps: Math.round(t.swaps * scale) } : { seconds: t.seconds * scale };
+    const budget = mode === 'swaps' ? { maxSwaps: Math.round((swapsArg ? Number(swapsArg) : symSwaps) * scale) } : { seconds: t.seconds * scale };
+    const tuning = { ...(annealArg ? { anneal: JSON.parse(annealArg) } : {}), ...(objectiveArg ? { objective: objectiveArg } : {}) };
     const runs: SearchResult[] = [];
     for (const seed of seeds) {
       const before = loadavg()[0];
-      const r = await run({ n: t.n, k: t.k, seed, ...budget }, chains);
+      const r = await run({ n: t.n, k: t.k, seed, ...budget, ...tuning, ...(symmetry > 1 ? { symmetry } : {}) }, chains);
       runs.push(r);
       rows.push({
-        n: t.n, k: t.k, seed, chains, ...budget, aspl: round(r.aspl, 6), gapPct: round(r.gapPct, 3), diameter: r.diameter,
+        n: t.n, k: t.k, symmetry, seed, chains, ...budget, aspl: round(r.aspl, 6), gapPct: round(r.gapPct, 3), diameter: r.diameter,
         swapsTried: r.swapsTried, swapsAccepted: r.swapsAccepted, seconds: round(r.seconds, 2), stoppedBy: r.stoppedBy,
-        objective: r.objective, kernel: r.kernel, loadavg1Before: round(before, 2), loadavg1After: round(loadavg()[0], 2),
+        objective: r.objective, kernel: r.kernel, temperature: r.temperature, loadavg1Before: round(before, 2), loadavg1After: round(loadavg()[0], 2),
       });
-      process.stderr.write(`(${t.n},${t.k}) seed ${seed}: ${r.aspl.toFixed(5)} (${r.gapPct.toFixed(3)} %) in ${r.seconds.toFixed(1)} s\n`);
+      process.stderr.write(`(${t.n},${t.k}) g=${symmetry} seed ${seed}: ${r.aspl.toFixed(5)} (${r.gapPct.toFixed(3)} %) in ${r.seconds.toFixed(1)} s\n`);
     }
     const med = [...runs].sort((a, b) => a.aspl - b.aspl)[Math.floor(runs.length / 2)];
     const moore = mooreBound(t.n, t.k).aspl;
     const met = t.target.aspl !== undefined ? med.aspl <= t.target.aspl + 1e-12 : med.gapPct <= t.target.gapPct! + 1e-12;
     medians.push({
-      n: t.n, k: t.k, chains, ...budget, medianAspl: round(med.aspl, 6), medianGapPct: round(med.gapPct, 3), moore: round(moore, 6),
+      n: t.n, k: t.k, symmetry, costNote: costNote ?? null, chains, ...budget, medianAspl: round(med.aspl, 6), medianGapPct: round(med.gapPct, 3), moore: round(moore, 6),
       bestKnown: bestKnownAspl(t.n, t.k)?.aspl ?? null, target: t.target, targetSeconds: t.seconds, met,
       medianSeconds: round([...runs].map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)], 2),
     });
   }
-  console.log(JSON.stringify({ bench: 'search', node: process.version, mode, scale, seeds, cores: 'one per chain', loadavgEnd: loadavg(), medians, rows }, null, 2));
+  console.log(JSON.stringify({ bench: 'search', node: process.version, mode, scale, seeds, tuning: { anneal: annealArg || null, objective: objectiveArg || null }, cores: 'one per chain', loadavgEnd: loadavg(), medians, rows }, null, 2));
 }
 
 void main();

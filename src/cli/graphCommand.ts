@@ -1,7 +1,7 @@
 /**
  * `rgp graph`: draw and optimise a regular graph, or evaluate a given one.
  *
- *   rgp graph --nodes N --degree K [--swaps M] [--seconds S] [--seed X] [--chains C] [--out graph.json]
+ *   rgp graph --nodes N --degree K [--swaps M] [--seconds S] [--seed X] [--chains C] [--symmetry G] [--out graph.json]
  *   rgp graph --in edges.txt|graph.json [--swaps M] [--seconds S] [--out graph.json]
  *
  * The budget is a number of proposed swaps (--swaps, default `defaultSwapBudget(n, k)`), so the same seed
@@ -10,7 +10,8 @@
  * mooreBound, bestKnownAspl, gapPct, swapBudget, stoppedBy, swapsTried, seconds, seed, …) and, with --out,
  * writes the graph's edge list and the ASPL history.
  * With --in alone the given graph is evaluated (ASPL, diameter, clustering, degree check, Moore gap); with
- * --in plus a budget a k-regular input is the starting point of the search.
+ * --in plus a budget a k-regular input is the starting point of the search. --symmetry G searches only graphs
+ * invariant under i ↦ i + n/G (mod n) (src/core/graph/symmetry.ts).
  */
 import type { SearchStop } from '../core/graph/swapSearch';
 import { readFile } from 'node:fs/promises';
@@ -34,6 +35,8 @@ export interface GraphCommandOptions {
   swaps?: number | string;
   seed?: number | string;
   chains?: number | string;
+  /** Cyclic symmetry order g (a divisor of n; 1 = none). */
+  symmetry?: number | string;
   out?: string;
   /** Replace an existing --out file, only one rgp wrote (src/jobs/outputFolder.ts). */
   overwrite?: boolean;
@@ -73,6 +76,8 @@ export interface GraphSearchOutput {
   seconds: number;
   seed: number;
   chains: number;
+  /** The symmetry order searched under (1: none). */
+  symmetry: number;
   objective: 'exact' | 'proxy';
   kernel: 'wasm' | 'ts';
   out: string | null;
@@ -121,6 +126,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   const swaps = num(opts.swaps, 'swaps', { integer: true, min: 0 });
   const seed = num(opts.seed, 'seed', { integer: true }) ?? 1;
   const chains = num(opts.chains, 'chains', { integer: true, min: 1 }) ?? 1;
+  const symmetry = num(opts.symmetry, 'symmetry', { integer: true, min: 1 }) ?? 1;
   if (chains > 64) throw new RgpError('BAD_ARGUMENT', `--chains ${chains} is too many.`, 'Use at most one chain per core, e.g. --chains 2.');
   if (opts.out !== undefined && opts.in !== undefined && path.resolve(opts.out) === path.resolve(opts.in)) {
     throw new RgpError('UNSAFE_PATH', `--out ${opts.out} would overwrite the input graph.`, 'Write the result to a new file.');
@@ -175,7 +181,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   }
 
   const swapBudget = swaps ?? defaultSwapBudget(n, k);
-  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget };
+  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget, ...(symmetry > 1 ? { symmetry } : {}) };
   let r: SearchResult;
   if (chains > 1) {
     if (!deps.worker) throw new Error('internal: graphCommand needs deps.worker for --chains > 1');
@@ -204,6 +210,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
     seconds: r.seconds,
     seed,
     chains,
+    symmetry: r.symmetry,
     objective: r.objective,
     kernel: r.kernel,
     out,

@@ -53,7 +53,7 @@ export function pruneText(s: PruneSummary): string {
   const stop = g.stoppedBy === 'bound' ? '; stopped at the Moore bound' : g.stoppedBy === 'time-cap' ? '; stopped by the time cap (the graph may differ on another machine)' : '';
   lines.push(
     field('Graph', `n = ${g.n}${s.options.groupsChosen ? ' (chosen: the narrowest masked layer, at most 64)' : ''}, k = ${g.k}${g.selfLoops ? ' + self-loops' : ''}, seed ${g.seed}`),
-    field('', `ASPL ${g.aspl.toFixed(4)} (start ${g.initialAspl.toFixed(4)}; Moore bound ${g.mooreBound.toFixed(4)}, gap ${percent(g.gapPct / 100)}), diameter ${g.diameter}; ${g.swapsTried} swaps tried in ${g.searchSeconds.toFixed(1)} s${stop}`),
+    field('', `ASPL ${g.aspl.toFixed(4)} (start ${g.initialAspl.toFixed(4)}; Moore bound ${g.mooreBound.toFixed(4)}, gap ${percent(g.gapPct / 100)}), diameter ${g.diameter}; ${g.swapsTried} swaps tried${g.chains ? ` in ${g.chains} chains` : ''} in ${g.searchSeconds.toFixed(1)} s${stop}`),
   );
   for (const w of s.warnings) lines.push(field('Warning', w));
   const rows = s.layers.map((l) => [l.name, l.className, l.role, count(l.denseParams), count(l.prunedParams), l.density !== undefined ? percent(l.density) : '']);
@@ -86,7 +86,7 @@ export function graphText(r: GraphCommandOutput): string {
       `Regular graph n = ${r.n}, k = ${r.k} (prunes ${percent(r.pruningRatio)} of a masked layer), seed ${r.seed}`,
       field('ASPL', `${r.aspl.toFixed(4)} (start ${r.initialAspl.toFixed(4)}), diameter ${r.diameter}`),
       field('Moore bound', `${r.mooreBound.toFixed(4)} (diameter ≥ ${r.mooreDiameter}); gap ${percent(r.gapPct / 100)}${r.gapPct <= 1e-9 ? ' — at the bound, so the search stopped' : ''}`),
-      field('Search', `${r.swapsTried} swaps tried, ${r.swapsAccepted} kept, ${r.seconds.toFixed(1)} s, ${r.chains} chain${r.chains === 1 ? '' : 's'} (${r.objective}, ${r.kernel})`),
+      field('Search', `${r.swapsTried} swaps tried, ${r.swapsAccepted} kept, ${r.seconds.toFixed(1)} s, ${r.chains} chain${r.chains === 1 ? '' : 's'}${r.symmetry > 1 ? `, symmetry ${r.symmetry}` : ''} (${r.objective}, ${r.kernel})`),
       r.out ? field('Written to', r.out) : '',
     ]
       .filter((x) => x)

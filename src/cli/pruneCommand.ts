@@ -27,6 +27,8 @@ export interface PruneCommandOptions {
   seed?: number | string;
   searchSeconds?: number | string;
   searchSwaps?: number | string;
+  /** Independent search chains per graph (threads in the worker), the best kept. */
+  searchChains?: number | string;
   keepFirst?: boolean;
   keepLast?: boolean;
   maskFirst?: boolean;
@@ -91,6 +93,7 @@ export function pruneJobOptions(opts: PruneCommandOptions): PruneOptions {
   const seed = num(opts.seed, 'seed', { integer: true });
   const searchSeconds = num(opts.searchSeconds, 'search-seconds', { min: 0 });
   const searchSwaps = num(opts.searchSwaps, 'search-swaps', { integer: true, min: 0 });
+  const searchChains = num(opts.searchChains, 'search-chains', { integer: true, min: 1 });
   const keepDense = (Array.isArray(opts.keepDense) ? opts.keepDense : (opts.keepDense ?? '').split(','))
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
@@ -101,6 +104,7 @@ export function pruneJobOptions(opts: PruneCommandOptions): PruneOptions {
     ...(seed !== undefined ? { seed } : {}),
     ...(searchSeconds !== undefined ? { searchSeconds } : {}),
     ...(searchSwaps !== undefined ? { searchSwaps } : {}),
+    ...(searchChains !== undefined ? { searchChains } : {}),
     keepFirst: keep(opts.keepFirst, opts.maskFirst, 'first'),
     keepLast: keep(opts.keepLast, opts.maskLast, 'last'),
     keepDense,

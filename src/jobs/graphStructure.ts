@@ -17,6 +17,8 @@ import { RgpError } from '../core/errors';
 import { asRegular, bestKnownAspl, defaultSwapBudget, mooreBound, parseGraphJson, searchRegularGraph, validateRegularParams, type SearchSample } from '../core/graph';
 import type { JobContext } from '../core/job';
 import type { SearchStart } from './pruneModel';
+import { searchChains, type WorkerLaunch } from '../node/parallelSearch';
+import type { SearchOptions, SearchResult } from '../core/graph/swapSearch';
 
 export const MAX_GRAPH_FILE_BYTES = 16 * 1024 * 1024;
 
@@ -28,6 +30,8 @@ export interface GraphStructureOptions {
   searchSwaps?: number;
   /** Wall-clock cap on the search in seconds (none by default); `stoppedBy` says when it bit. */
   searchSeconds?: number;
+  /** Independent search chains, the best kept (default 1; more only through `searchGraphStructureChains`). */
+  searchChains?: number;
 }
 
 export interface GraphStructure {
@@ -48,6 +52,8 @@ export interface GraphStructure {
   swapBudget?: number;
   /** What ended the search (see SearchResult.stoppedBy). */
   stoppedBy?: SearchStop;
+  /** Search chains run (the best kept), when more than one. */
+  chains?: number;
 }
 
 export function searchGraphStructure(
@@ -55,6 +61,28 @@ export function searchGraphStructure(
   ctx: JobContext,
   live: { onSearchStart?: (s: SearchStart) => void; onSearchSample?: (s: SearchSample) => void } = {},
 ): GraphStructure {
+  const { options, swapBudget } = graphSearchOptions(o, live);
+  if ((o.searchChains ?? 1) !== 1) throw new Error('internal: several search chains need searchGraphStructureChains');
+  return graphStructureOf(searchRegularGraph(options, ctx), o, swapBudget);
+}
+
+/**
+ * `searchGraphStructure` with `searchChains` independent chains (on worker threads when `chainWorker` is
+ * given, else one after another; the same graph either way — src/node/parallelSearch.ts `searchChains`).
+ */
+export async function searchGraphStructureChains(
+  o: GraphStructureOptions,
+  ctx: JobContext,
+  live: { onSearchStart?: (s: SearchStart) => void; onSearchSample?: (s: SearchSample) => void } = {},
+  chainWorker: WorkerLaunch | null = null,
+): Promise<GraphStructure> {
+  const { options, swapBudget } = graphSearchOptions(o, live);
+  const chains = o.searchChains ?? 1;
+  const r = await searchChains({ ...options, chains }, chainWorker, ctx);
+  return { ...graphStructureOf(r, o, swapBudget), ...(chains > 1 ? { chains } : {}) };
+}
+
+function graphSearchOptions(o: GraphStructureOptions, live: { onSearchStart?: (s: SearchStart) => void; onSearchSample?: (s: SearchSample) => void }): { options: SearchOptions; swapBudget: number } {
   validateRegularParams(o.n, o.k);
   if (!Number.isInteger(o.seed)) throw new RgpError('BAD_ARGUMENT', `The seed must be an integer, got ${o.seed}.`, 'Example: seed 1.');
   if (o.searchSeconds !== undefined && !(Number.isFinite(o.searchSeconds) && o.searchSeconds >= 0)) {
@@ -63,22 +91,25 @@ export function searchGraphStructure(
   if (o.searchSwaps !== undefined && !(Number.isInteger(o.searchSwaps) && o.searchSwaps >= 0)) {
     throw new RgpError('BAD_ARGUMENT', `The search budget must be a whole number of swaps ≥ 0, got ${o.searchSwaps}.`, 'Example: 200000 swaps.');
   }
+  if (o.searchChains !== undefined && !(Number.isInteger(o.searchChains) && o.searchChains >= 1 && o.searchChains <= 64)) {
+    throw new RgpError('BAD_ARGUMENT', `The number of search chains must be a whole number from 1 to 64, got ${o.searchChains}.`, 'Example: 2 chains (one per core).');
+  }
   // A complete graph (k = n − 1) has no swap to try.
   const swapBudget = o.k === o.n - 1 ? 0 : o.searchSwaps ?? defaultSwapBudget(o.n, o.k);
   const moore = mooreBound(o.n, o.k);
   live.onSearchStart?.({ n: o.n, k: o.k, mooreBound: moore.aspl, mooreDiameter: moore.diameter });
-  const r = searchRegularGraph(
-    {
-      n: o.n,
-      k: o.k,
-      seed: o.seed,
-      // A complete graph (k = n − 1) has no swap to try.
-      maxSwaps: o.k === o.n - 1 ? 0 : swapBudget,
-      ...(o.searchSeconds !== undefined ? { seconds: o.searchSeconds } : {}),
-      ...(live.onSearchSample ? { onSample: live.onSearchSample } : {}),
-    },
-    ctx,
-  );
+  const options: SearchOptions = {
+    n: o.n,
+    k: o.k,
+    seed: o.seed,
+    maxSwaps: swapBudget,
+    ...(o.searchSeconds !== undefined ? { seconds: o.searchSeconds } : {}),
+    ...(live.onSearchSample ? { onSample: live.onSearchSample } : {}),
+  };
+  return { options, swapBudget };
+}
+
+function graphStructureOf(r: SearchResult, o: GraphStructureOptions, swapBudget: number): GraphStructure {
   if (!r.connected) throw new RgpError('BAD_GRAPH', `No connected graph was found for n = ${o.n}, k = ${o.k}.`, 'Try another seed or a larger degree.');
   return {
     n: r.n,

@@ -39,7 +39,6 @@ import {
   edgeList,
   fromAdjacency,
   mooreBound,
-  searchRegularGraph,
   validateRegularParams,
   type HistoryPoint,
   type SearchSample,
@@ -53,6 +52,7 @@ import { planPruning } from '../core/prune/plan';
 import { reportMarkdown, type GraphStats, type PruneSummary, type RunGraph } from '../core/prune/report';
 import { writeFolderAtomically } from '../io/atomicWrite';
 import { openModel } from '../formats';
+import { searchChains, type WorkerLaunch } from '../node/parallelSearch';
 
 export interface PruneOptions {
   /** Fraction of weights to remove in masked layers, 0 < ratio < 1 (mapped to the nearest feasible k). */
@@ -67,6 +67,12 @@ export interface PruneOptions {
   searchSeconds?: number;
   /** Budget in proposed swaps per graph (default `defaultSwapBudget(n, k)`): deterministic for a seed. */
   searchSwaps?: number;
+  /**
+   * Independent search chains per graph, the best kept (default 1); each chain has the full swap budget.
+   * The same seed and chain count give the same graph whether the chains run on worker threads or one
+   * after another (src/node/parallelSearch.ts `searchChains`).
+   */
+  searchChains?: number;
   /** Keep the first maskable layer(s) dense (default true, as RGP). */
   keepFirst?: boolean;
   /** Keep the last maskable layer(s) — the classifier — dense (default true, as RGP). */
@@ -96,7 +102,12 @@ export interface SearchStart {
 
 const DEFAULT_SEED = 1;
 
-export async function pruneModel(modelPath: string, options: PruneOptions, ctx: JobContext): Promise<PruneSummary> {
+export interface PruneJobDeps {
+  /** Where the search-chain worker lives; without it, chains run one after another on this thread. */
+  chainWorker?: WorkerLaunch;
+}
+
+export async function pruneModel(modelPath: string, options: PruneOptions, ctx: JobContext, deps: PruneJobDeps = {}): Promise<PruneSummary> {
   // ---- Arguments (cheap checks first: nothing is read for a bad ratio) ----
   const ratio = checkRatio(options.ratio);
   const givenN = options.groups;
@@ -109,6 +120,10 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
   }
   if (searchSwaps !== undefined && !(Number.isInteger(searchSwaps) && searchSwaps >= 0)) {
     throw new RgpError('BAD_ARGUMENT', `The search budget must be a whole number of swaps ≥ 0, got ${searchSwaps}.`, 'Example: --search-swaps 200000.');
+  }
+  const chains = options.searchChains ?? 1;
+  if (!(Number.isInteger(chains) && chains >= 1 && chains <= 64)) {
+    throw new RgpError('BAD_ARGUMENT', `The number of search chains must be a whole number from 1 to 64, got ${chains}.`, 'Example: --search-chains 2 (one per core).');
   }
   const keepFirst = options.keepFirst ?? true;
   const keepLast = options.keepLast ?? true;
@@ -134,12 +149,13 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
 
   // ---- The graphs ----
   const secondsEach = searchSeconds === undefined ? undefined : searchSeconds / degrees.length;
-  const runs = degrees.map((d, i) => {
+  const runs = [];
+  for (const [i, d] of degrees.entries()) {
     const slice = { from: 0.15 + (0.65 * i) / degrees.length, width: 0.65 / degrees.length };
-    const run = obtainGraph(options, d.n, d.k, seed, selfLoops, secondsEach, slice, i === 0, ctx);
+    const run = await obtainGraph(options, d.n, d.k, seed, selfLoops, secondsEach, slice, i === 0, ctx, deps.chainWorker ?? null);
     const neighbours = neighbourLists(d.n, d.k, run.adjacency);
-    return { ...run, degree: d, neighbours, blocks: blockAdjacency(neighbours, selfLoops) };
-  });
+    runs.push({ ...run, degree: d, neighbours, blocks: blockAdjacency(neighbours, selfLoops) });
+  }
   const runFor = new Map(runs.map((r) => [r.degree.n, r]));
   const { stats, history } = runs[0];
 
@@ -198,6 +214,7 @@ export async function pruneModel(modelPath: string, options: PruneOptions, ctx: 
       seed,
       searchSeconds: searchSeconds ?? null,
       searchSwaps: searchSwaps ?? null,
+      ...(chains > 1 ? { searchChains: chains } : {}),
       keepFirst,
       keepLast,
       keepDense: [...keepDense],
@@ -234,7 +251,7 @@ export function defaultOutput(format: string, modelPath: string, suffix: string)
  * The graph for one n: the caller's (main graph only) or a search. `seconds` is this graph's share of the
  * time budget; `slice` its share of the progress bar; only the main graph drives the live chart.
  */
-function obtainGraph(
+async function obtainGraph(
   options: PruneOptions,
   n: number,
   k: number,
@@ -244,7 +261,8 @@ function obtainGraph(
   slice: { from: number; width: number },
   main: boolean,
   ctx: JobContext,
-): { adjacency: Int32Array; stats: GraphStats; history: HistoryPoint[] } {
+  chainWorker: WorkerLaunch | null,
+): Promise<{ adjacency: Int32Array; stats: GraphStats; history: HistoryPoint[] }> {
   const moore = mooreBound(n, k);
   if (options.graph && main) {
     const g = options.graph;
@@ -266,11 +284,12 @@ function obtainGraph(
       ctx.progress.report({ fraction: slice.from + slice.width * (u.fraction ?? 0), message: `graph search${main ? '' : ` (n = ${n})`}: ${u.message}` }),
   };
   if (main) options.onSearchStart?.({ n, k, mooreBound: moore.aspl, mooreDiameter: moore.diameter });
-  const r = searchRegularGraph(
+  const r = await searchChains(
     {
       n,
       k,
       seed,
+      chains: options.searchChains ?? 1,
       // A complete graph (k = n − 1) has no swap to try.
       ...(k === n - 1 ? { maxSwaps: 0 } : {
         maxSwaps: options.searchSwaps ?? defaultSwapBudget(n, k),
@@ -278,12 +297,14 @@ function obtainGraph(
       }),
       ...(main && options.onSearchSample ? { onSample: options.onSearchSample } : {}),
     },
+    chainWorker,
     { signal: ctx.signal, progress },
   );
   const stats: GraphStats = {
     n, k, selfLoops, seed, aspl: r.aspl, diameter: r.diameter, initialAspl: r.initialAspl, mooreBound: r.mooreBound, mooreDiameter: r.mooreDiameter,
     gapPct: r.gapPct, swapsTried: r.swapsTried, swapsAccepted: r.swapsAccepted, searchSeconds: r.seconds, objective: r.objective,
     swapBudget: r.swapBudget, stoppedBy: r.stoppedBy, bestKnownAspl: bestKnownAspl(n, k)?.aspl ?? null,
+    ...(r.chains.length > 1 ? { chains: r.chains.length } : {}),
   };
   if (r.stoppedBy === 'time-cap') progress.report({ fraction: 1, message: `the ${seconds} s time cap ended the search after ${r.swapsTried} of ${r.swapBudget} swaps` });
   return { adjacency: r.adjacency, stats, history: r.history };

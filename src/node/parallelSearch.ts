@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { fromErrorInfo, RgpError } from '../core/errors';
 import { quietContext, type JobContext } from '../core/job';
 import { Random } from '../core/random';
-import type { SearchOptions, SearchResult, SearchSample } from '../core/graph/swapSearch';
+import { searchRegularGraph, type SearchOptions, type SearchResult, type SearchSample } from '../core/graph/swapSearch';
 import type { ChainMessage, ChainRequest } from '../worker/searchChain';
 
 export interface ParallelSearchOptions extends SearchOptions {
@@ -131,4 +131,43 @@ export function parallelSearch(opts: ParallelSearchOptions, launch: WorkerLaunch
       });
     }
   });
+}
+
+/**
+ * `chains` independent chains, the best kept — on worker threads when `launch` is given, else one after
+ * another on this thread. Both give the same graph for the same options, seed and chain count (chain i
+ * always runs with `chainSeed(seed, i)`, the winner is the lowest distance sum, ties to the lower index),
+ * so a job's masks do not depend on where it ran; only the wall-clock time does (a `seconds` cap is split
+ * between chains run on one thread, so it bites at the same total time). `chains: 1` (default) is exactly
+ * `searchRegularGraph`.
+ */
+export async function searchChains(opts: ParallelSearchOptions, launch: WorkerLaunch | null, ctx: JobContext = quietContext): Promise<SearchResult & { chain: number; chains: ChainSummary[] }> {
+  const chains = opts.chains ?? 1;
+  if (!Number.isInteger(chains) || chains < 1 || chains > 64) {
+    throw new RgpError('BAD_ARGUMENT', `chains must be an integer from 1 to 64, got ${chains}.`, 'Use --search-chains 2 to use two cores.');
+  }
+  const { chains: _omit, ...base } = opts;
+  void _omit;
+  if (chains > 1 && launch) return parallelSearch(opts, launch, ctx);
+  const rs: SearchResult[] = [];
+  for (let c = 0; c < chains; c++) {
+    const inner: JobContext = chains === 1 ? ctx : {
+      signal: ctx.signal,
+      progress: { report: (u) => ctx.progress.report({ ...u, fraction: (c + (u.fraction ?? 0)) / chains, message: `chain ${c + 1}/${chains}: ${u.message}` }) },
+    };
+    // On one thread the chains share the wall-clock cap (on workers each has it in parallel).
+    rs.push(searchRegularGraph({ ...base, seed: chainSeed(opts.seed, c), ...(base.seconds !== undefined ? { seconds: base.seconds / chains } : {}) }, inner));
+  }
+  let win = 0;
+  for (let i = 1; i < rs.length; i++) if (rs[i].distanceSum < rs[win].distanceSum) win = i;
+  return {
+    ...rs[win],
+    seed: opts.seed,
+    swapsTried: rs.reduce((a, r) => a + r.swapsTried, 0),
+    swapsAccepted: rs.reduce((a, r) => a + r.swapsAccepted, 0),
+    seconds: rs.reduce((a, r) => a + r.seconds, 0),
+    stoppedBy: rs.some((r) => r.stoppedBy === 'time-cap') ? 'time-cap' : rs[win].stoppedBy,
+    chain: win,
+    chains: rs.map((r, i) => ({ chain: i, seed: r.seed, aspl: r.aspl, swapsTried: r.swapsTried, swapsAccepted: r.swapsAccepted })),
+  };
 }

@@ -21,6 +21,7 @@ export function pruneSettings(scope?: vscode.Uri): PruneSettings {
     seed: cfg.get<number>('seed', 1),
     searchSwaps: cfg.get<number>('searchSwaps', DEFAULT_SEARCH_SWAPS),
     searchSeconds: cfg.get<number>('searchSeconds', DEFAULT_SEARCH_SECONDS_CAP),
+    searchChains: cfg.get<number>('searchChains', 1),
     keepFirst: cfg.get<boolean>('keepFirstLayerDense', true),
     keepLast: cfg.get<boolean>('keepLastLayerDense', true),
     selfLoops: cfg.get<boolean>('selfLoops', false),
@@ -30,7 +31,8 @@ export function pruneSettings(scope?: vscode.Uri): PruneSettings {
 /**
  * The default output folder of a pruning, beside the model (folder), named by every setting that changes
  * the result, so runs with different settings never collide: `<model>-rgp-0.9375`, then `-n32`,
- * `-seed2`, `-swaps5000`, `-mask-first`, `-mask-last`, `-self-loops` for what differs from the defaults.
+ * `-seed2`, `-swaps5000`, `-chains2`, `-mask-first`, `-mask-last`, `-self-loops` for what differs from the
+ * defaults.
  */
 export function pruneOutputName(modelPath: string, o: Partial<PruneJobOptions> & { ratio: number }): string {
   // Beside a TF.js model folder (`<folder>-rgp-…`), beside a single-file model (`<dir>/<stem>-rgp-…`): the
@@ -44,6 +46,7 @@ export function pruneOutputName(modelPath: string, o: Partial<PruneJobOptions> &
   if (o.seed !== undefined && o.seed !== 1) parts.push(`seed${o.seed}`);
   if (o.searchSwaps !== undefined && o.searchSwaps !== DEFAULT_SEARCH_SWAPS) parts.push(`swaps${o.searchSwaps}`);
   if (o.searchSwaps === undefined && o.searchSeconds !== undefined) parts.push(`${o.searchSeconds}s`);
+  if (o.searchChains !== undefined && o.searchChains !== 1) parts.push(`chains${o.searchChains}`);
   if (o.keepFirst === false) parts.push('mask-first');
   if (o.keepLast === false) parts.push('mask-last');
   if (o.selfLoops) parts.push('self-loops');

@@ -102,7 +102,8 @@ export async function showGraph(deps: ShowGraphDeps, arg?: unknown, given?: Part
     const searchSwaps = given?.searchSwaps ?? (given?.searchSeconds !== undefined ? undefined : settings.searchSwaps);
 
     const title = `Graph for ${shortModelName(modelPath)}: n = ${n}, k = ${k}`;
-    const result = await deps.runInPanel(modelPath, title, { kind: 'graph', n, k, seed, searchSeconds, ...(searchSwaps !== undefined ? { searchSwaps } : {}) });
+    const searchChains = settings.searchChains ?? 1;
+    const result = await deps.runInPanel(modelPath, title, { kind: 'graph', n, k, seed, searchSeconds, ...(searchSwaps !== undefined ? { searchSwaps } : {}), ...(searchChains > 1 ? { searchChains } : {}) });
     if (result?.kind !== 'graph') return undefined;
     const panel = deps.panelFor(modelPath);
     const g = result.graph;

@@ -10,7 +10,7 @@ import type { SparsifyRunDetail } from '../core/sparse/summary';
 import { WORKER_PROTOCOL_VERSION, type JobRequest, type JobResult, type WorkerStart, type WorkerToHost } from '../protocol/worker';
 import { inspectModel } from '../jobs/inspectModel';
 import { pruneModel } from '../jobs/pruneModel';
-import { searchGraphStructure } from '../jobs/graphStructure';
+import { searchGraphStructureChains } from '../jobs/graphStructure';
 import { trainModel } from '../jobs/trainModel';
 import { sweep } from '../jobs/sweep';
 import { sparsify } from '../jobs/sparsify';
@@ -70,15 +70,21 @@ async function run(request: JobRequest, ctx: JobContext): Promise<JobResult> {
             onSearchSample: (sample) => post({ type: 'searchSample', sample }),
           },
           ctx,
+          { chainWorker: chainWorker() },
         ),
       };
     case 'graph':
       return {
         kind: 'graph',
-        graph: searchGraphStructure(request, ctx, {
-          onSearchStart: (start) => post({ type: 'searchStart', start }),
-          onSearchSample: (sample) => post({ type: 'searchSample', sample }),
-        }),
+        graph: await searchGraphStructureChains(
+          request,
+          ctx,
+          {
+            onSearchStart: (start) => post({ type: 'searchStart', start }),
+            onSearchSample: (sample) => post({ type: 'searchSample', sample }),
+          },
+          chainWorker(),
+        ),
       };
     case 'train':
       return { kind: 'train', summary: await trainModel(request.modelPath, { ...request.options, onEpoch: (record) => post({ type: 'epoch', record }) }, ctx) };

@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isRgpError } from '../../src/core/errors';
-import { CancelSource } from '../../src/core/job';
+import { CancelSource, quietContext } from '../../src/core/job';
+import { searchGraphStructure, searchGraphStructureChains } from '../../src/jobs/graphStructure';
 import { parseGraph } from '../../src/core/graph/graphIO';
 import { fromAdjacency } from '../../src/core/graph/graph';
 import { graphCommand, type GraphSearchOutput, type GraphEvaluateOutput } from '../../src/cli/graphCommand';
@@ -126,4 +127,42 @@ test('parallel search can be cancelled', async () => {
   let samples = 0;
   const p = parallelSearch({ n: 64, k: 4, seed: 1, seconds: 60, chains: 2, reportEveryMs: 20, onSample: () => { if (++samples === 2) cancel.cancel(); } }, workerTs, { signal: cancel, progress: { report() {} } });
   await assert.rejects(p, (e: unknown) => isRgpError(e) && e.code === 'CANCELLED');
+});
+
+test('rgp graph --symmetry: an invariant graph, its chains too; a symmetry order that does not divide n is refused', async () => {
+  const r = (await graphCommand({ nodes: '64', degree: '4', swaps: '3000', seed: '2', symmetry: '8' })) as GraphSearchOutput;
+  assert.equal(r.symmetry, 8);
+  const plain = (await graphCommand({ nodes: 64, degree: 4, swaps: 3000, seed: 2 })) as GraphSearchOutput;
+  assert.equal(plain.symmetry, 1);
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-graph-sym-'));
+  try {
+    const out = join(dir, 'g.json');
+    const w = (await graphCommand({ nodes: 64, degree: 4, swaps: 3000, seed: 2, symmetry: 8, chains: 2, out }, { worker: workerTs })) as GraphSearchOutput;
+    assert.equal(w.symmetry, 8);
+    const g = parseGraph(readFileSync(out, 'utf8'));
+    // Invariant under i ↦ i + 8: every edge's image is an edge.
+    const edges = new Set<string>();
+    for (let u = 0; u < 64; u++) for (let i = g.offsets[u]; i < g.offsets[u + 1]; i++) edges.add(`${u},${g.neighbors[i]}`);
+    for (const e of edges) {
+      const [u, v] = e.split(',').map(Number);
+      assert.ok(edges.has(`${(u + 8) % 64},${(v + 8) % 64}`), `image of ${e}`);
+    }
+    assert.equal(plainBfs(g).sum / (64 * 63), w.aspl);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await assert.rejects(graphCommand({ nodes: 64, degree: 4, swaps: 10, symmetry: 6 }), (e: unknown) => isRgpError(e) && e.code === 'BAD_ARGUMENT' && /divisor/.test(e.message));
+  await assert.rejects(graphCommand({ nodes: 64, degree: 4, swaps: 10, symmetry: 'x' }), (e: unknown) => isRgpError(e) && /--symmetry must be an integer/.test(e.message));
+});
+
+test('Show Graph with search chains: the same graph on worker threads and on one thread, never worse than one chain', async () => {
+  const o = { n: 40, k: 4, seed: 5, searchSwaps: 1500, searchChains: 2 };
+  const threads = await searchGraphStructureChains(o, quietContext, {}, workerTs);
+  const oneThread = await searchGraphStructureChains(o, quietContext);
+  assert.deepEqual(threads.adjacency, oneThread.adjacency);
+  assert.equal(threads.chains, 2);
+  const single = searchGraphStructure({ ...o, searchChains: 1 }, quietContext);
+  assert.ok(threads.aspl <= single.aspl);
+  assert.equal(threads.aspl, (await parallelSearch({ n: 40, k: 4, seed: 5, maxSwaps: 1500, chains: 2 }, workerTs)).aspl);
+  await assert.rejects(searchGraphStructureChains({ ...o, searchChains: 65 }, quietContext), (e: unknown) => isRgpError(e) && e.code === 'BAD_ARGUMENT');
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { pruneCommand } from '../../src/cli/pruneCommand';
 import { isRgpError } from '../../src/core/errors';
@@ -382,4 +382,25 @@ test('CLI --layer-groups: parsed into per-layer n, syntax errors name the flag, 
   await rejectsCleanly(cli(' , '), 'BAD_ARGUMENT', /needs at least one name=n/, input);
   await rejectsCleanly(cli('narrow=16,back=32,missing=4'), 'BAD_ARGUMENT', /no layer named "missing"/, input);
   await rejectsCleanly(cli(['narrow=16', 'back=-3']), 'BAD_ARGUMENT', /n = -3 for layer "back" must be an integer from 2 to 32/, input);
+});
+
+test('search chains: the same graph and masks on worker threads and on one thread; the report says how many', async () => {
+  const modelPath = copyModel(MNIST_MODEL, dir, 'model');
+  const workerTs = { script: resolve(__dirname, '../../src/worker/searchChain.ts'), execArgv: ['--require', 'tsx/cjs'] };
+  const opts = { ratio: 0.875, groups: 32, searchSwaps: 1500, seed: 3, searchChains: 3 };
+  const threads = await pruneModel(modelPath, { ...opts, out: join(dir, 't') }, quietContext, { chainWorker: workerTs });
+  const oneThread = await pruneModel(modelPath, { ...opts, out: join(dir, 's') }, quietContext);
+  const single = await pruneModel(modelPath, { ...opts, searchChains: 1, out: join(dir, 'one') }, quietContext);
+  assert.equal(threads.graph.chains, 3);
+  assert.equal(threads.options.searchChains, 3);
+  assert.equal(single.graph.chains, undefined);
+  assert.equal(threads.graph.aspl, oneThread.graph.aspl);
+  assert.deepEqual(readFileSync(join(dir, 't', 'masks.json')), readFileSync(join(dir, 's', 'masks.json')));
+  // Chain 0 is the single search with the same seed, so the best of three is never worse.
+  assert.ok(threads.graph.aspl <= single.graph.aspl);
+  assert.ok(threads.graph.swapsTried > single.graph.swapsTried, 'swapsTried is the total over the chains');
+  await assert.rejects(pruneModel(modelPath, { ...opts, searchChains: 0 }, quietContext), (e: unknown) => isRgpError(e) && e.code === 'BAD_ARGUMENT');
+  const cli = await pruneCommand(modelPath, { ratio: '0.875', groups: '32', seed: '3', searchSwaps: '1500', searchChains: '3', out: join(dir, 'cli') });
+  assert.equal(cli.graph.aspl, threads.graph.aspl);
+  await assert.rejects(pruneCommand(modelPath, { ratio: 0.875, searchChains: 'two' }), /--search-chains must be an integer/);
 });

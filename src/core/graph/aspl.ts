@@ -123,11 +123,19 @@ export class AsplEvaluator {
    * `limitSum`. `regularDegree` (when the caller knows every degree is k) enables Moore's per-source bound.
    * `limitDiameter`: also stop ("aborted") as soon as some pair is proved farther apart than this — one BFS
    * level from any block past it (the diameter-first rule of the search rejects such graphs unseen).
+   * `symmetry` g (a divisor of n): the caller guarantees that i ↦ i + n/g (mod n) is an automorphism of
+   * `g`; then only the n/g sources 0 … n/g − 1 are searched and the sum is g times theirs (exact by the
+   * symmetry; cost divided by g). Every node's eccentricity is its representative's, so the diameter and
+   * the connectivity are exact too.
    */
-  evaluate(g: Graph, limitSum = Infinity, regularDegree?: number, limitDiameter = Infinity): DistanceResult {
+  evaluate(g: Graph, limitSum = Infinity, regularDegree?: number, limitDiameter = Infinity, symmetry = 1): DistanceResult {
     const n = g.n;
     const pairs = n * (n - 1);
     if (n <= 1) return { connected: true, aborted: false, distanceSum: 0, aspl: 0, diameter: 0 };
+    if (!(Number.isInteger(symmetry) && symmetry >= 1 && n % symmetry === 0)) throw new Error(`symmetry must be a divisor of n = ${n}, got ${symmetry}`);
+    // With a cyclic symmetry of order g (node i ↦ i + n/g mod n is an automorphism) the distances from
+    // i + j·n/g are those from i, shifted: the sum over the n/g sources 0 … n/g − 1, times g, is exact.
+    const sources = n / symmetry;
     const regular = regularDegree !== undefined && regularDegree >= 1 && g.neighbors.length === n * regularDegree && g.offsets[n] === n * regularDegree ? regularDegree : 0;
     this.ensure(n, g.neighbors.length, regular);
     const bits = this.blockBits;
@@ -146,7 +154,9 @@ export class AsplEvaluator {
       if (!degrees) return (s1 - s0) * lbPerSource;
       return (s1 - s0) * 2 * (n - 1) - (degrees[s1] - degrees[s0]);
     };
-    let lbRest = lbOf(0, n);
+    let lbRest = lbOf(0, sources);
+    // Limits apply to the full sum: compare g × (partial sum over the representatives).
+    const limitPart = useLimit ? Math.floor(limitSum / symmetry) : Infinity;
 
     // `level(a, b)` runs one BFS level from buffer a into buffer b; `rows` is buffer 0, where blocks start.
     let level: (a: number, b: number) => number;
@@ -173,8 +183,8 @@ export class AsplEvaluator {
 
     let exact = 0;
     let diameter = 0;
-    for (let s0 = 0; s0 < n; s0 += bits) {
-      const cnt = Math.min(bits, n - s0);
+    for (let s0 = 0; s0 < sources; s0 += bits) {
+      const cnt = Math.min(bits, sources - s0);
       const blockLb = lbOf(s0, s0 + cnt);
       lbRest -= blockLb;
       // Every block starts from buffer 0: bit i of row s0+i is source s0+i reaching itself.
@@ -195,17 +205,19 @@ export class AsplEvaluator {
         reached = r;
         const t = a; a = b; b = t;
         if (d >= limitDiameter && reached < target) {
-          const lb = exact + blockSum + (target - reached) * (d + 1) + lbRest;
+          const lb = (exact + blockSum + (target - reached) * (d + 1) + lbRest) * symmetry;
           return { connected: true, aborted: true, distanceSum: lb, aspl: lb / pairs, diameter: NaN };
         }
         if (useLimit) {
           const lb = exact + Math.max(blockSum + (target - reached) * (d + 1), blockLb) + lbRest;
-          if (lb > limitSum) return { connected: true, aborted: true, distanceSum: lb, aspl: lb / pairs, diameter: NaN };
+          // Integer sums: g·lb > limitSum ⇔ lb > ⌊limitSum / g⌋.
+          if (lb > limitPart) return { connected: true, aborted: true, distanceSum: lb * symmetry, aspl: (lb * symmetry) / pairs, diameter: NaN };
         }
       }
       if (d > diameter) diameter = d;
       exact += blockSum;
     }
+    exact *= symmetry;
     return { connected: true, aborted: false, distanceSum: exact, aspl: exact / pairs, diameter };
   }
 }

@@ -8,8 +8,14 @@
  * the test; connectivity by the evaluation (a disconnected graph has infinite ASPL and is rejected).
  *
  * Acceptance is simulated annealing (Kirkpatrick, Gelatt & Vecchi, Science 1983) with a geometric
- * temperature schedule over the budget; with `method: 'hill'` (or at the end of annealing) a move is kept
- * when it does not make things worse — accepting equal moves lets the search drift across plateaus.
+ * temperature schedule over the budget, its start calibrated from the rises of ~100 sampled moves (`ANNEAL`);
+ * with `method: 'hill'` (or at the end of annealing) a move is kept when it does not make things worse —
+ * accepting equal moves lets the search drift across plateaus. Objectives are integer sums, so acceptance
+ * has no float noise.
+ *
+ * Symmetric search (`symmetry: g`, `symmetry.ts`): the graph stays invariant under i ↦ i + n/g, a move is
+ * the orbit of g swaps, and the exact sum is g × the sum from the n/g representatives — O(n²k/(128·g))
+ * per exact move once n/g ≥ 128 (below, the 128-bit lane is only partly filled), plus O(g) slot writes.
  * The Metropolis test is run as a threshold drawn before the evaluation (accept iff Δ ≤ −T·ln u), so the
  * exact evaluation can stop early as soon as it proves the candidate exceeds that threshold.
  *
@@ -30,11 +36,12 @@
 import { RgpError } from '../errors';
 import { quietContext, type JobContext } from '../job';
 import { Random } from '../random';
-import { AsplEvaluator, type KernelChoice } from './aspl';
+import { AsplEvaluator, defaultLanes, type KernelChoice } from './aspl';
 import { fromAdjacency } from './graph';
 import { mooreBound } from './mooreBound';
 import { SwapState } from './proxyObjective';
 import { randomRegularGraph, validateRegularParams } from './regularGraph';
+import { equivariantForm, OrbitSwapper, randomSymmetricRegularGraph, validateSymmetry } from './symmetry';
 
 export type SearchObjective = 'auto' | 'exact' | 'proxy';
 
@@ -53,10 +60,17 @@ export interface SearchOptions {
   objective?: SearchObjective;
   /** Share of the budget for the proxy phase when the proxy is used (default: by size). */
   proxyFraction?: number;
-  /** Annealing temperatures for the exact objective, in units of the distance sum. */
+  /**
+   * Annealing temperatures for the exact objective, in units of the distance sum. Default: calibrated
+   * (see `ANNEAL`): the start from the mean rise of the distance sum over a sample of random moves from the
+   * starting graph, the end from the smallest rise a move can cause (2 — the sum runs over ordered pairs —
+   * times the symmetry order).
+   */
   exactTemperature?: { start: number; end: number };
-  /** Annealing temperatures for the proxy objective, in units of covered pairs. */
+  /** Annealing temperatures for the proxy objective, in units of covered pairs. Default: calibrated. */
   proxyTemperature?: { start: number; end: number };
+  /** Overrides of the calibrated schedules' constants (tuning and benchmarks; default `ANNEAL`). */
+  anneal?: Partial<AnnealSchedule>;
   kernel?: KernelChoice;
   /**
    * Diameter first: a move that raises the diameter is rejected (its evaluation stops at the
@@ -67,6 +81,14 @@ export interface SearchOptions {
    * rise also removes stepping stones — and RGP's accuracy follows the ASPL.
    */
   diameterFirst?: boolean;
+  /**
+   * Cyclic symmetry of order g (a divisor of n; default 1 = none): the graph stays invariant under
+   * i ↦ i + n/g (mod n), a move swaps a whole orbit of g edge pairs, and the ASPL is computed exactly from
+   * the n/g orbit representatives as BFS sources (see `symmetry.ts`). A smaller search space and g-fold
+   * cheaper evaluations, at the price of only reaching symmetric graphs. With `initial`, that graph must
+   * be invariant.
+   */
+  symmetry?: number;
   /** Structured progress (the UI's live chart); called at most ~10 times a second. */
   onSample?: (s: SearchSample) => void;
   /** Milliseconds between progress reports (default 100). */
@@ -124,9 +146,36 @@ export interface SearchResult {
    */
   stoppedBy: SearchStop;
   history: HistoryPoint[];
+  /** The symmetry order searched under (1: none). */
+  symmetry: number;
+  /** The annealing schedule used: exact (distance-sum units) or, after a proxy phase, the proxy's (covered pairs); null for hill-climbing. */
+  temperature: { start: number; end: number } | null;
 }
 
 const MAX_HISTORY = 2000;
+
+/** Constants of the calibrated annealing schedules (see `ANNEAL`). */
+export interface AnnealSchedule {
+  /** False: the fixed schedules of before (exact 2 → 0.2, proxy 0.7g → 0.07g). */
+  calibrate: boolean;
+  /** Random moves sampled (proposed, evaluated, undone; counted in the budget, at most 1 % of it). */
+  samples: number;
+  exactStartPerRise: number;
+  exactEndPerQuantum: number;
+  proxyStartPerRise: number;
+  proxyEndPerQuantum: number;
+}
+
+/**
+ * The calibrated annealing schedules: T falls geometrically over the phase from `…StartPerRise` × (the mean
+ * rise of the objective over `samples` random moves from the phase's starting graph) to `…EndPerQuantum` ×
+ * (the smallest rise a move can cause: 2g for the distance sum, which runs over ordered pairs; g covered
+ * pairs for the proxy), g the symmetry order. Starting from the moves' own scale makes one rule fit every
+ * (n, k, g): a fixed T that is warm at (64, 4) is a plain hill-climb at (256, 8), where moves change the
+ * sum by hundreds. Kirkpatrick, Gelatt & Vecchi (Science 1983) for the method; the start from the sampled
+ * rises follows White ("Concepts of scale in simulated annealing", 1984). Measured with bench/search.ts.
+ */
+export const ANNEAL: AnnealSchedule = { calibrate: true, samples: 100, exactStartPerRise: 0.2, exactEndPerQuantum: 0.1, proxyStartPerRise: 0.05, proxyEndPerQuantum: 0.07 };
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
@@ -155,16 +204,21 @@ export function defaultSwapBudget(n: number, k: number): number {
  * Exact polishing moves after the proxy phase under a swap budget: a deterministic count (≈1 s of exact
  * moves at this size), so the split does not depend on speed.
  */
-export function polishSwaps(n: number): number {
-  return roundBudget(Math.max(100, 2e9 / (n * n)));
+export function polishSwaps(n: number, symmetry = 1): number {
+  // An exact move under symmetry g runs n/g BFS sources: about g times cheaper.
+  return roundBudget(Math.max(100, (2e9 * symmetry) / (n * n)));
 }
 
 /** Which objective 'auto' picks for (n,k), and its proxy share. */
-export function autoPlan(n: number, k: number): { objective: 'exact' | 'proxy'; proxyFraction: number } {
+export function autoPlan(n: number, k: number, symmetry = 1): { objective: 'exact' | 'proxy'; proxyFraction: number } {
   const moore = mooreBound(n, k);
   // Below ~500 nodes an exact evaluation takes microseconds and the exact objective also sees the pairs
   // beyond distance 3 that the proxy ignores; above, the proxy's O(k) moves win by orders of magnitude.
-  if (moore.diameter <= 3 && n >= 512 && k >= 3) return { objective: 'proxy', proxyFraction: 0.95 };
+  // Under symmetry g a proxy move is g swaps on the n² pair matrix (cache misses g times over) while an exact
+  // move runs n/g sources: exact unless the representatives alone are that many. Measured at (4096, 32),
+  // order 32: 4·10⁴ proxy orbit moves took 42–77 s at load 7–9, exact ones 14 s at load 8 (same quality at
+  // 2·10⁴: 0.414 % vs 0.412 %).
+  if (moore.diameter <= 3 && n / symmetry >= 512 && k >= 3) return { objective: 'proxy', proxyFraction: 0.95 };
   return { objective: 'exact', proxyFraction: 0 };
 }
 
@@ -176,37 +230,51 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
   const seconds = opts.seconds;
   // A swap budget unless only seconds were given: then time is the budget (and steers the schedule).
   const maxSwaps = opts.maxSwaps ?? (seconds === undefined ? defaultSwapBudget(n, k) : undefined);
+  const sym = opts.symmetry ?? 1;
+  validateSymmetry(n, k, sym);
   const rng = new Random(seed);
   const start = now();
 
   let adj: Int32Array;
   if (opts.initial) {
     if (opts.initial.length !== n * k) throw new RgpError('BAD_GRAPH', `The starting graph has ${opts.initial.length} adjacency entries, expected n·k = ${n * k}.`, 'Start from a k-regular graph with the same n and k.');
-    adj = Int32Array.from(opts.initial);
+    if (sym > 1) {
+      const eq = equivariantForm(n, k, sym, opts.initial);
+      if (!eq) throw new RgpError('BAD_GRAPH', `The starting graph is not invariant under i ↦ i + ${n / sym} (mod ${n}), so it has no symmetry of order ${sym}.`, 'Start from a graph with that symmetry, or search without --symmetry.');
+      adj = eq;
+    } else adj = Int32Array.from(opts.initial);
+  } else if (sym > 1) {
+    adj = randomSymmetricRegularGraph(n, k, sym, rng.nextUint32());
   } else {
     adj = Int32Array.from(randomRegularGraph(n, k, rng.nextUint32()).neighbors);
   }
   const graph = fromAdjacency(n, k, adj);
-  const evaluator = new AsplEvaluator({ kernel: opts.kernel ?? 'auto' });
+  // Symmetric evaluations run n/g sources: rows sized for them, not for n.
+  const evaluator = new AsplEvaluator({ kernel: opts.kernel ?? 'auto', ...(sym > 1 ? { lanes: defaultLanes(n / sym) } : {}) });
   const pairsN = n * (n - 1);
   const moore = mooreBound(n, k);
 
-  const plan = autoPlan(n, k);
+  const plan = autoPlan(n, k, sym);
   let objective: 'exact' | 'proxy' = opts.objective === 'exact' ? 'exact' : opts.objective === 'proxy' ? 'proxy' : plan.objective;
-  const state = new SwapState(n, k, adj, true);
+  // The pair matrix gives O(1) edge tests and the proxy; under symmetry with the exact objective it is not
+  // kept (each orbit move would update it g times over), and edge tests scan a row in O(k).
+  const state = new SwapState(n, k, adj, sym === 1 || objective === 'proxy');
   if (objective === 'proxy' && (!state.hasProxy || k < 3)) objective = 'exact';
+  const orbits = sym > 1 ? new OrbitSwapper(state, sym) : null;
   const defaultProxyFraction = (): number => {
     const share = plan.objective === 'proxy' ? plan.proxyFraction : 0.8;
     // Under a swap budget the exact polish is a count of its own (exact moves cost ~1000× a proxy move).
     if (maxSwaps === undefined || plan.objective !== 'proxy' || maxSwaps === 0) return share;
-    return Math.max(share, 1 - polishSwaps(n) / maxSwaps);
+    return Math.max(share, 1 - polishSwaps(n, sym) / maxSwaps);
   };
   const proxyFraction = objective === 'proxy' ? (opts.proxyFraction ?? defaultProxyFraction()) : 0;
   const anneal = (opts.method ?? 'anneal') === 'anneal';
-  const exactT = opts.exactTemperature ?? { start: 2, end: 0.2 };
-  const proxyT = opts.proxyTemperature ?? { start: 0.7, end: 0.07 };
+  let exactT = opts.exactTemperature ?? { start: 2, end: 0.2 };
+  const sched: AnnealSchedule = { ...ANNEAL, ...opts.anneal };
+  // An orbit move changes about g times as many pairs as a single swap: scale the proxy's default with it.
+  let proxyT = opts.proxyTemperature ?? { start: 0.7 * sym, end: 0.07 * sym };
 
-  const initialEval = evaluator.evaluate(graph, Infinity, k);
+  const initialEval = evaluator.evaluate(graph, Infinity, k, Infinity, sym);
   let swapsTried = 0;
   let swapsAccepted = 0;
   const history: HistoryPoint[] = [];
@@ -265,6 +333,7 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
   /** Proposes a move into `slots` (sa, sb, sc, sd); false when the two edges cannot be swapped. */
   const slots = new Int32Array(4);
   const propose = (): boolean => {
+    if (orbits) return orbits.propose(rng);
     const i = rng.int(nk), j = rng.int(nk);
     const a = (i / k) | 0, b = adj[i], c = (j / k) | 0, d = adj[j];
     if (a === c || a === d || b === c || b === d) return false;
@@ -275,9 +344,45 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
     slots[3] = state.slotOf(d, c);
     return true;
   };
+  /** Applies / undoes the proposed move (one swap, or a whole orbit of them under symmetry). */
+  const applyMove = (): void => {
+    if (orbits) orbits.apply();
+    else state.rewire(slots[0], slots[1], slots[2], slots[3]);
+  };
+  const undoMove = (): void => {
+    if (orbits) orbits.undo();
+    else state.rewire(slots[0], slots[3], slots[2], slots[1]);
+  };
+
+  /**
+   * Mean rise of the objective over random moves from the current graph (`rise()` evaluates the moved
+   * graph: > 0 is worse, NaN not counted); 0 when none rose. The moves are undone and count in the budget.
+   */
+  const meanRise = (rise: () => number): number => {
+    const want = maxSwaps === undefined ? sched.samples : Math.min(sched.samples, Math.floor(maxSwaps * 0.01));
+    let rises = 0, sum = 0;
+    for (let tries = 0, done = 0; done < want && tries < 50 * want; tries++) {
+      if (!propose()) continue;
+      done++;
+      swapsTried++;
+      applyMove();
+      const r = rise();
+      undoMove();
+      if (r > 0) {
+        rises++;
+        sum += r;
+      }
+    }
+    return rises > 0 ? sum / rises : 0;
+  };
 
   // ---- Phase 1: proxy objective (pairs within distance 2) ----
   if (objective === 'proxy') {
+    if (!opts.proxyTemperature && sched.calibrate && anneal) {
+      const end = sched.proxyEndPerQuantum * sym;
+      const cov0 = state.covered;
+      proxyT = { start: Math.max(end, sched.proxyStartPerRise * meanRise(() => cov0 - state.covered)), end };
+    }
     let cov = state.covered;
     let bestCov = cov;
     let snapCov = cov;
@@ -299,7 +404,7 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
       if (maxSwaps !== undefined && swapsTried >= maxSwaps) break;
       if (!propose()) continue;
       swapsTried++;
-      state.rewire(slots[0], slots[1], slots[2], slots[3]);
+      applyMove();
       const delta = state.covered - cov;
       if (delta >= 0 || (T > 0 && rng.float() < Math.exp(delta / T))) {
         cov = state.covered;
@@ -314,14 +419,14 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
           }
         }
       } else {
-        state.rewire(slots[0], slots[3], slots[2], slots[1]);
+        undoMove();
       }
     }
     if (snapCov > cov) {
       adj.set(snapshot);
       state.rebuild();
     }
-    const ev = evaluator.evaluate(graph, Infinity, k);
+    const ev = evaluator.evaluate(graph, Infinity, k, Infinity, sym);
     if (ev.connected && better(ev.distanceSum, ev.diameter, bestSum, bestDiam, true)) {
       curSum = ev.distanceSum;
       curDiam = ev.diameter;
@@ -344,6 +449,14 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
   let atBound = bestSum <= boundSum;
   const exactStart = fraction;
   const polishOnly = objective === 'proxy';
+  if (!opts.exactTemperature && sched.calibrate && anneal && !polishOnly && !atBound) {
+    const end = sched.exactEndPerQuantum * 2 * sym;
+    const rise = meanRise(() => {
+      const ev = evaluator.evaluate(graph, Infinity, k, Infinity, sym);
+      return ev.connected ? ev.distanceSum - curSum : NaN;
+    });
+    exactT = { start: Math.max(end, sched.exactStartPerRise * rise), end };
+  }
   let T = polishOnly || !anneal ? 0 : exactT.start;
   for (let it = 0; ; it++) {
     if ((it & 7) === 0 || n >= 512) {
@@ -361,8 +474,8 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
     if (!propose()) continue;
     swapsTried++;
     const threshold = T > 0 ? curSum + Math.floor(-T * Math.log(1 - rng.float())) : curSum;
-    state.rewire(slots[0], slots[1], slots[2], slots[3]);
-    const ev = evaluator.evaluate(graph, threshold, k, diameterFirst ? curDiam : Infinity);
+    applyMove();
+    const ev = evaluator.evaluate(graph, threshold, k, diameterFirst ? curDiam : Infinity, sym);
     if (ev.connected && !ev.aborted) {
       curSum = ev.distanceSum;
       curDiam = ev.diameter;
@@ -374,10 +487,11 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
         atBound = bestSum <= boundSum;
       }
     } else {
-      state.rewire(slots[0], slots[3], slots[2], slots[1]);
+      undoMove();
     }
   }
 
+  // The final figures from all n sources (no symmetry assumed): an independent check of the result.
   const final = evaluator.evaluate(fromAdjacency(n, k, bestAdj), Infinity, k);
   const t = now();
   fraction = 1;
@@ -404,5 +518,7 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
     secondsLimit: seconds ?? null,
     stoppedBy: atBound ? 'bound' : maxSwaps === undefined ? 'seconds' : capped ? 'time-cap' : 'swaps',
     history,
+    symmetry: sym,
+    temperature: anneal ? (polishOnly ? proxyT : exactT) : null,
   };
 }

@@ -30,6 +30,8 @@ export interface GraphStats {
   stoppedBy?: SearchStop;
   /** Best-known ASPL for (n, k) (Graph Golf) where one can be cited. */
   bestKnownAspl?: number | null;
+  /** Independent search chains run (the best kept; swapsTried is their total); absent for one. */
+  chains?: number;
 }
 
 /** One graph of the run: its statistics, the ratio it achieves and the masked layers it is mapped to. */
@@ -81,6 +83,8 @@ export interface PruneSummary {
     seed: number;
     searchSeconds: number | null;
     searchSwaps: number | null;
+    /** Search chains per graph (absent: 1). */
+    searchChains?: number;
     keepFirst: boolean;
     keepLast: boolean;
     keepDense: string[];
@@ -110,7 +114,7 @@ export function reportMarkdown(s: PruneSummary): string {
       (s.options.groupsChosen ? ` — n chosen as min(64, the narrowest masked layer's channels)` : ''),
     `- ASPL ${g.aspl.toFixed(4)} (start ${g.initialAspl.toFixed(4)}), diameter ${g.diameter}; Moore bound ${g.mooreBound.toFixed(4)} ` +
       `(diameter ≥ ${g.mooreDiameter}), gap ${g.gapPct.toFixed(2)} %${g.bestKnownAspl ? `; best known ${g.bestKnownAspl.toFixed(3)} (Graph Golf)` : ''}; ` +
-      `${g.swapsTried} swaps tried, ${g.swapsAccepted} kept in ${g.searchSeconds.toFixed(2)} s (${g.objective})` +
+      `${g.swapsTried} swaps tried${g.chains ? ` in ${g.chains} chains` : ''}, ${g.swapsAccepted} kept in ${g.searchSeconds.toFixed(2)} s (${g.objective})` +
       (g.stoppedBy === 'bound' ? '; stopped at the Moore bound (no graph is better)' : g.stoppedBy === 'time-cap' ? '; stopped by the time cap before the swap budget was spent (the graph may differ on another machine)' : ''),
     ...s.graphs.slice(1).map(
       (x) =>

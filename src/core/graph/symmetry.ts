@@ -1,0 +1,193 @@
+/**
+ * Regular graphs with a cyclic symmetry, and the double-edge swap that keeps it.
+ *
+ * Symmetry of order g (g divides n, m = n/g): the rotation σ(i) = (i + m) mod n is an automorphism, so the
+ * graph is a g-fold cyclic lift of an m-node quotient (a voltage graph over Z_g; Gross & Tucker,
+ * "Topological Graph Theory", 1987, ch. 2). The nodes 0 … m−1 represent the m node orbits. This is the
+ * structure the Graph Golf record methods search for large orders (e.g. R. Mizuno & Y. Ishida, "Constructing
+ * large-scale low-latency network from small optimal networks", and the symmetric mode of M. Nakao's ODP
+ * code): a swap moves a whole orbit of g edges at once, the search space shrinks g-fold, and the ASPL is exact
+ * from the m representatives as BFS sources (`AsplEvaluator.evaluate(…, symmetry)`), g times cheaper.
+ *
+ * Representation: the usual flat n×k adjacency kept *slot-equivariant*: adj[σʲ(u)·k + p] = σʲ(adj[u·k + p])
+ * for every node u, slot p and shift j. An orbit swap then rewrites the same slot positions in every row
+ * of an orbit, and a slot position stays meaningful across the orbit.
+ *
+ * Orbit swap of (a,b),(c,d) (a a representative, any c): for j = 0 … g−1 the edges σʲ(a)σʲ(b), σʲ(c)σʲ(d)
+ * become σʲ(a)σʲ(d), σʲ(c)σʲ(b). It is applied only when the 2g removed edges are distinct (both orbits of
+ * full size g, and different), the 2g added edges are distinct (both of full size g, and different) and
+ * none of them exists (by symmetry testing (a,d) and (c,b) covers their orbits). Then the result is simple,
+ * k-regular and invariant again. Edges {u, u + n/2} (for g even) have orbits of size g/2; they never move
+ * (they arise only for odd k, from the start graph). Cost per orbit swap: O(k) edge tests and g single swaps
+ * on `SwapState` — O(g) slot writes, or O(g·k) when it keeps the proxy's pair matrix.
+ */
+import { RgpError } from '../errors';
+import { Random } from '../random';
+import { circulant, isConnectedAdj } from './regularGraph';
+import { SwapState } from './proxyObjective';
+
+/** Throws an RgpError unless g is a usable symmetry order for a k-regular graph on n nodes. */
+export function validateSymmetry(n: number, k: number, g: number): void {
+  if (!Number.isInteger(g) || g < 1 || n % g !== 0) {
+    throw new RgpError('BAD_ARGUMENT', `The symmetry order must be a divisor of the node count n = ${n}, got ${g}.`, `Use a divisor of ${n}, e.g. ${smallDivisor(n)} (1 = no symmetry).`);
+  }
+  // With odd k and even g every node needs a frozen edge to its antipode; with odd k and odd g, n/g must
+  // be even (n·k even already forces n even, and m = n/g is then even).
+  void k;
+}
+
+function smallDivisor(n: number): number {
+  for (const d of [4, 8, 2, 16, 3, 5]) if (n % d === 0 && d < n) return d;
+  return 1;
+}
+
+/** Shift of node u by j steps of m = n/g: σʲ(u). */
+export function shiftNode(u: number, j: number, m: number, n: number): number {
+  const x = u + j * m;
+  return x >= n ? x % n : x;
+}
+
+/** True when the flat adjacency is slot-equivariant under σ(i) = i + n/g (hence the graph invariant). O(nk). */
+export function isSlotEquivariant(n: number, k: number, g: number, adj: Int32Array): boolean {
+  if (n % g !== 0) return false;
+  const m = n / g;
+  for (let u = 0; u < n; u++) {
+    const v = shiftNode(u, 1, m, n);
+    for (let p = 0; p < k; p++) if (adj[v * k + p] !== shiftNode(adj[u * k + p], 1, m, n)) return false;
+  }
+  return true;
+}
+
+/**
+ * The slot-equivariant form of a graph invariant under σ (its representatives' rows, copied to every orbit
+ * member shifted), or null when σ is not an automorphism of the graph. O(nk log k).
+ */
+export function equivariantForm(n: number, k: number, g: number, adj: Int32Array): Int32Array | null {
+  if (n % g !== 0) return null;
+  const m = n / g;
+  const out = new Int32Array(n * k);
+  for (let r = 0; r < m; r++) {
+    for (let j = 0; j < g; j++) {
+      const u = r + j * m;
+      for (let p = 0; p < k; p++) out[u * k + p] = shiftNode(adj[r * k + p], j, m, n);
+    }
+  }
+  // The graph is invariant iff every row, as a set, equals the shifted representative row.
+  const sorted = (a: Int32Array, u: number) => Array.from(a.subarray(u * k, u * k + k)).sort((x, y) => x - y).join(',');
+  for (let u = 0; u < n; u++) if (sorted(out, u) !== sorted(adj, u)) return null;
+  return out;
+}
+
+/** Relative position of the orbit of edge {u, v}: (v − u) mod n, and whether the orbit has full size g. */
+function fullOrbit(u: number, v: number, n: number, halfTurn: number): boolean {
+  const d = v - u < 0 ? v - u + n : v - u;
+  return d !== halfTurn && n - d !== halfTurn;
+}
+
+/** Do edges {a,b} and {c,d} lie in one orbit (some σʲ maps one onto the other)? */
+function sameOrbit(a: number, b: number, c: number, d: number, m: number, n: number): boolean {
+  const mod = (x: number) => ((x % n) + n) % n;
+  const s1 = mod(c - a);
+  if (s1 % m === 0 && mod(d - b) === s1) return true;
+  const s2 = mod(d - a);
+  return s2 % m === 0 && mod(c - b) === s2;
+}
+
+/**
+ * Orbit swaps on a `SwapState` whose adjacency is slot-equivariant for the rotation of order g. One
+ * instance per search; `propose` fills `slots` (positions) and `apply` / `undo` rewire the whole orbit.
+ */
+export class OrbitSwapper {
+  readonly n: number;
+  readonly k: number;
+  readonly g: number;
+  readonly m: number;
+  /** n/2 when g is even (edges at that offset have half orbits and are frozen), else −1. */
+  private readonly halfTurn: number;
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
+  private pa = 0;
+  private pb = 0;
+  private pc = 0;
+  private pd = 0;
+
+  constructor(private readonly state: SwapState, g: number) {
+    this.n = state.n;
+    this.k = state.k;
+    this.g = g;
+    this.m = this.n / g;
+    this.halfTurn = g % 2 === 0 ? this.n / 2 : -1;
+  }
+
+  /**
+   * Draws a candidate: a uniform slot among the representatives' m·k (edge (a,b), a < m) and a uniform slot
+   * among all n·k (edge (c,d)). False when the orbit swap would not keep the graph simple and symmetric.
+   */
+  propose(rng: Random): boolean {
+    const { n, k, m, state } = this;
+    const adj = state.adj;
+    const i = rng.int(m * k), j = rng.int(n * k);
+    const a = (i / k) | 0, b = adj[i], c = (j / k) | 0, d = adj[j];
+    if (a === c || a === d || b === c || b === d) return false;
+    const h = this.halfTurn;
+    if (h >= 0 && (!fullOrbit(a, b, n, h) || !fullOrbit(c, d, n, h) || !fullOrbit(a, d, n, h) || !fullOrbit(c, b, n, h))) return false;
+    if (sameOrbit(a, b, c, d, m, n) || sameOrbit(a, d, c, b, m, n)) return false;
+    if (state.hasEdge(a, d) || state.hasEdge(c, b)) return false;
+    this.a = a; this.b = b; this.c = c; this.d = d;
+    this.pa = i - a * k;
+    this.pb = state.slotOf(b, a) - b * k;
+    this.pc = j - c * k;
+    this.pd = state.slotOf(d, c) - d * k;
+    return true;
+  }
+
+  /** Rewires the proposed orbit: (a,b),(c,d) → (a,d),(c,b) at every shift. */
+  apply(): void {
+    this.each(false);
+  }
+
+  /** Restores the orbit changed by the last `apply`. */
+  undo(): void {
+    this.each(true);
+  }
+
+  private each(inverse: boolean): void {
+    const { n, k, m, g, state } = this;
+    for (let j = 0; j < g; j++) {
+      const sa = shiftNode(this.a, j, m, n) * k + this.pa;
+      const sb = shiftNode(this.b, j, m, n) * k + this.pb;
+      const sc = shiftNode(this.c, j, m, n) * k + this.pc;
+      const sd = shiftNode(this.d, j, m, n) * k + this.pd;
+      if (inverse) state.rewire(sa, sd, sc, sb);
+      else state.rewire(sa, sb, sc, sd);
+    }
+  }
+}
+
+/**
+ * A random simple connected k-regular graph on n nodes invariant under σ(i) = i + n/g, from a seed: the
+ * circulant (node i joined to i ± 1 … i ± ⌊k/2⌋, and to i + n/2 for odd k; invariant under every rotation),
+ * then ~10·m·k/2 random orbit swaps (the switch chain restricted to invariant graphs), more while the graph
+ * is disconnected (the circulant itself if that keeps failing). Slot-equivariant. The same (n, k, g, seed)
+ * gives the same graph. O(n·k²) time.
+ */
+export function randomSymmetricRegularGraph(n: number, k: number, g: number, seed: number): Int32Array {
+  validateSymmetry(n, k, g);
+  const rng = new Random(seed);
+  const start = circulant(n, k);
+  const st = new SwapState(n, k, Int32Array.from(start), false);
+  const sw = new OrbitSwapper(st, g);
+  const m = n / g;
+  const shuffle = (count: number) => {
+    for (let t = 0; t < count; t++) if (sw.propose(rng)) sw.apply();
+  };
+  shuffle(10 * Math.max(1, (m * k) >> 1));
+  for (let attempt = 0; !isConnectedAdj(n, k, st.adj); attempt++) {
+    // Rare (tiny or k = 2 cases, where few invariant graphs are connected): fall back to the circulant.
+    if (attempt >= 50) return start;
+    shuffle(Math.max(1, (m * k) >> 1));
+  }
+  return st.adj;
+}
