@@ -1,6 +1,7 @@
 /**
  * ASPL over the edge-swap search: the best ASPL found so far against seconds, with the Moore bound (the
- * floor no k-regular graph on n nodes can go below) as a dashed line, so the remaining gap is visible.
+ * floor no k-regular graph on n nodes can go below) as a dashed line, so the remaining gap is visible, and
+ * the best-known graph's ASPL (Graph Golf) where one can be cited.
  * Redrawn whole on every sample: a few hundred points draw in well under a frame.
  */
 import { chartSvg } from './dom';
@@ -17,7 +18,7 @@ export interface AsplPoint {
 export interface AsplChartInput {
   points: AsplPoint[];
   mooreBound?: number;
-  /** The paper's best graph for this (n, k), when known, as a reference line. */
+  /** The best-known graph for this (n, k) (Graph Golf), when one can be cited, as a reference line. */
   reference?: { aspl: number; label: string };
 }
 
@@ -89,6 +90,16 @@ export function drawAsplHistory(container: HTMLElement, input: AsplChartInput): 
     // Never on top of the bound's label: at least a line apart (above it: the best is never below the bound).
     let labelY = y(last.aspl) + 4;
     if (input.mooreBound !== undefined) labelY = Math.min(labelY, y(input.mooreBound) + 4 - LABEL_GAP_PX);
+    // Nor on the reference's (best-known) label: above it while the search is above the reference, below it
+    // once the search beats it (still above the bound's), and above it when there is no room below.
+    if (input.reference) {
+      const refY = y(input.reference.aspl) + 4;
+      if (Math.abs(labelY - refY) < LABEL_GAP_PX) {
+        const below = refY + LABEL_GAP_PX;
+        const roomBelow = input.mooreBound === undefined || below <= y(input.mooreBound) + 4 - LABEL_GAP_PX;
+        labelY = last.aspl < input.reference.aspl && roomBelow ? below : refY - LABEL_GAP_PX;
+      }
+    }
     svg.append('text').attr('class', 'aspl-label').attr('x', width - margin.right + 6).attr('y', labelY).text(lastLabel);
     labels.push(lastLabel);
   }

@@ -9,6 +9,7 @@ import { bytes, compact, plural } from './format';
 import { drawLayerParamsChart } from './layerParamsChart';
 import { drawLayerTable } from './layerTable';
 import { drawAsplHistory, type AsplPoint } from './asplHistoryChart';
+import { bestKnownAspl } from '../src/core/graph/bestKnown';
 import { drawPruneStats, drawPruneTable } from './pruneViews';
 import { drawSparsityChart } from './sparsityChart';
 import { host, onHostMessage } from './vscodeApi';
@@ -85,7 +86,13 @@ const $ = (id: string) => document.getElementById(id)!;
 const saved = host.getState();
 let state: WebviewState = saved?.version === WEBVIEW_PROTOCOL_VERSION ? saved : { version: WEBVIEW_PROTOCOL_VERSION };
 /** The running search: its Moore bound and the samples so far (not saved: the final history is). */
-let search: { mooreBound?: number; points: AsplPoint[] } = { points: [] };
+let search: { mooreBound?: number; bestKnown?: number; points: AsplPoint[] } = { points: [] };
+
+/** The best-known ASPL for (n, k) (Graph Golf), when there is one to cite and it is above the Moore bound. */
+function bestKnownFor(n: number | undefined, k: number | undefined, mooreBound: number | undefined): { bestKnown?: number } {
+  const b = n !== undefined && k !== undefined ? bestKnownAspl(n, k) : null;
+  return b && (mooreBound === undefined || b.aspl > mooreBound + 1e-9) ? { bestKnown: b.aspl } : {};
+}
 /** The sweep and sparsification drawn now: a finished result, or the runs of a live job so far. */
 let sweep: SweepView | null = null;
 let sparsify: (SparsifyView & { done: boolean }) | null = null;
@@ -129,7 +136,11 @@ function drawSparsifyView(): void {
 
 function drawAspl(): void {
   showSection('aspl-section');
-  const r = drawAsplHistory($('aspl-chart'), { points: search.points, ...(search.mooreBound !== undefined ? { mooreBound: search.mooreBound } : {}) });
+  const r = drawAsplHistory($('aspl-chart'), {
+    points: search.points,
+    ...(search.mooreBound !== undefined ? { mooreBound: search.mooreBound } : {}),
+    ...(search.bestKnown !== undefined ? { reference: { aspl: search.bestKnown, label: `best known ${search.bestKnown.toFixed(3)}` } } : {}),
+  });
   host.postMessage({ type: 'rendered', view: 'aspl', items: r.points, labels: r.labels });
 }
 
@@ -231,7 +242,7 @@ function render(m: HostToWebview): void {
       break;
     }
     case 'searchStart':
-      search = { mooreBound: m.start.mooreBound, points: [] };
+      search = { mooreBound: m.start.mooreBound, ...bestKnownFor(m.start.n, m.start.k, m.start.mooreBound), points: [] };
       $('aspl-heading').textContent = `ASPL of the regular graph during the search (n = ${m.start.n}, k = ${m.start.k})`;
       drawAspl();
       return;
@@ -246,7 +257,7 @@ function render(m: HostToWebview): void {
       showSection('prune-section');
       drawPruneStats($('prune-stats'), s);
       $('prune-output').textContent = `Written to ${s.outputPath}`;
-      search = { mooreBound: s.graph.mooreBound, points: s.history.map((h) => ({ t: h.t, aspl: h.bestAspl })) };
+      search = { mooreBound: s.graph.mooreBound, ...bestKnownFor(s.graph.n, s.graph.k, s.graph.mooreBound), points: s.history.map((h) => ({ t: h.t, aspl: h.bestAspl })) };
       $('aspl-heading').textContent = `ASPL of the regular graph during the search (n = ${s.graph.n}, k = ${s.graph.k})`;
       drawAspl();
       showSection('sparsity-section');

@@ -82,6 +82,28 @@ describe('webview: one job at a time, readable charts (issue 15)', () => {
     await w.page.context().close();
   });
 
+  test('issue 18 · the ASPL chart shows the best-known value beside the Moore bound, labels apart', async () => {
+    const w = await openWebview(browser, 'light');
+    await w.waitForPosted('ready');
+    // (64, 8): Moore bound 1.8889, best known 1.927 (Graph Golf); the search ends just above the record.
+    await w.send({ type: 'searchStart', start: { n: 64, k: 8, mooreBound: 1.8889, mooreDiameter: 2 } });
+    for (const [t, a] of [[0, 2.2], [0.5, 2.0], [1, 1.9286]] as const) {
+      await w.send({ type: 'searchSample', sample: { elapsed: t, swapsTried: 100 * t, swapsAccepted: 10, currentAspl: a, bestAspl: a, estimate: false, fraction: t, phase: 'exact' } });
+    }
+    await w.waitForPosted('rendered', 4);
+    assert.equal(await w.page.textContent('text.reference-label'), 'best known 1.927');
+    const best = await box(w.page, 'text.aspl-label');
+    const known = await box(w.page, 'text.reference-label');
+    const moore = await box(w.page, 'text.moore-label');
+    assert.ok(!overlap(best, known), `best ${JSON.stringify(best)} vs best known ${JSON.stringify(known)}`);
+    assert.ok(!overlap(known, moore) && !overlap(best, moore), 'no label on the bound\'s');
+    // An (n, k) with no value to cite draws no reference line.
+    await w.send({ type: 'searchStart', start: { n: 64, k: 4, mooreBound: 2.5556, mooreDiameter: 3 } });
+    await w.waitForPosted('rendered', 5);
+    assert.equal(await w.page.locator('text.reference-label').count(), 0);
+    await w.page.context().close();
+  });
+
   test('10 · the y-axis label of an experiment chart stays clear of its tick labels', async () => {
     const w = await openWebview(browser, 'light');
     await w.waitForPosted('ready');
