@@ -5,15 +5,28 @@
  *
  *   node esbuild.js
  *   nice -n 10 npx tsx scripts/experiments/mnist-rgp-sweep.ts run [--parallel 2]   # missing cells only
- *   npx tsx scripts/experiments/mnist-rgp-sweep.ts render                          # print the tables
+ *   npx tsx scripts/experiments/mnist-rgp-sweep.ts render                          # the report's tables from the data
  *
  * The permuted-pixel control runs through the job API (see the report) and is not a cell here.
  */
 import * as path from 'node:path';
 import { ROOT, runCells, type Cell } from './runCells';
+import { renderInto } from './markdownTables';
 import { readSweepRuns, sweepBlocks } from './mnistResnetTables';
 
 export const DATA_DIR = path.join(ROOT, 'docs', 'experiments', 'data', 'mnist-rgp-sweep');
+export const REPORT = path.join(ROOT, 'docs', 'experiments', 'mnist-rgp-sweep.md');
+
+/**
+ * The report's blocks: every layer masked (`--mask-first`: the main sweep and the random-graph control) as
+ * `mlp-masked-*`, and the hidden layer only (first layer dense) as `mlp-hidden-*` — never mixed in one row.
+ */
+export async function mnistRgpBlocks(dataDir: string): Promise<Record<string, string>> {
+  return {
+    ...sweepBlocks(await readSweepRuns(dataDir, ['main-', 'random-']), 2000, 'mlp-masked'),
+    ...sweepBlocks(await readSweepRuns(dataDir, ['hidden-']), 2000, 'mlp-hidden'),
+  };
+}
 const MODEL = 'examples/mnist-mlp/model/model.json';
 const BASE = ['--data', 'data/mnist', '--ratios', '0.9375,0.875', '--epochs', '20'];
 
@@ -33,9 +46,7 @@ async function main(argv: string[]): Promise<void> {
     const i = argv.indexOf('--parallel');
     await runCells('mnist-rgp-sweep', cells(), DATA_DIR, i >= 0 ? Number(argv[i + 1]) : 2);
   } else if (what === 'render') {
-    const runs = await readSweepRuns(DATA_DIR);
-    const blocks = sweepBlocks(runs, 2000, 'mlp');
-    for (const [name, text] of Object.entries(blocks)) process.stdout.write(`<!-- table:${name} -->\n${text}<!-- /table:${name} -->\n\n`);
+    await renderInto(REPORT, await mnistRgpBlocks(DATA_DIR));
   } else {
     console.error('usage: npx tsx scripts/experiments/mnist-rgp-sweep.ts run [--parallel N] | render');
     process.exitCode = 2;

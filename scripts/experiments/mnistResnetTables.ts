@@ -10,8 +10,8 @@ import type { SweepResult, SweepRun } from '../../src/core/train/results';
 import { meanStd } from '../../src/core/stats';
 import { mdTable, pm, renderInto } from './markdownTables';
 
-export async function readSweepRuns(dataDir: string): Promise<SweepRun[]> {
-  const files = (await readdir(dataDir).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).sort();
+export async function readSweepRuns(dataDir: string, prefixes?: readonly string[]): Promise<SweepRun[]> {
+  const files = (await readdir(dataDir).catch(() => [] as string[])).filter((f) => f.endsWith('.json') && (!prefixes || prefixes.some((p) => f.startsWith(p)))).sort();
   const runs: SweepRun[] = [];
   for (const f of files) runs.push(...(JSON.parse(await readFile(path.join(dataDir, f), 'utf8')) as SweepResult).runs);
   return runs;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gnnReportBlocks } from '../../scripts/experiments/gnnTables';
 import { readBlocks, replaceBlocks } from '../../scripts/experiments/markdownTables';
 import { resnetBlocks } from '../../scripts/experiments/mnistResnetTables';
+import { mnistRgpBlocks } from '../../scripts/experiments/mnist-rgp-sweep';
 
 const DOCS = join(__dirname, '..', '..', 'docs', 'experiments');
 
@@ -22,6 +23,10 @@ test('gnn-sparsification.md: every table is rendered from data/gnn-sparsificatio
 
 test('mnist-resnet-sweep.md: every table is rendered from data/mnist-resnet-sweep/*.json', async () => {
   await check('mnist-resnet-sweep.md', await resnetBlocks(join(DOCS, 'data', 'mnist-resnet-sweep')));
+});
+
+test('mnist-rgp-sweep.md: every table is rendered from data/mnist-rgp-sweep/*.json', async () => {
+  await check('mnist-rgp-sweep.md', await mnistRgpBlocks(join(DOCS, 'data', 'mnist-rgp-sweep')));
 });
 
 test('the block markers: a changed number is detected, a missing marker is refused', () => {
