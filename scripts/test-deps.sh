@@ -7,6 +7,7 @@ packages=(
   build-essential pkg-config python3      # code-server's native modules (node-gyp)
   libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev
   python3-h5py python3-onnx python3-numpy # independent checkers: HDF5 (Keras tests) and ONNX (ONNX tests), from /usr/bin/python3
+  python3-torch                           # independent forward pass of Keras .h5 models (test/fixtures/keras/keras_forward.py)
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
