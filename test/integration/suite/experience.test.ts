@@ -265,22 +265,29 @@ describe('The first-run experience (issue 15)', function () {
     const api = await rgpApi();
     const out = workspacePath('generated', 'experiment-partial');
     rmSync(out, { recursive: true, force: true });
-    const secondRun = nextEvent(api.onDidProgress, (p) => /^run 2\/\d+/.test(p.message), 150_000, 'the second run to start');
     const shown = nextEvent(api.onDidShowMessage, (m) => /cancelled after/.test(m.text), 150_000, 'the partial result message');
-    const running = vscode.commands.executeCommand('rgp.runExperiment', vscode.Uri.file(exampleModel()), {
-      dataset: workspacePath('examples', 'mnist-mlp', 'mnist.dataset.json'),
-      datasetLimit: 300,
-      epochs: 30,
-      ratios: [0.875],
-      graphs: ['ring'],
-      dense: false,
-      seeds: [1, 2, 3],
-      searchSwaps: 200,
-      out,
-    });
-    await secondRun;
-    await vscode.commands.executeCommand('rgp.cancel');
-    assert.equal(await running, undefined);
+    // One cell at a time, so "run 2 started" means exactly one run has finished (a pool would run 1 and 2 together).
+    const cfg = vscode.workspace.getConfiguration('rgp');
+    await cfg.update('workers', 1, vscode.ConfigurationTarget.Workspace);
+    try {
+      const secondRun = nextEvent(api.onDidProgress, (p) => /^run 2\/\d+/.test(p.message), 150_000, 'the second run to start');
+      const running = vscode.commands.executeCommand('rgp.runExperiment', vscode.Uri.file(exampleModel()), {
+        dataset: workspacePath('examples', 'mnist-mlp', 'mnist.dataset.json'),
+        datasetLimit: 300,
+        epochs: 30,
+        ratios: [0.875],
+        graphs: ['ring'],
+        dense: false,
+        seeds: [1, 2, 3],
+        searchSwaps: 200,
+        out,
+      });
+      await secondRun;
+      await vscode.commands.executeCommand('rgp.cancel');
+      assert.equal(await running, undefined);
+    } finally {
+      await cfg.update('workers', undefined, vscode.ConfigurationTarget.Workspace);
+    }
     const m = await shown;
     assert.match(m.text, /^RGP: the ratio experiment was cancelled after 1 of 3 runs; the finished runs are kept in experiment-partial \(marked partial/);
     assert.ok(existsSync(path.join(out, 'PARTIAL.txt')));

@@ -8,6 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { errorShown, nextEvent, rgpApi, workspacePath } from './helpers';
 import type { SweepResult } from '../../../src/core/train/results';
@@ -34,6 +35,8 @@ describe('RGP: Run Ratio Experiment', () => {
       if (e.modelPath === model && e.message.type === 'rendered' && e.message.view === 'experiment') drawn.push(e.message);
     });
     const final = nextEvent(api.onDidReceiveFromWebview, (e) => e.modelPath === model && e.message.type === 'rendered' && e.message.view === 'experiment' && e.message.items === 4, 90_000, 'the experiment view with 4 runs');
+    const progress: string[] = [];
+    const progressSub = api.onDidProgress((p) => progress.push(p.message));
     const result = (await vscode.commands.executeCommand('rgp.runExperiment', vscode.Uri.file(model), {
       dataset: dataset(),
       datasetLimit: 1000,
@@ -67,6 +70,9 @@ describe('RGP: Run Ratio Experiment', () => {
 
     const view = await final;
     sub.dispose();
+    progressSub.dispose();
+    // rgp.workers defaults to one cell per core: on a machine with two or more, a second worker ran cells.
+    if (availableParallelism() >= 2) assert.ok(progress.some((m) => /cells · worker 2: /.test(m)), `a second worker ran cells (${progress.slice(-3).join(' | ')})`);
     const counts = drawn.map((d) => d.items);
     for (const n of [1, 2, 3]) assert.ok(counts.includes(n), `the view drew the sweep after run ${n}, while it ran (drawn: ${counts.join(', ')})`);
     assert.ok(view.message.type === 'rendered' && view.message.labels.some((l) => /accuracy/i.test(l)) && view.message.labels.some((l) => /ASPL/.test(l)), 'accuracy vs ratio and vs ASPL are drawn with labelled axes');
@@ -78,7 +84,7 @@ describe('RGP: Run Ratio Experiment', () => {
     const api = await rgpApi();
     const out = workspacePath('generated', 'sweep-cancelled');
     const before = siblings(out);
-    const training = nextEvent(api.onDidProgress, (p) => /^run 1\/\d+ .*epoch/.test(p.message), 90_000, 'the first run to train');
+    const training = nextEvent(api.onDidProgress, (p) => /run \d+\/\d+ .*epoch/.test(p.message), 90_000, 'the first run to train');
     const running = vscode.commands.executeCommand('rgp.runExperiment', vscode.Uri.file(modelPath()), {
       dataset: dataset(),
       epochs: 50,
