@@ -66,18 +66,7 @@ export async function openHdf5(bytes: Uint8Array, label: string, mode: 'r' | 'a'
     FS.unlink(name);
     throw badHdf5(label, 'HDF5 cannot open it (truncated, or damaged)');
   }
-  let open = true;
-  const close = (): Uint8Array | undefined => {
-    if (!open) return undefined;
-    open = false;
-    try {
-      file.close();
-      return FS.readFile(name);
-    } finally {
-      FS.unlink(name);
-    }
-  };
-  return { file, h5, finish: () => close()!, close: () => void close() };
+  return memHdf5(h5, FS, file, name);
 }
 
 /** A new, empty HDF5 file in the wasm memory file system (write it, then `finish()` for its bytes). */
@@ -86,6 +75,11 @@ export async function createHdf5(): Promise<MemHdf5> {
   const FS = h5.FS as unknown as { readFile(p: string): Uint8Array; unlink(p: string): void };
   const name = `/rgp-${process.pid}-${++counter}.h5`;
   const file = new h5.File(name, 'w');
+  return memHdf5(h5, FS, file, name);
+}
+
+/** The handle of an open file at `name` in the memory file system: closing it (once) deletes the file there. */
+function memHdf5(h5: H5Lib, FS: { readFile(p: string): Uint8Array; unlink(p: string): void }, file: H5File, name: string): MemHdf5 {
   let open = true;
   const close = (): Uint8Array | undefined => {
     if (!open) return undefined;

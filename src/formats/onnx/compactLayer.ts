@@ -181,6 +181,14 @@ function evenIn(g: LayerGroups): boolean {
   return true;
 }
 
+/** The layer's input grouped group after group, each of ci channels: itself when it already is, else a Gather that pads it. */
+function paddedInput(input: string, g: LayerGroups, p: string, nodes: onnx.INodeProto[], inits: onnx.ITensorProto[]): string {
+  if (evenIn(g)) return input;
+  inits.push(int64Tensor(`${p}/in_idx`, inputGatherIndices(g, Array.from({ length: g.n }, (_, i) => i))));
+  nodes.push(node('Gather', [input, `${p}/in_idx`], [`${p}/in_padded`], `${p}/GatherIn`, [intAttr('axis', 1)]));
+  return `${p}/in_padded`;
+}
+
 /** Copies the kernel columns of input group gi (all its ranges, each channel's taps) of row `srcRow` to `dst` at `at`. */
 function copyGroupColumns(w: MaskedKernel, g: LayerGroups, gi: number, srcRow: number, dst: Float32Array, at: number): void {
   const r = g.inRanges[gi];
@@ -281,12 +289,7 @@ export function realizeConv(w: MaskedKernel, g: LayerGroups, site: LayerSite, fo
     inits.push(floatTensor(`${p}/W`, wDims(g.n * g.co, g.K * g.ci), gatherKernel(w, g)));
     nodes.push(node('Conv', biasInConv ? [gathered, `${p}/W`, site.bias!] : [gathered, `${p}/W`], [mainOut], `${p}/Conv`, attrs));
   } else {
-    let x = site.input;
-    if (!evenIn(g)) {
-      inits.push(int64Tensor(`${p}/in_idx`, inputGatherIndices(g, Array.from({ length: g.n }, (_, i) => i))));
-      nodes.push(node('Gather', [x, `${p}/in_idx`], [`${p}/in_padded`], `${p}/GatherIn`, [intAttr('axis', 1)]));
-      x = `${p}/in_padded`;
-    }
+    const x = paddedInput(site.input, g, p, nodes, inits);
     inits.push(floatTensor(`${p}/W`, wDims(g.n * g.K * g.co, g.ci), scatterKernel(w, g)));
     const parts = `${p}/parts`;
     nodes.push(node('Conv', [x, `${p}/W`], [parts], `${p}/Conv`, attrs));
@@ -389,12 +392,7 @@ export function realizeGemm(w: MaskedKernel, g: LayerGroups, site: LayerSite, fo
     inits.push(int64Tensor(`${p}/out_shape`, [-1, g.n * g.co]));
     nodes.push(node('Reshape', [`${p}/by_batch`, `${p}/out_shape`], [mainOut], `${p}/ReshapeOut`));
   } else {
-    let x = site.input;
-    if (!evenIn(g)) {
-      inits.push(int64Tensor(`${p}/in_idx`, inputGatherIndices(g, Array.from({ length: g.n }, (_, i) => i))));
-      nodes.push(node('Gather', [x, `${p}/in_idx`], [`${p}/in_padded`], `${p}/GatherIn`, [intAttr('axis', 1)]));
-      x = `${p}/in_padded`;
-    }
+    const x = paddedInput(site.input, g, p, nodes, inits);
     inits.push(int64Tensor(`${p}/grp_shape`, [-1, g.n, g.ci]));
     nodes.push(node('Reshape', [x, `${p}/grp_shape`], [`${p}/grouped`], `${p}/Reshape`));
     nodes.push(node('Transpose', [`${p}/grouped`], [`${p}/by_group`], `${p}/Transpose`, [perm]));
