@@ -4,7 +4,7 @@
  *
  * For each model and ratio: mask it (seeded random regular graph, the first and last layer dense, as
  * `rgp prune` does), autotune every masked layer's realization at the configuration measured, write the
- * compact model, then time the dense original, the masked model and the compact model in this one
+ * compact model (batched or per image, whichever the tuner measured faster), then time the dense original, the masked model and the compact model in this one
  * process: same session options, same seeded input, warm-up, interleaved timed runs, median. 1 thread and
  * all threads, batch 1 and 64. File sizes dense → masked → compact. os.loadavg() before and after each
  * configuration: the machine is shared, read every figure with its load.
@@ -23,7 +23,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { parseMaskFile } from '../src/core/prune/maskFile';
-import { autotune } from '../src/formats/onnx/autotune';
+import { tuneCompact } from '../src/formats/onnx/autotune';
+import { perImageModel, perImageObstacle } from '../src/formats/onnx/perImage';
 import { compactModel, decodeModel, encodeModel, findMaskedSites } from '../src/formats/onnx/compactModel';
 import { inputShape, machineState, measureLatency } from '../src/formats/onnx/latency';
 import { pruneOnnxBytesForTest } from '../test/fixtures/onnxPruned';
@@ -101,19 +102,25 @@ async function main(): Promise<void> {
       for (const threads of threadCounts) {
         for (const batch of batches) {
           const loadBefore = machineState().loadavg;
-          const tuned = await autotune(masked, sites, { batch, threads, repeats: Number(opt('tune-repeats', quick ? '3' : '5')), seed: 2 });
-          const compact = compactModel(masked, sites, (s) => tuned.get(s)!.best);
+          const tuning = await tuneCompact(masked, sites, { batch, threads, repeats: Number(opt('tune-repeats', quick ? '3' : '5')), seed: 2 });
+          const tuned = tuning.layers;
+          const built = compactModel(masked, sites, (s) => tuned.get(s)!.best);
+          const compact = { ...built, model: tuning.execution === 'per-image' ? perImageModel(built.model) : built.model };
           const compactBytes = encodeModel(compact.model);
           const input = inputShape(denseModel, batch);
+          // The dense model run per image too: if the Scan helped it, the fair reference would be that.
+          const densePerImage = batch > 1 && tuning.execution === 'per-image' && !perImageObstacle(denseModel) ? encodeModel(perImageModel(denseModel)) : null;
           const lat = await measureLatency(
             [
               { name: 'dense', bytes: dense, input },
               { name: 'masked', bytes: pruned.bytes, input },
               { name: 'compact', bytes: compactBytes, input },
+              ...(densePerImage ? [{ name: 'dense-per-image', bytes: densePerImage, input }] : []),
             ],
             { batch, threads, warmup: 2, repeats, seed: 3 },
           );
-          const [d, m, c] = lat;
+          const [d, m, c, dp] = lat;
+          const bestDenseMs = Math.min(d.medianMs, dp?.medianMs ?? Infinity);
           const row = {
             model: src.id,
             label: src.label,
@@ -127,17 +134,22 @@ async function main(): Promise<void> {
             maskedMs: +m.medianMs.toFixed(3),
             compactMs: +c.medianMs.toFixed(3),
             speedup: +(d.medianMs / c.medianMs).toFixed(3),
+            execution: tuning.execution,
+            densePerImageMs: dp ? +dp.medianMs.toFixed(3) : null,
+            speedupVsBestDense: +(bestDenseMs / c.medianMs).toFixed(3),
+            tuningWholeModelMs: tuning.wholeModelMs,
+            perImageNote: tuning.perImageNote,
             speedupVsMasked: +(m.medianMs / c.medianMs).toFixed(3),
             bytes: { dense: dense.length, masked: pruned.bytes.length, compact: compactBytes.length, compactOverDense: +(compactBytes.length / dense.length).toFixed(4) },
             parameters: { dense: compact.inputParameters, compactStored: compact.storedParameters, padding: compact.paddingWeights },
             forms: Object.fromEntries([...tuned.values()].map((t) => [t.best, [...tuned.values()].filter((u) => u.best === t.best).length])),
-            layers: [...tuned.values()].map((t) => ({ layer: t.layer, input: t.inputShape, denseMs: +t.denseMs.toFixed(4), ...Object.fromEntries(Object.entries(t.formsMs).map(([k, v]) => [k, +v!.toFixed(4)])), best: t.best })),
+            layers: [...tuned.values()].map((t) => ({ layer: t.layer, input: t.inputShape, denseMs: t.denseMs === null ? null : +t.denseMs.toFixed(4), ...Object.fromEntries(Object.entries(t.formsMs).map(([k, v]) => [k, +v!.toFixed(4)])), best: t.best })),
             loadavgBefore: loadBefore.map((x) => +x.toFixed(2)),
             loadavgAfter: machineState().loadavg.map((x) => +x.toFixed(2)),
           };
           results.push(row);
           if (opt('out', '')) writeFileSync(opt('out', ''), JSON.stringify({ bench: 'inference', partial: true, started, repeats, results }, null, 2) + '\n');
-          process.stderr.write(`${src.id} ${ratio} b${batch} t${row.threads}: dense ${row.denseMs} ms, compact ${row.compactMs} ms, ×${row.speedup}, file ×${row.bytes.compactOverDense}, load ${row.loadavgBefore[0]}\n`);
+          process.stderr.write(`${src.id} ${ratio} b${batch} t${row.threads}: dense ${row.denseMs} ms, compact ${row.compactMs} ms (${row.execution}), ×${row.speedup} (×${row.speedupVsBestDense} vs best dense), file ×${row.bytes.compactOverDense}, load ${row.loadavgBefore[0]}\n`);
         }
       }
     }

@@ -31,6 +31,7 @@ export function drawCompact(parts: { stats: HTMLElement; chart: HTMLElement; lay
     [sizes, `file size, ${s.bytes.dense !== null ? 'dense → pruned → compact' : 'pruned → compact'}`],
     [percent(s.bytes.compact / reference), `of the ${s.bytes.dense !== null ? 'dense' : 'pruned'} file`],
     [compact(s.parameters.stored), `weights stored, of ${compact(s.parameters.masked)} in the pruned file${s.parameters.paddingWeights ? ` (${compact(s.parameters.paddingWeights)} of them padding zeros)` : ''}`],
+    [s.execution === 'per-image' ? 'per image' : 'batched', executionLabel(s)],
   ];
   const root = select(parts.stats);
   root.selectAll('*').remove();
@@ -46,7 +47,11 @@ export function drawCompact(parts: { stats: HTMLElement; chart: HTMLElement; lay
   rows.append('td').text((l) => l.op);
   rows
     .append('td')
-    .attr('title', (l) => (l.timing ? `timed at input ${l.timing.inputShape.join('×')}: dense ${l.timing.denseMs.toFixed(3)} ms` : 'not timed'))
+    .attr('title', (l) => {
+      if (!l.timing) return 'not timed';
+      const dense = l.timing.denseMs === null ? 'dense not timed (large layer)' : `dense ${l.timing.denseMs.toFixed(3)} ms`;
+      return `timed at input ${l.timing.inputShape.join('×')}: ${l.form} ${(l.timing.formsMs[l.form] ?? NaN).toFixed(3)} ms, ${dense}`;
+    })
     .text((l) => l.form);
   rows.append('td').attr('class', 'num').text((l) => String(l.n));
   rows.append('td').attr('class', 'num').text((l) => String(l.K));
@@ -54,6 +59,16 @@ export function drawCompact(parts: { stats: HTMLElement; chart: HTMLElement; lay
   rows.append('td').attr('class', 'num').text((l) => l.storedWeights.toLocaleString('en-US'));
   rows.append('td').attr('class', 'num').text((l) => l.paddingWeights.toLocaleString('en-US'));
   return { items: sizeRows(s).length, labels };
+}
+
+/** How the compact model runs the batch, and the measurement that chose it. */
+function executionLabel(s: CompactSummary): string {
+  const t = s.tuning;
+  if (!t) return 'execution (not timed)';
+  // Reports written before per-image execution existed carry neither field.
+  const w = t.wholeModelMs;
+  if (!w || w.batched === null || w.perImage === null) return `execution${t.perImageNote ? ` (${t.perImageNote})` : ''}`;
+  return `execution, the faster at batch ${t.batch}: ${w.perImage.toFixed(1)} ms per image vs ${w.batched.toFixed(1)} ms batched`;
 }
 
 /** One horizontal bar per file; its size and share of the reference file printed beside the bar. */

@@ -23,7 +23,8 @@ import { writeFileAtomic } from '../io/atomicWrite';
 import { isToolJsonFile } from '../io/outputMarker';
 import { checkOutputPlace } from './outputFolder';
 import { openModel } from '../formats';
-import { autotune, type LayerTiming } from '../formats/onnx/autotune';
+import { tuneCompact, type CompactTuning, type Execution, type LayerTiming } from '../formats/onnx/autotune';
+import { perImageModel } from '../formats/onnx/perImage';
 import { CONV_FORMS, GEMM_FORMS, type CompactForm } from '../formats/onnx/compactLayer';
 import { compactModel, findMaskedSites, formsFor, type CompactLayerReport } from '../formats/onnx/compactModel';
 import { decodeModel, encodeModel } from '../formats/onnx/proto';
@@ -44,7 +45,7 @@ export interface CompactOptions {
 
 export interface CompactLayerResult extends CompactLayerReport {
   /** Autotuner timings (ms, median) when the form was tuned. */
-  timing?: { denseMs: number; formsMs: Partial<Record<CompactForm, number>>; inputShape: number[] };
+  timing?: { denseMs: number | null; formsMs: Partial<Record<CompactForm, number>>; inputShape: number[] };
 }
 
 /** What the job returns and writes as compact-report.json (protocol-friendly: plain JSON). */
@@ -59,8 +60,11 @@ export interface CompactSummary {
   bytes: { dense: number | null; masked: number; compact: number; compactOverDense: number | null; compactOverMasked: number };
   /** Float32 weights: every initializer of the masked model vs of the compact model. */
   parameters: { masked: number; stored: number; keptInMaskedLayers: number; paddingWeights: number };
+  /** 'per-image': the graph runs image after image inside one Scan over the batch (perImage.ts). */
+  execution: Execution;
   layers: CompactLayerResult[];
-  tuning: { batch: number; threads: number | 'all'; loadavg: number[] } | null;
+  /** Layer timings are at `layerBatch` (the tuning batch, or 1 for per-image execution). */
+  tuning: { batch: number; layerBatch: number; threads: number | 'all'; loadavg: number[]; wholeModelMs: CompactTuning['wholeModelMs']; perImageNote: string | null } | null;
 }
 
 const ALL_FORMS: readonly string[] = [...CONV_FORMS, ...GEMM_FORMS];
@@ -182,6 +186,7 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
   if (sites.length === 0) throw new RgpError('BAD_MODEL', 'masks.json lists no masked layer.', 'Prune the model first (rgp prune).');
   ctx.progress.report({ fraction: 0.1, message: `${sites.length} masked layers` });
   let timings: Map<unknown, LayerTiming> | null = null;
+  let tuning: CompactTuning | null = null;
   let loadavg: number[] = [];
   // Without onnxruntime-node (an installation that does not carry it) nothing can be timed: every layer
   // gets the fixed realization below, and the report says it was not tuned (tuning: null).
@@ -189,20 +194,22 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
   if (form === 'auto' && !tune) ctx.progress.report({ fraction: 0.1, message: 'onnxruntime-node is not available here: fixed realizations, not timed' });
   if (tune) {
     loadavg = os.loadavg();
-    timings = await autotune(model, sites, {
+    tuning = await tuneCompact(model, sites, {
       batch,
       threads,
       signal: ctx.signal,
       onProgress: (f, message) => ctx.progress.report({ fraction: 0.1 + 0.75 * f, message }),
     });
+    timings = tuning.layers;
   }
+  const execution: Execution = tuning?.execution ?? 'batched';
   const choose = (s: (typeof sites)[number]): CompactForm => {
     if (timings) return timings.get(s)!.best;
     if (formsFor(s).includes(form as CompactForm)) return form as CompactForm;
     return formsFor(s)[s.op === 'Conv' ? 1 : 0];
   };
   const result = compactModel(model, sites, choose, ctx.signal);
-  const compactBytes = encodeModel(result.model);
+  const compactBytes = encodeModel(execution === 'per-image' ? perImageModel(result.model) : result.model);
   const layers: CompactLayerResult[] = result.layers.map((l, i) => {
     const t = timings?.get(sites[i]);
     return t ? { ...l, timing: { denseMs: t.denseMs, formsMs: t.formsMs, inputShape: t.inputShape } } : l;
@@ -228,8 +235,11 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
       keptInMaskedLayers: result.layers.reduce((a, l) => a + l.keptWeights, 0),
       paddingWeights: result.paddingWeights,
     },
+    execution,
     layers,
-    tuning: timings ? { batch, threads: threads === 0 ? 'all' : threads, loadavg } : null,
+    tuning: tuning
+      ? { batch, layerBatch: execution === 'per-image' ? 1 : batch, threads: threads === 0 ? 'all' : threads, loadavg, wholeModelMs: tuning.wholeModelMs, perImageNote: tuning.perImageNote }
+      : null,
   };
   ctx.signal.throwIfCancelled();
   ctx.progress.report({ fraction: 0.9, message: `writing ${path.basename(outputPath)}` });

@@ -9,7 +9,8 @@ import type { onnx } from 'onnx-proto';
 import type { CancelSignal } from '../../core/job';
 import type { CompactForm } from './compactLayer';
 import { floatTensor, int64Tensor } from './compactLayer';
-import { formsFor, modelOpset, realizeSite, type MaskedSite } from './compactModel';
+import { compactModel, formsFor, modelOpset, realizeSite, type MaskedSite } from './compactModel';
+import { perImageModel, perImageObstacle } from './perImage';
 import { encodeModel } from './proto';
 import { inputShape, measureLatency, onnxRuntime, seededInput, sessionOptions, type BenchModel } from './latency';
 
@@ -17,7 +18,8 @@ export interface LayerTiming {
   layer: string;
   /** The layer's input shape at the tuning batch. */
   inputShape: number[];
-  denseMs: number;
+  /** The dense layer's median ms, for reference; null for a layer above DENSE_REFERENCE_MAX_WEIGHTS. */
+  denseMs: number | null;
   /** Median ms of each realization. */
   formsMs: Partial<Record<CompactForm, number>>;
   best: CompactForm;
@@ -34,6 +36,14 @@ export interface TuneOptions {
 }
 
 const FLOAT = 1;
+
+/**
+ * Largest dense kernel (float32 weights) the tuner also times as a reference. Timing a dense layer means
+ * encoding it into a one-layer model and loading it into a session: twice its weights in memory, which for
+ * the big layers of a 100 M-parameter model pushed writing the compact model past 2× the weights. The
+ * reference is informational (the choice is among compact forms), so large layers go without it.
+ */
+export const DENSE_REFERENCE_MAX_WEIGHTS = 1 << 22;
 
 /** Float initializers at least this large are stood in for by ConstantOfShape in the shape probe. */
 const PROBE_STAND_IN_FLOATS = 1 << 14;
@@ -117,7 +127,8 @@ export async function autotune(model: onnx.IModelProto, sites: MaskedSite[], opt
     const dims = shapes.get(site)!;
     const input = { name: (site.node.input ?? [])[0], dims };
     const denseNode: onnx.INodeProto = { ...site.node, input: (site.node.input ?? []).slice() };
-    const models: BenchModel[] = [{ name: 'dense', bytes: oneLayerModel(model, site, dims, [denseNode], [weights.get(site.entry.weight)!]), input }];
+    const withDense = site.kernel.data.length <= DENSE_REFERENCE_MAX_WEIGHTS;
+    const models: BenchModel[] = withDense ? [{ name: 'dense', bytes: oneLayerModel(model, site, dims, [denseNode], [weights.get(site.entry.weight)!]), input }] : [];
     const forms = formsFor(site);
     for (const form of forms) {
       const r = realizeSite(site, form, opset, `rgp/tune${i}`);
@@ -126,12 +137,80 @@ export async function autotune(model: onnx.IModelProto, sites: MaskedSite[], opt
     const samples = await measureLatency(models, { batch: opts.batch, threads: opts.threads, warmup: opts.warmup ?? 2, repeats: opts.repeats ?? 7, seed, ...(opts.signal ? { signal: opts.signal } : {}) });
     const formsMs: Partial<Record<CompactForm, number>> = {};
     let best = forms[0];
-    for (const s of samples.slice(1)) {
+    const denseMs = withDense ? samples[0].medianMs : null;
+    for (const s of samples.slice(withDense ? 1 : 0)) {
       formsMs[s.name as CompactForm] = s.medianMs;
       if (s.medianMs < formsMs[best]!) best = s.name as CompactForm;
     }
-    result.set(site, { layer: site.entry.layer, inputShape: dims, denseMs: samples[0].medianMs, formsMs, best });
-    opts.onProgress?.((i + 1) / sites.length, `timed ${site.entry.layer}: ${best} ${formsMs[best]!.toFixed(3)} ms vs dense ${samples[0].medianMs.toFixed(3)} ms`);
+    result.set(site, { layer: site.entry.layer, inputShape: dims, denseMs, formsMs, best });
+    const vsDense = denseMs === null ? 'dense not timed (large layer)' : `vs dense ${denseMs.toFixed(3)} ms`;
+    opts.onProgress?.((i + 1) / sites.length, `timed ${site.entry.layer} at batch ${opts.batch}: ${best} ${formsMs[best]!.toFixed(3)} ms ${vsDense}`);
   }
   return result;
+}
+
+export type Execution = 'batched' | 'per-image';
+
+export interface CompactTuning {
+  execution: Execution;
+  /** Per-layer timings and picks for the chosen execution: at the tuning batch when batched, at batch 1 per image. */
+  layers: Map<MaskedSite, LayerTiming>;
+  /** The whole compact model at the tuning batch in each execution timed (median ms; null when not timed). */
+  wholeModelMs: { batched: number | null; perImage: number | null };
+  /** Why per-image execution was not tried or not kept; null when it was chosen. */
+  perImageNote: string | null;
+}
+
+/** Outputs agree when every value is within 1e-4 of the output's largest magnitude (at least 1e-4 absolute). */
+function sameOutputs(a: Record<string, Float32Array>, b: Record<string, Float32Array>): boolean {
+  for (const [name, x] of Object.entries(a)) {
+    const y = b[name];
+    if (!y || y.length !== x.length) return false;
+    let scale = 1;
+    for (const v of x) scale = Math.max(scale, Math.abs(v));
+    for (let i = 0; i < x.length; i++) if (!(Math.abs(x[i] - y[i]) <= 1e-4 * scale)) return false;
+  }
+  return true;
+}
+
+/**
+ * Tunes a compact model: each layer's form for batched execution at the tuning batch and, when that batch
+ * is above 1 and a masked layer is a convolution, each layer's form at batch 1 for per-image execution
+ * (perImage.ts); then both whole compact models run at the tuning batch, interleaved, and the faster is
+ * kept — per image only when its outputs equal the batched model's. Per-image execution is tried only for
+ * convolutions: there one image's intermediates are feature maps the batch multiplies past the cache,
+ * while a Gemm's row is small and its MatMul needs the batch to be efficient (and timing two whole models
+ * of a large MLP would hold their weights twice).
+ */
+export async function tuneCompact(model: onnx.IModelProto, sites: MaskedSite[], opts: TuneOptions): Promise<CompactTuning> {
+  const obstacle =
+    opts.batch <= 1 ? 'the tuning batch is 1' : !sites.some((s) => s.op === 'Conv') ? 'no masked layer is a convolution' : perImageObstacle(model);
+  const share = obstacle ? 1 : 0.55;
+  const progress = (from: number, width: number) => (f: number, m: string) => opts.onProgress?.(from + width * f, m);
+  const batched = await autotune(model, sites, { ...opts, onProgress: progress(0, share) });
+  if (obstacle) return { execution: 'batched', layers: batched, wholeModelMs: { batched: null, perImage: null }, perImageNote: `per-image execution not tried: ${obstacle}` };
+  const single = await autotune(model, sites, { ...opts, batch: 1, onProgress: progress(share, 0.3) });
+  opts.signal?.throwIfCancelled();
+  opts.onProgress?.(0.85, 'timing the whole compact model batched and per image');
+  const batchedModel = compactModel(model, sites, (s) => batched.get(s)!.best).model;
+  const perImage = perImageModel(compactModel(model, sites, (s) => single.get(s)!.best).model);
+  const input = inputShape(model, opts.batch);
+  let samples;
+  try {
+    samples = await measureLatency(
+      [
+        { name: 'batched', bytes: encodeModel(batchedModel), input },
+        { name: 'per-image', bytes: encodeModel(perImage), input },
+      ],
+      { batch: opts.batch, threads: opts.threads, warmup: 1, repeats: opts.repeats ?? 5, seed: opts.seed ?? 1, keepOutputs: true, ...(opts.signal ? { signal: opts.signal } : {}) },
+    );
+  } catch (e) {
+    if ((e as { code?: string }).code === 'CANCELLED') throw e;
+    return { execution: 'batched', layers: batched, wholeModelMs: { batched: null, perImage: null }, perImageNote: `per-image execution does not run: ${(e as Error).message.split('\n')[0]}` };
+  }
+  const [b, p] = samples;
+  const wholeModelMs = { batched: b.medianMs, perImage: p.medianMs };
+  if (!sameOutputs(b.outputs!, p.outputs!)) return { execution: 'batched', layers: batched, wholeModelMs, perImageNote: 'per-image execution gives other outputs (the model mixes images across the batch)' };
+  if (p.medianMs >= b.medianMs) return { execution: 'batched', layers: batched, wholeModelMs, perImageNote: `batched execution is faster (${b.medianMs.toFixed(1)} vs ${p.medianMs.toFixed(1)} ms)` };
+  return { execution: 'per-image', layers: single, wholeModelMs, perImageNote: null };
 }

@@ -52,6 +52,8 @@ export interface LatencyOptions {
   repeats: number;
   seed: number;
   signal?: CancelSignal;
+  /** Keep each model's outputs of its first run (to check that models agree). */
+  keepOutputs?: boolean;
 }
 
 export interface LatencySample {
@@ -59,6 +61,8 @@ export interface LatencySample {
   medianMs: number;
   minMs: number;
   samplesMs: number[];
+  /** Output name → values of the first run, with `keepOutputs`. */
+  outputs?: Record<string, Float32Array>;
 }
 
 export function sessionOptions(threads: number): Ort.InferenceSession.SessionOptions {
@@ -118,10 +122,12 @@ export async function measureLatency(models: BenchModel[], opts: LatencyOptions)
       if (m.input.dims.reduce((a, b) => a * b, 1) !== data.length) throw new RgpError('BAD_ARGUMENT', `The models take inputs of different sizes (${models[0].name}, ${m.name}).`, 'Compare a model with its own compact form.');
       return { [m.input.name]: new ort.Tensor('float32', data, m.input.dims) };
     });
-    for (let w = 0; w < opts.warmup; w++) {
+    const outputs: Record<string, Float32Array>[] = [];
+    for (let w = 0; w < Math.max(opts.warmup, opts.keepOutputs ? 1 : 0); w++) {
       for (let i = 0; i < sessions.length; i++) {
         opts.signal?.throwIfCancelled();
-        await sessions[i].run(feeds[i]);
+        const out = await sessions[i].run(feeds[i]);
+        if (w === 0 && opts.keepOutputs) outputs[i] = Object.fromEntries(Object.entries(out).map(([k, t]) => [k, Float32Array.from(t.data as ArrayLike<number>)]));
       }
     }
     const samples = models.map(() => [] as number[]);
@@ -135,7 +141,7 @@ export async function measureLatency(models: BenchModel[], opts: LatencyOptions)
         samples[i].push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
     }
-    return models.map((m, i) => ({ name: m.name, medianMs: median(samples[i]), minMs: Math.min(...samples[i]), samplesMs: samples[i] }));
+    return models.map((m, i) => ({ name: m.name, medianMs: median(samples[i]), minMs: Math.min(...samples[i]), samplesMs: samples[i], ...(opts.keepOutputs ? { outputs: outputs[i] } : {}) }));
   } finally {
     for (const s of sessions) await s.release();
   }

@@ -1,0 +1,175 @@
+/**
+ * Per-image execution of a compact model (issue 13, src/formats/onnx/perImage.ts): the graph wrapped in
+ * one Scan over the batch computes what the batched graph computes, on the shared PyTorch exports, in
+ * onnxruntime-node; the tuner keeps it only when it is faster and its outputs agree, and says why not.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { onnx } from 'onnx-proto';
+import { quietContext } from '../../src/core/job';
+import { parseMaskFile } from '../../src/core/prune/maskFile';
+import { Random } from '../../src/core/random';
+import { tuneCompact } from '../../src/formats/onnx/autotune';
+import { compactModel, decodeModel, encodeModel, findMaskedSites, type MaskedSite } from '../../src/formats/onnx/compactModel';
+import { isPerImage, PER_IMAGE_NODE, perImageModel, perImageObstacle } from '../../src/formats/onnx/perImage';
+import { compactPrunedModel } from '../../src/jobs/compactModel';
+import { pruneModel } from '../../src/jobs/pruneModel';
+import { pruneOnnxForTest } from '../fixtures/onnxPruned';
+import { SHARED_DATA } from '../fixtures/sharedData';
+import { throwsRgp } from './rgpAssert';
+
+const MODELS = `${SHARED_DATA}/models`;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rgp-per-image-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(bytes: Uint8Array, x: Float32Array, dims: number[]): Promise<{ names: string[]; out: Float32Array[]; outDims: number[][] }> {
+  const s = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  try {
+    const r = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', x, dims) });
+    return { names: [...s.outputNames], out: s.outputNames.map((n) => r[n].data as Float32Array), outDims: s.outputNames.map((n) => r[n].dims.map(Number)) };
+  } finally {
+    await s.release();
+  }
+}
+
+function input(dims: number[], seed: number): Float32Array {
+  const r = new Random(seed);
+  return Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => r.normal());
+}
+
+function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  let scale = 0;
+  for (const v of expected) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < actual.length; i++) assert.ok(Math.abs(actual[i] - expected[i]) <= 1e-4 * scale, `${what} output ${i}: ${actual[i]} vs ${expected[i]}`);
+}
+
+function compactOf(file: string, n: number, k: number): { masked: onnx.IModelProto; sites: MaskedSite[]; compact: onnx.IModelProto } {
+  const pruned = pruneOnnxForTest(`${MODELS}/${file}`, { n, k, seed: 4 });
+  const masked = onnx.ModelProto.decode(pruned.bytes);
+  const sites = findMaskedSites(masked, parseMaskFile(JSON.parse(JSON.stringify(pruned.masks))));
+  return { masked, sites, compact: compactModel(masked, sites, (s) => (s.op === 'Conv' ? 'conv-gather-reducesum' : 'matmul-gather-sum')).model };
+}
+
+for (const c of [
+  { file: 'resnet18_w16_cifar.onnx', n: 16, k: 2 },
+  { file: 'vgg_small.onnx', n: 32, k: 2 },
+]) {
+  test(`${c.file}: the compact model run per image equals it batched, inputs and outputs unchanged`, async () => {
+    const { compact } = compactOf(c.file, c.n, c.k);
+    const wrapped = perImageModel(compact);
+    assert.ok(isPerImage(wrapped) && !isPerImage(compact));
+    const g = wrapped.graph!;
+    assert.deepEqual(g.node!.map((nd) => [nd.opType, nd.name]), [['Scan', PER_IMAGE_NODE]]);
+    assert.deepEqual(JSON.stringify(g.input), JSON.stringify(compact.graph!.input), 'graph inputs keep their names and types');
+    assert.deepEqual(JSON.stringify(g.output), JSON.stringify(compact.graph!.output), 'graph outputs keep their names and types');
+    assert.equal(g.initializer!.length, compact.graph!.initializer!.length + 1, 'weights stay in the main graph (+ the axes constant)');
+    for (const batch of [1, 5]) {
+      const dims = [batch, 3, 32, 32];
+      const x = input(dims, batch);
+      const a = await run(encodeModel(compact), x, dims);
+      const b = await run(encodeModel(wrapped), x, dims);
+      assert.deepEqual(b.outDims, a.outDims, 'same output shapes');
+      a.out.forEach((o, i) => assertClose(b.out[i], o, `${c.file} batch ${batch}`));
+    }
+    assert.match(perImageObstacle(wrapped) ?? '', /already runs per image/);
+  });
+}
+
+test('opsets 9–12 get Unsqueeze / Squeeze with an axes attribute (the shared ResNet-18, its nodes unchanged since opset 11, declared opset 11)', async () => {
+  const { compact } = compactOf('resnet18_w16_cifar.onnx', 16, 2);
+  const old: onnx.IModelProto = { ...compact, opsetImport: [{ domain: '', version: 11 }] };
+  const wrapped = perImageModel(old);
+  const body = wrapped.graph!.node![0].attribute!.find((a) => a.name === 'body')!.g!;
+  const squeezes = body.node!.filter((nd) => nd.opType === 'Unsqueeze' || nd.opType === 'Squeeze');
+  assert.equal(squeezes.length, 2);
+  for (const nd of squeezes) {
+    assert.equal(nd.input!.length, 1);
+    assert.deepEqual(nd.attribute!.find((a) => a.name === 'axes')!.ints!.map(Number), [0]);
+  }
+  assert.ok(!wrapped.graph!.initializer!.some((t) => t.name === '::rgp-per-image-axes'));
+  const dense = decodeModel(readFileSync(`${MODELS}/resnet18_w16_cifar.onnx`), 'resnet');
+  const denseOld: onnx.IModelProto = { ...dense, opsetImport: [{ domain: '', version: 11 }] };
+  const dims = [3, 3, 32, 32];
+  const x = input(dims, 9);
+  const a = await run(encodeModel(denseOld), x, dims);
+  const b = await run(encodeModel(perImageModel(denseOld)), x, dims);
+  assertClose(b.out[0], a.out[0], 'opset 11 per image');
+});
+
+test('a model before opset 9, or without a batch axis, is refused with the reason', () => {
+  const mnist8 = decodeModel(readFileSync(`${MODELS}/mnist-8.onnx`), 'mnist-8');
+  assert.match(perImageObstacle(mnist8) ?? '', /opset 8 predates Scan/);
+  throwsRgp(() => perImageModel(mnist8), 'UNSUPPORTED', /cannot run per image: opset 8/);
+  const vgg = decodeModel(readFileSync(`${MODELS}/vgg_small.onnx`), 'vgg');
+  const scalarOut: onnx.IModelProto = { ...vgg, graph: { ...vgg.graph!, output: [{ name: vgg.graph!.output![0].name, type: { tensorType: { elemType: 1, shape: { dim: [] } } } }] } };
+  assert.match(perImageObstacle(scalarOut) ?? '', /is a scalar/);
+});
+
+test('the tuner times both executions at the tuning batch and keeps per image only when it is faster', async () => {
+  const { masked, sites } = compactOf('resnet18_w16_cifar.onnx', 16, 2);
+  const progress: string[] = [];
+  const t = await tuneCompact(masked, sites, { batch: 4, threads: 1, repeats: 3, warmup: 1, onProgress: (_, m) => progress.push(m) });
+  const { batched, perImage } = t.wholeModelMs;
+  assert.ok(batched !== null && perImage !== null && batched > 0 && perImage > 0);
+  assert.equal(t.execution, perImage < batched ? 'per-image' : 'batched');
+  if (t.execution === 'per-image') assert.equal(t.perImageNote, null);
+  else assert.match(t.perImageNote!, /batched execution is faster/);
+  // Layer forms are tuned at the batch each execution runs layers at.
+  for (const timing of t.layers.values()) assert.equal(timing.inputShape[0], t.execution === 'per-image' ? 1 : 4);
+  assert.ok(progress.some((m) => /at batch 1:/.test(m)) && progress.some((m) => /at batch 4:/.test(m)));
+  const at1 = await tuneCompact(masked, sites, { batch: 1, threads: 1, repeats: 1, warmup: 0 });
+  assert.equal(at1.execution, 'batched');
+  assert.match(at1.perImageNote!, /not tried: the tuning batch is 1/);
+});
+
+test('the tuner refuses per-image execution when the model mixes images across the batch', async () => {
+  const pruned = pruneOnnxForTest(`${MODELS}/resnet18_w16_cifar.onnx`, { n: 16, k: 2, seed: 4 });
+  const masked = onnx.ModelProto.decode(pruned.bytes);
+  const g = masked.graph!;
+  // Appended: subtract the batch mean of the logits — per image that is every image minus itself.
+  const y = g.output![0].name!;
+  const mixing: onnx.IModelProto = {
+    ...masked,
+    graph: {
+      ...g,
+      node: [
+        ...g.node!.map((nd) => ({ ...nd, output: nd.output!.map((o) => (o === y ? `${y}::logits` : o)) })),
+        { opType: 'ReduceMean', name: 'batch_mean', domain: '', input: [`${y}::logits`], output: [`${y}::mean`], attribute: [{ name: 'axes', type: 7, ints: [0] }, { name: 'keepdims', type: 2, i: 1 }] },
+        { opType: 'Sub', name: 'centre', domain: '', input: [`${y}::logits`, `${y}::mean`], output: [y] },
+      ],
+    },
+  };
+  const sites = findMaskedSites(mixing, parseMaskFile(JSON.parse(JSON.stringify(pruned.masks))));
+  const t = await tuneCompact(mixing, sites, { batch: 3, threads: 1, repeats: 1, warmup: 0 });
+  assert.equal(t.execution, 'batched');
+  assert.match(t.perImageNote!, /other outputs/);
+});
+
+test('rgp compact (auto) of a pruned CNN: the report says which execution was measured faster and the file runs that way, equal to the masked model', async () => {
+  const out = join(dir, 'pruned');
+  await pruneModel(join(MODELS, 'resnet18_w16_cifar.onnx'), { ratio: 0.875, groups: 16, searchSwaps: 100, seed: 5, out }, quietContext);
+  const r = await compactPrunedModel(out, { batch: 4, threads: 1 }, quietContext);
+  assert.ok(r.tuning && r.tuning.wholeModelMs.batched !== null && r.tuning.wholeModelMs.perImage !== null);
+  assert.equal(r.execution, r.tuning.wholeModelMs.perImage! < r.tuning.wholeModelMs.batched! ? 'per-image' : 'batched');
+  assert.equal(r.tuning.layerBatch, r.execution === 'per-image' ? 1 : 4);
+  const written = decodeModel(readFileSync(r.outputPath), 'compact');
+  assert.equal(isPerImage(written), r.execution === 'per-image');
+  const dims = [4, 3, 32, 32];
+  const x = input(dims, 3);
+  const a = await run(readFileSync(join(out, 'model.onnx')), x, dims);
+  const b = await run(readFileSync(r.outputPath), x, dims);
+  assertClose(b.out[0], a.out[0], 'compact (auto) vs masked');
+  const report = JSON.parse(readFileSync(r.reportPath, 'utf8')) as { execution: string };
+  assert.equal(report.execution, r.execution);
+});
