@@ -17,8 +17,11 @@ function tempSibling(target: string): string {
   return path.join(path.dirname(target), `.rgp-tmp-${path.basename(target)}-${process.pid}-${Date.now().toString(36)}`);
 }
 
-/** Write failures (read-only folder, a file where a folder should be, disk full) are RgpErrors saying "cannot be written". */
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Write failures (read-only folder, a file where a folder should be, disk full) are RgpErrors saying "cannot
+ * be written". `data` may be a list of chunks, written one after another (no joined copy of them).
+ */
+export async function writeFileAtomic(target: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
   const parent = path.dirname(path.resolve(target));
   try {
     await fs.mkdir(parent, { recursive: true });
@@ -28,7 +31,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   const tmp = tempSibling(path.resolve(target));
   addTemp({ path: tmp });
   try {
-    await fs.writeFile(tmp, data);
+    await fs.writeFile(tmp, typeof data === 'string' || data instanceof Uint8Array ? data : data.values());
     await fs.rename(tmp, target);
   } catch (e) {
     await fs.rm(tmp, { force: true });

@@ -27,7 +27,7 @@ import { tuneCompact, type CompactTuning, type Execution, type LayerTiming } fro
 import { perImageModel } from '../formats/onnx/perImage';
 import { CONV_FORMS, GEMM_FORMS, type CompactForm } from '../formats/onnx/compactLayer';
 import { compactModel, findMaskedSites, formsFor, type CompactLayerReport } from '../formats/onnx/compactModel';
-import { decodeModel, encodeModel } from '../formats/onnx/proto';
+import { decodeModel, encodeModel, encodeModelChunks } from '../formats/onnx/proto';
 import { layersToOnnx } from '../formats/onnx/fromLayers';
 import { onnxRuntimeAvailable } from '../formats/onnx/latency';
 
@@ -209,7 +209,9 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
     return formsFor(s)[s.op === 'Conv' ? 1 : 0];
   };
   const result = compactModel(model, sites, choose, ctx.signal);
-  const compactBytes = encodeModel(execution === 'per-image' ? perImageModel(result.model) : result.model);
+  // Chunks whose large weights are the compact kernels themselves: no second copy of them to write the file.
+  const compactChunks = encodeModelChunks(execution === 'per-image' ? perImageModel(result.model) : result.model);
+  const compactSize = compactChunks.reduce((a, c) => a + c.length, 0);
   const layers: CompactLayerResult[] = result.layers.map((l, i) => {
     const t = timings?.get(sites[i]);
     return t ? { ...l, timing: { denseMs: t.denseMs, formsMs: t.formsMs, inputShape: t.inputShape } } : l;
@@ -225,9 +227,9 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
     bytes: {
       dense: denseBytes,
       masked: maskedFileBytes,
-      compact: compactBytes.length,
-      compactOverDense: denseBytes ? compactBytes.length / denseBytes : null,
-      compactOverMasked: compactBytes.length / maskedFileBytes,
+      compact: compactSize,
+      compactOverDense: denseBytes ? compactSize / denseBytes : null,
+      compactOverMasked: compactSize / maskedFileBytes,
     },
     parameters: {
       masked: result.inputParameters,
@@ -243,8 +245,8 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
   };
   ctx.signal.throwIfCancelled();
   ctx.progress.report({ fraction: 0.9, message: `writing ${path.basename(outputPath)}` });
-  await writeFileAtomic(outputPath, compactBytes);
+  await writeFileAtomic(outputPath, compactChunks);
   await writeFileAtomic(reportPath, JSON.stringify(summary, null, 2) + '\n');
-  ctx.progress.report({ fraction: 1, message: `compact model: ${compactBytes.length} bytes (${(100 * summary.bytes.compactOverMasked).toFixed(1)} % of the masked model)` });
+  ctx.progress.report({ fraction: 1, message: `compact model: ${compactSize} bytes (${(100 * summary.bytes.compactOverMasked).toFixed(1)} % of the masked model)` });
   return summary;
 }
