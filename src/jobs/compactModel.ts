@@ -210,7 +210,7 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
   };
   const result = compactModel(model, sites, choose, ctx.signal);
   // Chunks whose large weights are the compact kernels themselves: no second copy of them to write the file.
-  const compactChunks = encodeModelChunks(execution === 'per-image' ? perImageModel(result.model) : result.model);
+  const compactChunks = encodeModelChunks(execution === 'per-image' ? perImageModel(result.model, (nd) => result.realizedNodes.has(nd)) : result.model);
   const compactSize = compactChunks.reduce((a, c) => a + c.length, 0);
   const layers: CompactLayerResult[] = result.layers.map((l, i) => {
     const t = timings?.get(sites[i]);

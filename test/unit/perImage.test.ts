@@ -70,7 +70,7 @@ for (const c of [
     const wrapped = perImageModel(compact);
     assert.ok(isPerImage(wrapped) && !isPerImage(compact));
     const g = wrapped.graph!;
-    assert.deepEqual(g.node!.map((nd) => [nd.opType, nd.name]), [['Scan', PER_IMAGE_NODE]]);
+    assert.deepEqual(g.node!.map((nd) => [nd.opType, nd.name]), [['Scan', PER_IMAGE_NODE]], 'without a range, the whole graph');
     assert.deepEqual(JSON.stringify(g.input), JSON.stringify(compact.graph!.input), 'graph inputs keep their names and types');
     assert.deepEqual(JSON.stringify(g.output), JSON.stringify(compact.graph!.output), 'graph outputs keep their names and types');
     assert.equal(g.initializer!.length, compact.graph!.initializer!.length + 1, 'weights stay in the main graph (+ the axes constant)');
@@ -137,23 +137,61 @@ test('the tuner refuses per-image execution when the model mixes images across t
   const pruned = pruneOnnxForTest(`${MODELS}/resnet18_w16_cifar.onnx`, { n: 16, k: 2, seed: 4 });
   const masked = onnx.ModelProto.decode(pruned.bytes);
   const g = masked.graph!;
-  // Appended: subtract the batch mean of the logits — per image that is every image minus itself.
-  const y = g.output![0].name!;
+  // Inserted after the first masked layer (so inside the range run per image): its output plus 100 × its
+  // deviation from the batch mean — per image the deviation is zero, on the batch it is not.
+  const at = g.node!.findIndex((nd) => nd.name === pruned.layers[0]);
+  const y = g.node![at].output![0];
   const mixing: onnx.IModelProto = {
     ...masked,
     graph: {
       ...g,
       node: [
-        ...g.node!.map((nd) => ({ ...nd, output: nd.output!.map((o) => (o === y ? `${y}::logits` : o)) })),
-        { opType: 'ReduceMean', name: 'batch_mean', domain: '', input: [`${y}::logits`], output: [`${y}::mean`], attribute: [{ name: 'axes', type: 7, ints: [0] }, { name: 'keepdims', type: 2, i: 1 }] },
-        { opType: 'Sub', name: 'centre', domain: '', input: [`${y}::logits`, `${y}::mean`], output: [y] },
+        ...g.node!.slice(0, at),
+        { ...g.node![at], output: [`${y}::raw`] },
+        { opType: 'ReduceMean', name: 'batch_mean', domain: '', input: [`${y}::raw`], output: [`${y}::mean`], attribute: [{ name: 'axes', type: 7, ints: [0] }, { name: 'keepdims', type: 2, i: 1 }] },
+        { opType: 'Sub', name: 'centre', domain: '', input: [`${y}::raw`, `${y}::mean`], output: [`${y}::centred`] },
+        { opType: 'Mul', name: 'amplify', domain: '', input: [`${y}::centred`, 'hundred'], output: [`${y}::amplified`] },
+        { opType: 'Add', name: 'mix', domain: '', input: [`${y}::raw`, `${y}::amplified`], output: [y] },
+        ...g.node!.slice(at + 1),
       ],
+      initializer: [...g.initializer!, { name: 'hundred', dims: [], dataType: 1, floatData: [100] }],
     },
   };
   const sites = findMaskedSites(mixing, parseMaskFile(JSON.parse(JSON.stringify(pruned.masks))));
   const t = await tuneCompact(mixing, sites, { batch: 3, threads: 1, repeats: 1, warmup: 0 });
   assert.equal(t.execution, 'batched');
   assert.match(t.perImageNote!, /other outputs/);
+});
+
+test('around the compact layers only: the dense first convolution and the classifier stay batched, outputs equal', async () => {
+  const { sites, masked } = compactOf('vgg_small.onnx', 32, 2);
+  const built = compactModel(masked, sites, () => 'conv-gather-sum');
+  const wrapped = perImageModel(built.model, (nd) => built.realizedNodes.has(nd));
+  const outer = wrapped.graph!.node!.map((nd) => nd.name);
+  assert.ok(isPerImage(wrapped));
+  assert.ok(outer.includes('/features/features.0/Conv'), 'the dense first conv runs on the batch');
+  assert.ok(outer.includes('/classifier/classifier.4/Gemm'), 'the dense last layer runs on the batch');
+  assert.ok(!outer.some((n) => n !== PER_IMAGE_NODE && n?.startsWith('rgp/')), 'every compact node is inside the Scan');
+  const scan = wrapped.graph!.node!.find((nd) => nd.opType === 'Scan')!;
+  assert.equal(scan.input!.length, 1);
+  assert.equal(scan.output!.length, 1);
+  const dims = [6, 3, 32, 32];
+  const x = input(dims, 6);
+  const a = await run(encodeModel(built.model), x, dims);
+  const b = await run(encodeModel(wrapped), x, dims);
+  assertClose(b.out[0], a.out[0], 'vgg region per image');
+  // A residual network: the range grows to the Add that closes the last block (one tensor out).
+  const res = compactOf('resnet18_w16_cifar.onnx', 16, 2);
+  const rb = compactModel(res.masked, res.sites, () => 'conv-gather-reducesum');
+  const rw = perImageModel(rb.model, (nd) => rb.realizedNodes.has(nd));
+  const rOuter = rw.graph!.node!.map((nd) => nd.opType);
+  assert.ok(rOuter.includes('Conv') && rOuter.includes('Gemm') && rOuter.includes('GlobalAveragePool'));
+  // PyTorch's Identity copies of shared weights, read only inside the Scan, are resolved there (onnxruntime
+  // would otherwise warn on every load that it cannot remove them).
+  assert.ok(!rOuter.includes('Identity'));
+  const ra = await run(encodeModel(rb.model), x, dims);
+  const rr = await run(encodeModel(rw), x, dims);
+  assertClose(rr.out[0], ra.out[0], 'resnet region per image');
 });
 
 test('rgp compact (auto) of a pruned CNN: the report says which execution was measured faster and the file runs that way, equal to the masked model', async () => {

@@ -66,6 +66,8 @@ export interface CompactModelResult {
   inputParameters: number;
   /** Zero weights padding uneven groups, over all layers. */
   paddingWeights: number;
+  /** The nodes that realize masked layers (the same objects as in `model`). */
+  realizedNodes: ReadonlySet<onnx.INodeProto>;
 }
 
 const FLOAT = 1;
@@ -223,6 +225,7 @@ export function compactModel(
   const newNodes: onnx.INodeProto[] = [];
   const newInits: onnx.ITensorProto[] = [];
   const layers: CompactLayerReport[] = [];
+  const realizedNodes = new Set<onnx.INodeProto>();
   let padding = 0;
   nodes.forEach((nd, i) => {
     const site = byIndex.get(i);
@@ -237,6 +240,7 @@ export function compactModel(
     const form = chooseForm(site);
     const r = realizeSite(site, form, opset, prefix);
     newNodes.push(...r.nodes);
+    for (const x of r.nodes) realizedNodes.add(x);
     newInits.push(...r.initializers);
     padding += r.paddingWeights;
     const k = site.kernel;
@@ -282,5 +286,6 @@ export function compactModel(
     storedParameters: initializer.reduce((a, t) => a + initializerFloats(t), 0),
     inputParameters: (graph.initializer ?? []).reduce((a, t) => a + initializerFloats(t), 0),
     paddingWeights: padding,
+    realizedNodes,
   };
 }

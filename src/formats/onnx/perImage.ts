@@ -25,6 +25,7 @@ const INT = 2;
 const INTS = 7;
 const GRAPH = 5;
 const GRAPHS = 10;
+const FLOAT = 1;
 
 /** Name of the one Scan node: marks a model as per-image (see isPerImage). */
 export const PER_IMAGE_NODE = 'rgp/per-image';
@@ -46,8 +47,7 @@ export function perImageObstacle(model: onnx.IModelProto): string | null {
 }
 
 export function isPerImage(model: onnx.IModelProto): boolean {
-  const nodes = model.graph?.node ?? [];
-  return nodes.length === 1 && nodes[0].opType === 'Scan' && nodes[0].name === PER_IMAGE_NODE;
+  return (model.graph?.node ?? []).some((nd) => nd.opType === 'Scan' && nd.name === PER_IMAGE_NODE);
 }
 
 /** Renames every use of the keys of `map` in nodes (and in their subgraphs, which may read outer names). */
@@ -61,20 +61,66 @@ function renameUses(nodes: readonly onnx.INodeProto[], map: ReadonlyMap<string, 
   }));
 }
 
+/** Tensors a node list reads (its own and its subgraphs' outer-scope reads), empty names left out. */
+function reads(nodes: readonly onnx.INodeProto[]): string[] {
+  const out: string[] = [];
+  for (const nd of nodes) {
+    for (const x of nd.input ?? []) if (x) out.push(x);
+    for (const a of nd.attribute ?? []) for (const g of a.type === GRAPH && a.g ? [a.g] : a.type === GRAPHS && a.graphs ? a.graphs : []) out.push(...reads(g.node ?? []));
+  }
+  return out;
+}
+
+/**
+ * The node range run per image: the shortest [first, last] of the node list (ONNX keeps it topologically
+ * sorted) that holds every node `inside` picks and into which exactly one tensor with a batch axis flows
+ * and out of which exactly one flows — the whole graph when `inside` is not given or no shorter range is.
+ * Tensors that do not depend on a graph input (initializers, Constant nodes, shapes of weights) are read
+ * from the outer scope and do not count.
+ */
+function region(g: onnx.IGraphProto, inputs: readonly string[], inside?: (nd: onnx.INodeProto) => boolean): { first: number; last: number; input: string[]; output: string[] } {
+  const nodes = g.node ?? [];
+  // Tensors that carry the batch: the graph inputs and everything computed from them.
+  const batched = new Set(inputs);
+  for (const nd of nodes) if (reads([nd]).some((x) => batched.has(x))) for (const y of nd.output ?? []) if (y) batched.add(y);
+  const graphOutputs = (g.output ?? []).map((v) => v.name!);
+  const flows = (first: number, last: number) => {
+    const produced = new Set(nodes.slice(first, last + 1).flatMap((nd) => nd.output ?? []));
+    const input = [...new Set(reads(nodes.slice(first, last + 1)).filter((x) => batched.has(x) && !produced.has(x)))];
+    const later = new Set([...reads(nodes.slice(last + 1)), ...graphOutputs]);
+    const output = [...produced].filter((y) => y && later.has(y));
+    return { first, last, input, output };
+  };
+  const whole = flows(0, nodes.length - 1);
+  const picked = inside ? nodes.flatMap((nd, i) => (inside(nd) ? [i] : [])) : [];
+  if (picked.length === 0) return whole;
+  let first = picked[0];
+  let last = picked[picked.length - 1];
+  let r = flows(first, last);
+  while (r.input.length > 1 && first > 0) r = flows(--first, last);
+  while (r.output.length > 1 && last < nodes.length - 1) r = flows(first, ++last);
+  return r.input.length === 1 && r.output.length === 1 ? r : whole;
+}
+
 /**
  * The same model, run image after image: graph inputs and outputs keep their names and types (the batch
  * axis stays the first), the initializers stay in the main graph (the Scan body reads them from the outer
- * scope), and the body is the original node list between an Unsqueeze of each image to a batch of one and
- * a Squeeze of each output back.
+ * scope). The Scan body is the node range `region` finds — by default the whole graph; with `inside`
+ * (the compact layers) the shortest range around them with one tensor in and one out, so the layers
+ * before and after it (a dense first convolution, the classifier) keep running on the whole batch, which
+ * is faster for them — between an Unsqueeze of each image to a batch of one and a Squeeze back.
  */
-export function perImageModel(model: onnx.IModelProto): onnx.IModelProto {
+export function perImageModel(model: onnx.IModelProto, inside?: (nd: onnx.INodeProto) => boolean): onnx.IModelProto {
   const why = perImageObstacle(model);
   if (why) throw new RgpError('UNSUPPORTED', `This model cannot run per image: ${why}.`, 'Keep batched execution.');
   const g = model.graph!;
   const opset = modelOpset(model);
   const inits = new Set((g.initializer ?? []).map((t) => t.name));
-  const inputs = (g.input ?? []).filter((v) => !inits.has(v.name));
-  const outputs = g.output ?? [];
+  const graphInputs = (g.input ?? []).filter((v) => !inits.has(v.name)).map((v) => v.name!);
+  const nodes = g.node ?? [];
+  const r = region(g, graphInputs, inside);
+  const declared = new Map([...(g.input ?? []), ...(g.valueInfo ?? []), ...(g.output ?? [])].map((v) => [v.name, v.type?.tensorType?.elemType ?? FLOAT]));
+  const elemType = (name: string) => declared.get(name) ?? FLOAT;
   const axes = '::rgp-per-image-axes';
   // Unsqueeze / Squeeze take their axes as an input from opset 13 on, as an attribute before.
   const axisArgs = (x: string): { input: string[]; attribute: onnx.IAttributeProto[] } =>
@@ -82,53 +128,67 @@ export function perImageModel(model: onnx.IModelProto): onnx.IModelProto {
   const rename = new Map<string, string>();
   const head: onnx.INodeProto[] = [];
   const bodyInputs: onnx.IValueInfoProto[] = [];
-  for (const v of inputs) {
-    const name = v.name!;
+  for (const name of r.input) {
     rename.set(name, `${name}::rgp-batch-of-one`);
     const image = `${name}::rgp-image`;
-    bodyInputs.push({ name: image, type: { tensorType: { elemType: v.type?.tensorType?.elemType ?? 1 } } });
+    bodyInputs.push({ name: image, type: { tensorType: { elemType: elemType(name) } } });
     const a = axisArgs(image);
     head.push({ opType: 'Unsqueeze', name: `${PER_IMAGE_NODE}/unsqueeze/${name}`, domain: '', input: a.input, output: [rename.get(name)!], attribute: a.attribute });
   }
   const tail: onnx.INodeProto[] = [];
   const bodyOutputs: onnx.IValueInfoProto[] = [];
-  for (const v of outputs) {
-    const name = v.name!;
+  for (const name of r.output) {
     // An output that is also an input keeps the input's rename; the Squeeze reads whatever produces it.
     const produced = rename.get(name) ?? `${name}::rgp-batch-of-one`;
     if (!rename.has(name)) rename.set(name, produced);
     const image = `${name}::rgp-image`;
-    bodyOutputs.push({ name: image, type: { tensorType: { elemType: v.type?.tensorType?.elemType ?? 1 } } });
+    bodyOutputs.push({ name: image, type: { tensorType: { elemType: elemType(name) } } });
     const a = axisArgs(produced);
     tail.push({ opType: 'Squeeze', name: `${PER_IMAGE_NODE}/squeeze/${name}`, domain: '', input: a.input, output: [image], attribute: a.attribute });
   }
+  // Exporters copy shared weights with Identity nodes (PyTorch: one per reuse). onnxruntime removes them by
+  // renaming their readers, which it cannot do inside a subgraph — and then logs a warning on every load.
+  // The body reads the weight itself instead, and Identity nodes nobody reads any more are dropped.
+  const alias = new Map<string, string>();
+  for (const nd of [...nodes.slice(0, r.first), ...nodes.slice(r.last + 1)]) {
+    const x = (nd.input ?? [])[0];
+    if (nd.opType === 'Identity' && x && inits.has(x)) alias.set(nd.output![0], x);
+  }
+  for (const [from, to] of alias) if (!rename.has(from)) rename.set(from, to);
+  const bodyNodes = renameUses(nodes.slice(r.first, r.last + 1), rename);
+  const outerNodes = [...nodes.slice(0, r.first), ...nodes.slice(r.last + 1)];
+  const stillRead = new Set([...reads(outerNodes), ...(g.output ?? []).map((v) => v.name!)]);
+  const keep = (nd: onnx.INodeProto) => !(nd.opType === 'Identity' && alias.has(nd.output![0]) && !stillRead.has(nd.output![0]));
   const body: onnx.IGraphProto = {
     name: 'per_image',
-    node: [...head, ...renameUses(g.node ?? [], rename), ...tail],
+    node: [...head, ...bodyNodes, ...tail],
     input: bodyInputs,
     output: bodyOutputs,
   };
-  const scanAttributes: onnx.IAttributeProto[] = [
-    { name: 'body', type: GRAPH, g: body },
-    { name: 'num_scan_inputs', type: INT, i: inputs.length },
-  ];
   const scan: onnx.INodeProto = {
     opType: 'Scan',
     name: PER_IMAGE_NODE,
     domain: '',
-    input: inputs.map((v) => v.name!),
-    output: outputs.map((v) => v.name!),
-    attribute: scanAttributes,
+    input: r.input,
+    output: r.output,
+    attribute: [
+      { name: 'body', type: GRAPH, g: body },
+      { name: 'num_scan_inputs', type: INT, i: r.input.length },
+    ],
   };
+  const whole = r.first === 0 && r.last === nodes.length - 1;
   return {
     ...model,
     graph: {
       ...g,
-      node: [scan],
+      node: [...nodes.slice(0, r.first).filter(keep), scan, ...nodes.slice(r.last + 1).filter(keep)],
       initializer: [...(g.initializer ?? []), ...(opset >= 13 ? [int64Tensor(axes, [0])] : [])],
-      // Shapes recorded for intermediate values describe the batched graph; the body's are per image.
-      valueInfo: [],
+      // Shapes recorded for intermediate values describe the batched graph; inside the body they are per image.
+      valueInfo: whole ? [] : (g.valueInfo ?? []).filter((v) => !nodes.slice(r.first, r.last + 1).some((nd) => (nd.output ?? []).includes(v.name!)) || r.output.includes(v.name!)),
     },
-    metadataProps: [...(model.metadataProps ?? []).filter((p) => p.key !== 'rgp.execution'), { key: 'rgp.execution', value: 'per image (one Scan over the batch axis)' }],
+    metadataProps: [
+      ...(model.metadataProps ?? []).filter((p) => p.key !== 'rgp.execution'),
+      { key: 'rgp.execution', value: `per image: nodes ${r.first}–${r.last} of ${nodes.length} in one Scan over the batch axis` },
+    ],
   };
 }
