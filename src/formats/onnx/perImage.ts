@@ -1,15 +1,16 @@
 /**
- * Per-image execution: the whole graph wrapped in one standard ONNX Scan over the batch axis, so a
- * runtime runs it image after image instead of the batch at once (issue 13).
+ * Per-image execution: the part of the graph that holds the compact layers wrapped in one standard ONNX
+ * Scan over the batch axis, so a runtime runs it image after image instead of the batch at once (issue 13).
  *
  * Why: a compact layer is memory-bound, not compute-bound. Its multiply-adds fall by n/K, but its forms
  * materialize intermediates K times the layer's output (the per-input-group contributions before they are
  * summed); at batch 64 those are tens of MB and leave the cache between the Conv that writes them and the
  * Gather / Sum that reads them. One image's intermediates fit in the cache. Measured on this machine with
  * onnxruntime-node 1.30, 1 thread, batch 64, ResNet-18 (CIFAR, 64…512 channels) at 93.75 %: dense
- * 918 ms, compact batched 596 ms, compact per image 344 ms; the dense model itself gets slower per image
- * (1,183 ms), so it is never the dense model that is wrapped. Which of the two a compact model uses is
- * measured, not assumed (autotune.ts).
+ * 918 ms, compact batched 596 ms, compact with the whole graph per image 344 ms. Dense layers lose per
+ * image (the whole dense model: 1,183 ms), so the Scan covers only the range from the first compact layer
+ * to the last (`region`), and the dense model is never wrapped. Whether a compact model runs per image at
+ * all is measured, not assumed (autotune.ts).
  *
  * Exactness: each image goes through the same nodes as in the batched graph, so outputs are equal as
  * long as no node mixes images (BatchNormalization in inference mode, Conv, Gemm, pooling, activations
