@@ -117,6 +117,8 @@ describe('webview: compact ONNX section and view restore', () => {
       const stats = (await w.page.textContent('#compact-stats')) ?? '';
       assert.match(stats, /[\d.]+ [KM]?i?B → [\d.]+ [KM]?i?B → [\d.]+ [KM]?i?B/);
       assert.match(stats, /weights stored/);
+      // How the compact model runs the batch (a fixed form here: nothing was timed to choose it).
+      assert.match(stats, /batched\s*execution \(not timed\)/);
       // Every label of the chart is drawn and none covers another or a bar it does not belong to.
       const labels = await boxes(w.page, '#compact-chart text');
       assert.equal(labels.length, 6);
