@@ -62,7 +62,10 @@ export async function runCellPool(request: PoolRequest, cellCount: number, pool:
       jobs.push(
         startJob(pool.launch.script, req, {
           signal: abort.signal,
-          ...(pool.launch.execArgv ? { execArgv: pool.launch.execArgv } : {}),
+          // Not the parent's flags by default: a parent under a loader (tsx: the benches, the tests) would
+          // hand its hooks to every worker, which then pushes the 11 MB bundle through them — about 2 s and
+          // 100 MiB more per worker. The bundle needs no flags; the sources under tsx name their own.
+          execArgv: pool.launch.execArgv ?? [],
           onProgress: (p) => ctx.progress.report({ fraction: (finished + (p.fraction ?? 0)) / cellCount, message: `${finished}/${cellCount} cells · worker ${w + 1}: ${p.message}` }),
           onRecord: (m) => {
             if (m.type === 'epoch') return;
