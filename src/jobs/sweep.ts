@@ -41,9 +41,11 @@ import { sweepCells } from './grid/sweepGrid';
 import { PARTIAL_NOTE_FILE, partialNote } from './partialResult';
 import { openTrainingSession, planMasks, resolveMaskSource, type MaskSource } from './trainModel';
 import { checkTrainableFormat } from '../formats/trainable';
+import { isDatasetPort, receiveDataset, type DatasetPort } from '../node/sharedDataset';
 
 export interface SweepOptions extends Partial<Omit<TrainConfig, 'seed'>> {
-  dataset: string | DatasetSplit;
+  /** A path, a split in memory, or where a pool's host will send the split it reads (src/node/sharedDataset.ts). */
+  dataset: string | DatasetSplit | DatasetPort;
   datasetLimit?: number;
   /** Pruning ratios, each mapped to the nearest feasible k for n groups (as `rgp prune`). */
   ratios: number[];
@@ -100,7 +102,8 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
 
   // ---- Read and check everything, reserve the output ----
   checkTrainableFormat(modelPath, 'A ratio sweep');
-  const session = await openTrainingSession(modelPath, options, ctx);
+  // A split still on its way from a pool's host is awaited only once the backend and the model are ready.
+  const session = await openTrainingSession(modelPath, { ...options, dataset: isDatasetPort(options.dataset) ? receiveDataset(options.dataset) : options.dataset }, ctx);
   let data: ReturnType<typeof uploadSplit> | undefined;
   let original: tf.Tensor[] | undefined;
   try {

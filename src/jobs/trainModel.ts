@@ -147,7 +147,7 @@ export interface TrainingSession {
  */
 export async function openTrainingSession(
   modelPath: string,
-  o: Pick<TrainOptions, 'dataset' | 'datasetLimit' | 'backend'>,
+  o: Pick<TrainOptions, 'datasetLimit' | 'backend'> & { dataset: TrainOptions['dataset'] | Promise<DatasetSplit> },
   ctx: JobContext,
 ): Promise<TrainingSession> {
   checkTrainableFormat(modelPath, 'Training');
@@ -170,12 +170,16 @@ export async function openTrainingSession(
   ctx.signal.throwIfCancelled();
   ctx.progress.report({ fraction: 0.02, message: 'reading the dataset' });
   const inputPaths = [...files.inputPaths, maskPath];
-  const split = typeof o.dataset === 'string' ? await loadDataset(o.dataset, { ...(o.datasetLimit !== undefined ? { limit: o.datasetLimit } : {}), ctx: { signal: ctx.signal, progress: { report() {} } }, inputs: inputPaths }) : o.dataset;
-  const datasetLabel = typeof o.dataset === 'string' ? path.resolve(o.dataset) : split.name;
+  // A split still on its way (a pool's worker) is awaited once the backend and the model are ready: the
+  // host's reading overlaps this worker's start-up.
+  const pending = o.dataset instanceof Promise ? o.dataset : undefined;
+  const read = o.dataset instanceof Promise ? undefined : typeof o.dataset === 'string' ? await loadDataset(o.dataset, { ...(o.datasetLimit !== undefined ? { limit: o.datasetLimit } : {}), ctx: { signal: ctx.signal, progress: { report() {} } }, inputs: inputPaths }) : o.dataset;
   ctx.signal.throwIfCancelled();
   const backend = await selectBackend(o.backend ? { prefer: o.backend } : {});
   const model = await loadTrainable(() => (keras ? tfLoad(keras) : loadLayersModelFromFolder(files.modelPath)));
   try {
+    const split = read ?? (await pending!);
+    const datasetLabel = typeof o.dataset === 'string' ? path.resolve(o.dataset) : split.name;
     const fit = checkDatasetFits(model, split);
     return { format, modelPath: files.modelPath, modelDir: files.modelDir, layerGraph, split, datasetLabel, backend, model, fit, outputKind: outputKind(model), inputPaths, ...(maskFileJson !== undefined ? { maskFileJson } : {}) };
   } catch (e) {
