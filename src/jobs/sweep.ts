@@ -31,7 +31,7 @@ import type { MaskPlan } from '../core/train/maskPlan';
 import { trainMasked } from '../core/train/maskedTraining';
 import type { GraphKind, SweepResult, SweepRun, TrainConfig } from '../core/train/results';
 import { sweepCsv } from '../core/train/sweepTable';
-import { uploadSplit } from '../core/train/tensorData';
+import { tensorSplit, type TensorSplit } from '../core/train/tensorData';
 import type { DatasetSplit } from '../core/data/dataset';
 import { writeFolderAtomically } from '../io/atomicWrite';
 import { prepareOutput } from './outputFolder';
@@ -104,7 +104,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
   checkTrainableFormat(modelPath, 'A ratio sweep');
   // A split still on its way from a pool's host is awaited only once the backend and the model are ready.
   const session = await openTrainingSession(modelPath, { ...options, dataset: isDatasetPort(options.dataset) ? receiveDataset(options.dataset) : options.dataset }, ctx);
-  let data: ReturnType<typeof uploadSplit> | undefined;
+  let data: TensorSplit | undefined;
   let original: tf.Tensor[] | undefined;
   try {
     const fallback = defaultOutput(session.format, session.modelPath, '-sweep');
@@ -112,7 +112,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
     const outputPath = options.cells ? path.resolve(options.out ?? fallback) : await prepareOutput({ out: options.out, fallback, inputs: session.inputPaths, overwrite: options.overwrite === true });
     const backend = describeBackend(session.backend);
     const { model } = session;
-    data = uploadSplit(session.split, session.fit);
+    data = tensorSplit(session.split, session.fit);
     if (base.mode === 'finetune') original = model.getWeights().map((w) => w.clone());
 
     // ---- Runs ----

@@ -43,7 +43,7 @@ import { buildMaskGraph, type GraphBudget } from '../core/train/maskGraph';
 import { densePlan, planFromGraph, planFromMaskFile, type MaskPlan } from '../core/train/maskPlan';
 import { trainMasked } from '../core/train/maskedTraining';
 import type { EpochRecord, GraphKind, TrainConfig, TrainSummary } from '../core/train/results';
-import { checkDatasetFits, uploadSplit, type DatasetFit } from '../core/train/tensorData';
+import { checkDatasetFits, tensorSplit, type DatasetFit, type TensorSplit } from '../core/train/tensorData';
 import { writeJsonAtomic } from '../io/atomicWrite';
 import { loadDataset } from '../io/dataset';
 import { readModelFiles } from '../io/modelFolder';
@@ -219,7 +219,7 @@ export async function trainModel(modelPath: string, options: TrainOptions, ctx: 
   const source = resolveMaskSource(options);
   const session = await openTrainingSession(modelPath, options, ctx);
   let masks: MaskBinding[] = [];
-  let data: ReturnType<typeof uploadSplit> | undefined;
+  let data: TensorSplit | undefined;
   try {
     const outputPath = await prepareOutput({ out: options.out, fallback: defaultOutput(session.format, session.modelPath, '-trained'), inputs: session.inputPaths, overwrite: options.overwrite === true });
     const saveAs = options.saveAs ?? (session.format === 'keras' || session.format === 'h5' ? 'keras' : 'tfjs');
@@ -232,7 +232,7 @@ export async function trainModel(modelPath: string, options: TrainOptions, ctx: 
     if (config.mode === 'scratch') reinitialiseWeights(model, config.seed);
     masks = bindMasks(model, plan.kernels);
     applyMasks(masks);
-    data = uploadSplit(session.split, session.fit);
+    data = tensorSplit(session.split, session.fit);
     const backend = { name: session.backend.name as BackendName, description: describeBackend(session.backend) };
     const describeRun = `${plan.graph === 'dense' ? 'dense' : `${plan.graph} graph n = ${plan.n}, k = ${plan.k}, ASPL ${plan.aspl!.toFixed(4)}`}; ${describeBackend(session.backend)}`;
     ctx.progress.report({ fraction: 0.15, message: `training ${config.epochs} epochs (${describeRun}); data: ${session.split.description}` });

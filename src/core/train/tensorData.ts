@@ -1,7 +1,10 @@
 /**
- * A dataset split checked against a model and uploaded to the backend once: features as one tensor
- * [count, …model input shape], labels as int32 [count]. Batches are then gathered on the backend by
- * index (one copy per batch, no per-batch JS buffers), which also serves the per-epoch shuffle.
+ * A dataset split checked against a model, and the batches a training loop reads from it. A split the job
+ * read for itself is uploaded to the backend once: features as one tensor [count, …model input shape],
+ * labels as int32 [count]; batches are then gathered on the backend by index (one copy per batch, no
+ * per-batch JS buffers), which also serves the per-epoch shuffle. A split shared between threads (a pool's,
+ * src/node/sharedDataset.ts) is read in place instead (src/core/train/inPlaceSplit.ts), so that a worker
+ * holds no copy of it. Both give the same batches, value for value.
  *
  * Checks, before anything is uploaded (all user errors, with what to do):
  *  - the split is internally consistent (x holds count·itemSize values, y count integer labels in range);
@@ -14,12 +17,18 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DatasetSplit, TensorDataset } from '../data/dataset';
 import { RgpError } from '../errors';
+import { inPlaceSplit } from './inPlaceSplit';
+
+export interface Batch {
+  x: tf.Tensor;
+  y: tf.Tensor1D;
+}
 
 export interface TensorSplit {
-  trainX: tf.Tensor;
-  trainY: tf.Tensor1D;
-  testX: tf.Tensor;
-  testY: tf.Tensor1D;
+  /** The training examples at these indices, in this order, as one batch (call inside tf.tidy). */
+  trainBatch(indices: Int32Array): Batch;
+  /** The test examples start … start + size − 1 (call inside tf.tidy). */
+  testBatch(start: number, size: number): Batch;
   trainCount: number;
   testCount: number;
   classes: number;
@@ -94,8 +103,20 @@ export function checkDatasetFits(model: tf.LayersModel, split: DatasetSplit): Da
   return { itemShape, classes, reshaped };
 }
 
+/** The batches of a checked split (see checkDatasetFits): read in place when it is shared, else uploaded. */
+export function tensorSplit(split: DatasetSplit, fit: DatasetFit): TensorSplit {
+  return split.train.x.buffer instanceof SharedArrayBuffer ? inPlaceSplit(split, fit) : uploadSplit(split, fit);
+}
+
+export interface UploadedSplit extends TensorSplit {
+  trainX: tf.Tensor;
+  trainY: tf.Tensor1D;
+  testX: tf.Tensor;
+  testY: tf.Tensor1D;
+}
+
 /** Uploads a checked split (see checkDatasetFits). */
-export function uploadSplit(split: DatasetSplit, fit: DatasetFit): TensorSplit {
+export function uploadSplit(split: DatasetSplit, fit: DatasetFit): UploadedSplit {
   const up = (d: TensorDataset) => ({ x: tf.tensor(d.x, [d.count, ...fit.itemShape], 'float32'), y: tf.tensor1d(d.y, 'int32') });
   const train = up(split.train);
   const test = up(split.test);
@@ -104,6 +125,13 @@ export function uploadSplit(split: DatasetSplit, fit: DatasetFit): TensorSplit {
     trainY: train.y,
     testX: test.x,
     testY: test.y,
+    trainBatch(indices) {
+      const idx = tf.tensor1d(indices, 'int32');
+      return { x: tf.gather(train.x, idx), y: tf.gather(train.y, idx) as tf.Tensor1D };
+    },
+    testBatch(start, size) {
+      return { x: tf.slice(test.x, start, size), y: tf.slice(test.y, start, size) };
+    },
     trainCount: split.train.count,
     testCount: split.test.count,
     classes: fit.classes,
