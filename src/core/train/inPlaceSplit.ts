@@ -1,8 +1,9 @@
 /**
- * The batches of a split read where it lies — a pool's dataset, shared read-only by every worker
- * (src/node/sharedDataset.ts) — rather than uploaded whole to each worker's backend: a worker then holds
- * only the batch in use, not a copy of the data (with the wasm backend an upload is a copy in that worker's
- * wasm memory: 31 MB for 10,000 MNIST digits, 188 MB for the 60,000 of the full set, per worker).
+ * The batches of a split read where it lies rather than uploaded whole to the backend: a job then holds
+ * only the batch in use besides the split itself — and a pool's worker, whose split is shared read-only by
+ * every worker (src/node/sharedDataset.ts), no copy of the data at all (with the wasm backend an upload is a
+ * copy in each worker's wasm memory: 31 MB for 10,000 MNIST digits, 188 MB for the full 60,000). Copying
+ * the rows here is also faster than the wasm backend's gather.
  * A training batch is copied row by row from the shared arrays; a test batch is a view of them, which the
  * backend copies as it makes the tensor. The batches equal the uploaded split's gathers and slices value for
  * value, so training gives the same numbers either way. O(batch size · item size) per batch.
