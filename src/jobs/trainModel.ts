@@ -170,15 +170,15 @@ export async function openTrainingSession(
   ctx.signal.throwIfCancelled();
   ctx.progress.report({ fraction: 0.02, message: 'reading the dataset' });
   const inputPaths = [...files.inputPaths, maskPath];
-  // A split still on its way (a pool's worker) is awaited once the backend and the model are ready: the
-  // host's reading overlaps this worker's start-up.
-  const pending = o.dataset instanceof Promise ? o.dataset : undefined;
-  const read = o.dataset instanceof Promise ? undefined : typeof o.dataset === 'string' ? await loadDataset(o.dataset, { ...(o.datasetLimit !== undefined ? { limit: o.datasetLimit } : {}), ctx: { signal: ctx.signal, progress: { report() {} } }, inputs: inputPaths }) : o.dataset;
+  // A path is read now; a split given in memory, or one still on its way (a pool's worker), is taken once the
+  // backend and the model are ready: the host's reading then overlaps this worker's start-up.
+  const given = typeof o.dataset === 'string' ? undefined : o.dataset;
+  const read = typeof o.dataset === 'string' ? await loadDataset(o.dataset, { ...(o.datasetLimit !== undefined ? { limit: o.datasetLimit } : {}), ctx: { signal: ctx.signal, progress: { report() {} } }, inputs: inputPaths }) : undefined;
   ctx.signal.throwIfCancelled();
   const backend = await selectBackend(o.backend ? { prefer: o.backend } : {});
   const model = await loadTrainable(() => (keras ? tfLoad(keras) : loadLayersModelFromFolder(files.modelPath)));
   try {
-    const split = read ?? (await pending!);
+    const split = read ?? (await given!);
     const datasetLabel = typeof o.dataset === 'string' ? path.resolve(o.dataset) : split.name;
     const fit = checkDatasetFits(model, split);
     return { format, modelPath: files.modelPath, modelDir: files.modelDir, layerGraph, split, datasetLabel, backend, model, fit, outputKind: outputKind(model), inputPaths, ...(maskFileJson !== undefined ? { maskFileJson } : {}) };
