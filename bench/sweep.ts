@@ -9,9 +9,14 @@
  * independent serial processes started together (`independentPair`); its wall time is the slower of the two.
  * A pool can only approach it (it pays for worker start-up: loading the bundle, the wasm backend, the model).
  *
+ * The machine is shared: besides the load, each run records `foreignCpuSeconds`, the CPU time the whole
+ * machine spent busy during the run (/proc/stat) less the run's own — anything well above zero means another
+ * process competed and the run's time is not the configuration's. `--wait-idle S` waits, before each run, up
+ * to S seconds for a second in which the machine was almost idle.
+ *
  * Pool workers run dist/worker.js (build first: node esbuild.js), as the CLI's do.
  * Run: npx tsx bench/sweep.ts [--workers 1,2] [--rounds 1] [--limit 2000] [--epochs 2] [--seeds 1,2]
- *      [--no-pair]   (prints JSON; each run's results.json is compared with the serial one, timings and paths aside)
+ *      [--no-pair] [--wait-idle 0]   (prints JSON; each run's results.json is compared with the serial one, timings and paths aside)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -58,27 +63,45 @@ async function child(workers: number, out: string): Promise<void> {
   if (workers === 1) await sweep(MODEL, options, quietContext);
   else await parallelSweep(MODEL, options, { workers, launch: existsSync(dist) ? { script: dist } : jobWorkerLaunch() }, quietContext);
   const seconds = (performance.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({ seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+  const usage = process.resourceUsage();
+  process.stdout.write(JSON.stringify({ seconds, maxRssMiB: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 }) + '\n');
 }
 
-/** Two serial children, one per half of the seeds, started together; seconds until both have finished. */
-async function independentPair(dir: string, round: number): Promise<number> {
+/** CPU seconds the whole machine has spent busy since boot, all cores (Linux /proc/stat, in USER_HZ = 1/100 s). */
+function machineBusySeconds(): number {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+}
+
+/** Waits (up to `maxSeconds`) for a second in which the machine used under a tenth of a core. */
+async function waitIdle(maxSeconds: number): Promise<void> {
+  for (let waited = 0; waited < maxSeconds; waited++) {
+    const before = machineBusySeconds();
+    await new Promise((r) => setTimeout(r, 1000));
+    if (machineBusySeconds() - before < 0.1) return;
+  }
+}
+
+/** Two serial children, one per half of the seeds, started together; seconds until both have finished, and their CPU time. */
+async function independentPair(dir: string, round: number): Promise<{ seconds: number; cpuSeconds: number }> {
   const seeds = list(arg('seeds', '1,2'));
   const halves = [seeds.slice(0, Math.ceil(seeds.length / 2)), seeds.slice(Math.ceil(seeds.length / 2))].filter((h) => h.length > 0);
   const argv = process.argv.slice(2).filter((a, i, all) => a !== '--seeds' && all[i - 1] !== '--seeds');
   const t0 = performance.now();
-  await Promise.all(
+  const cpu = await Promise.all(
     halves.map(
       (half, h) =>
-        new Promise<void>((resolve, reject) => {
-          const c = spawn(process.execPath, ['--import', 'tsx', __filename, '--child', '1', '--out', join(dir, `pair-r${round}-${h}`), ...argv, '--seeds', half.join(',')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+        new Promise<number>((resolve, reject) => {
+          const c = spawn(process.execPath, ['--import', 'tsx', __filename, '--child', '1', '--out', join(dir, `pair-r${round}-${h}`), ...argv, '--seeds', half.join(',')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+          let out = '';
           let err = '';
+          c.stdout.on('data', (d: Buffer) => (out += d.toString()));
           c.stderr.on('data', (d: Buffer) => (err += d.toString()));
-          c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`independent half ${h}: ${err}`))));
+          c.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!).cpuSeconds) : reject(new Error(`independent half ${h}: ${err}`))));
         }),
     ),
   );
-  return (performance.now() - t0) / 1000;
+  return { seconds: (performance.now() - t0) / 1000, cpuSeconds: cpu.reduce((a, b) => a + b, 0) };
 }
 
 async function main(): Promise<void> {
@@ -87,24 +110,31 @@ async function main(): Promise<void> {
   const rounds = Number(arg('rounds', '1'));
   const dir = mkdtempSync(join(tmpdir(), 'rgp-bench-sweep-'));
   const comparable = (f: string): string => JSON.stringify(JSON.parse(readFileSync(f, 'utf8'), (k, v) => (k === 'seconds' || k === 'files' ? undefined : v)));
-  const pairs: Array<{ round: number; seconds: number; loadBefore: number[]; loadAfter: number[] }> = [];
-  const runs: Array<{ workers: number; round: number; seconds: number; maxRssMiB: number; loadBefore: number[]; loadAfter: number[]; identicalToSerial?: boolean }> = [];
+  const idle = Number(arg('wait-idle', '0'));
+  const pairs: Array<{ round: number; seconds: number; loadBefore: number[]; loadAfter: number[]; foreignCpuSeconds: number }> = [];
+  const runs: Array<{ workers: number; round: number; seconds: number; maxRssMiB: number; loadBefore: number[]; loadAfter: number[]; foreignCpuSeconds: number; identicalToSerial?: boolean }> = [];
   let reference: string | undefined;
   try {
     for (let round = 0; round < rounds; round++) {
       for (const workers of workerCounts) {
         const out = join(dir, `w${workers}-r${round}`);
+        await waitIdle(idle);
         const loadBefore = loadavg();
+        const busyBefore = machineBusySeconds();
         const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', String(workers), '--out', out, ...process.argv.slice(2)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
         if (r.status !== 0) throw new Error(`workers ${workers}: ${r.stderr}`);
         const m = JSON.parse(r.stdout.trim().split('\n').pop()!);
         const json = comparable(join(out, 'results.json'));
         reference ??= workers === 1 ? json : undefined;
-        runs.push({ workers, round, seconds: m.seconds, maxRssMiB: m.maxRssMiB, loadBefore, loadAfter: loadavg(), ...(reference !== undefined ? { identicalToSerial: json === reference } : {}) });
+        const foreignCpuSeconds = machineBusySeconds() - busyBefore - m.cpuSeconds;
+        runs.push({ workers, round, seconds: m.seconds, maxRssMiB: m.maxRssMiB, loadBefore, loadAfter: loadavg(), foreignCpuSeconds, ...(reference !== undefined ? { identicalToSerial: json === reference } : {}) });
       }
       if (!process.argv.includes('--no-pair')) {
+        await waitIdle(idle);
         const loadBefore = loadavg();
-        pairs.push({ round, seconds: await independentPair(dir, round), loadBefore, loadAfter: loadavg() });
+        const busyBefore = machineBusySeconds();
+        const pair = await independentPair(dir, round);
+        pairs.push({ round, seconds: pair.seconds, loadBefore, loadAfter: loadavg(), foreignCpuSeconds: machineBusySeconds() - busyBefore - pair.cpuSeconds });
       }
     }
   } finally {

@@ -13,7 +13,7 @@
  * and whatever is still listed when the worker exits — it was terminated mid-write — is removed (an old
  * output moved aside is put back) before `exited` resolves.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 import { applyTempChange, cleanTempsSync, type TempEntry } from '../io/tempRegistry';
 import { CancelledError, fromErrorInfo } from '../core/errors';
 import type { SearchSample } from '../core/graph';
@@ -35,6 +35,8 @@ export interface RunJobOptions {
   execArgv?: string[];
   /** On cancel, wait (up to graceMs) for the worker's own answer instead of settling at once. */
   waitOnCancel?: boolean;
+  /** Objects in the request moved to the worker rather than copied (a pool's dataset channel, src/node/sharedDataset.ts). */
+  transfer?: TransferListItem[];
 }
 
 export type StreamedRecord = Extract<WorkerToHost, { type: 'epoch' | 'sweepRun' | 'sparsifyRun' }>;
@@ -50,7 +52,7 @@ export interface RunningJob {
 export function startJob(workerScript: string | URL, request: JobRequest, opts: RunJobOptions = {}): RunningJob {
   const cancelCell = new SharedArrayBuffer(4);
   const start: WorkerStart = { version: WORKER_PROTOCOL_VERSION, request, cancelCell };
-  const worker = new Worker(workerScript, { workerData: start, ...(opts.execArgv ? { execArgv: opts.execArgv } : {}) });
+  const worker = new Worker(workerScript, { workerData: start, ...(opts.execArgv ? { execArgv: opts.execArgv } : {}), ...(opts.transfer ? { transferList: opts.transfer } : {}) });
   // This job's temporary folders still on disk; removed here once the worker is gone.
   const temps = new Map<string, TempEntry>();
   const exited = new Promise<number>((resolve) =>

@@ -31,7 +31,7 @@ import type { MaskPlan } from '../core/train/maskPlan';
 import { trainMasked } from '../core/train/maskedTraining';
 import type { GraphKind, SweepResult, SweepRun, TrainConfig } from '../core/train/results';
 import { sweepCsv } from '../core/train/sweepTable';
-import { uploadSplit } from '../core/train/tensorData';
+import { tensorSplit, type TensorSplit } from '../core/train/tensorData';
 import type { DatasetSplit } from '../core/data/dataset';
 import { writeFolderAtomically } from '../io/atomicWrite';
 import { prepareOutput } from './outputFolder';
@@ -41,9 +41,11 @@ import { sweepCells } from './grid/sweepGrid';
 import { PARTIAL_NOTE_FILE, partialNote } from './partialResult';
 import { openTrainingSession, planMasks, resolveMaskSource, type MaskSource } from './trainModel';
 import { checkTrainableFormat } from '../formats/trainable';
+import { isDatasetPort, receiveDataset, type DatasetPort } from '../node/sharedDataset';
 
 export interface SweepOptions extends Partial<Omit<TrainConfig, 'seed'>> {
-  dataset: string | DatasetSplit;
+  /** A path, a split in memory, or where a pool's host will send the split it reads (src/node/sharedDataset.ts). */
+  dataset: string | DatasetSplit | DatasetPort;
   datasetLimit?: number;
   /** Pruning ratios, each mapped to the nearest feasible k for n groups (as `rgp prune`). */
   ratios: number[];
@@ -100,8 +102,9 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
 
   // ---- Read and check everything, reserve the output ----
   checkTrainableFormat(modelPath, 'A ratio sweep');
-  const session = await openTrainingSession(modelPath, options, ctx);
-  let data: ReturnType<typeof uploadSplit> | undefined;
+  // A split still on its way from a pool's host is awaited only once the backend and the model are ready.
+  const session = await openTrainingSession(modelPath, { ...options, dataset: isDatasetPort(options.dataset) ? receiveDataset(options.dataset) : options.dataset }, ctx);
+  let data: TensorSplit | undefined;
   let original: tf.Tensor[] | undefined;
   try {
     const fallback = defaultOutput(session.format, session.modelPath, '-sweep');
@@ -109,7 +112,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
     const outputPath = options.cells ? path.resolve(options.out ?? fallback) : await prepareOutput({ out: options.out, fallback, inputs: session.inputPaths, overwrite: options.overwrite === true });
     const backend = describeBackend(session.backend);
     const { model } = session;
-    data = uploadSplit(session.split, session.fit);
+    data = tensorSplit(session.split, session.fit);
     if (base.mode === 'finetune') original = model.getWeights().map((w) => w.clone());
 
     // ---- Runs ----

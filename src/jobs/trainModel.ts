@@ -43,7 +43,7 @@ import { buildMaskGraph, type GraphBudget } from '../core/train/maskGraph';
 import { densePlan, planFromGraph, planFromMaskFile, type MaskPlan } from '../core/train/maskPlan';
 import { trainMasked } from '../core/train/maskedTraining';
 import type { EpochRecord, GraphKind, TrainConfig, TrainSummary } from '../core/train/results';
-import { checkDatasetFits, uploadSplit, type DatasetFit } from '../core/train/tensorData';
+import { checkDatasetFits, tensorSplit, type DatasetFit, type TensorSplit } from '../core/train/tensorData';
 import { writeJsonAtomic } from '../io/atomicWrite';
 import { loadDataset } from '../io/dataset';
 import { readModelFiles } from '../io/modelFolder';
@@ -147,7 +147,7 @@ export interface TrainingSession {
  */
 export async function openTrainingSession(
   modelPath: string,
-  o: Pick<TrainOptions, 'dataset' | 'datasetLimit' | 'backend'>,
+  o: Pick<TrainOptions, 'datasetLimit' | 'backend'> & { dataset: TrainOptions['dataset'] | Promise<DatasetSplit> },
   ctx: JobContext,
 ): Promise<TrainingSession> {
   checkTrainableFormat(modelPath, 'Training');
@@ -170,12 +170,16 @@ export async function openTrainingSession(
   ctx.signal.throwIfCancelled();
   ctx.progress.report({ fraction: 0.02, message: 'reading the dataset' });
   const inputPaths = [...files.inputPaths, maskPath];
-  const split = typeof o.dataset === 'string' ? await loadDataset(o.dataset, { ...(o.datasetLimit !== undefined ? { limit: o.datasetLimit } : {}), ctx: { signal: ctx.signal, progress: { report() {} } }, inputs: inputPaths }) : o.dataset;
-  const datasetLabel = typeof o.dataset === 'string' ? path.resolve(o.dataset) : split.name;
+  // A path is read now; a split given in memory, or one still on its way (a pool's worker), is taken once the
+  // backend and the model are ready: the host's reading then overlaps this worker's start-up.
+  const given = typeof o.dataset === 'string' ? undefined : o.dataset;
+  const read = typeof o.dataset === 'string' ? await loadDataset(o.dataset, { ...(o.datasetLimit !== undefined ? { limit: o.datasetLimit } : {}), ctx: { signal: ctx.signal, progress: { report() {} } }, inputs: inputPaths }) : undefined;
   ctx.signal.throwIfCancelled();
   const backend = await selectBackend(o.backend ? { prefer: o.backend } : {});
   const model = await loadTrainable(() => (keras ? tfLoad(keras) : loadLayersModelFromFolder(files.modelPath)));
   try {
+    const split = read ?? (await given!);
+    const datasetLabel = typeof o.dataset === 'string' ? path.resolve(o.dataset) : split.name;
     const fit = checkDatasetFits(model, split);
     return { format, modelPath: files.modelPath, modelDir: files.modelDir, layerGraph, split, datasetLabel, backend, model, fit, outputKind: outputKind(model), inputPaths, ...(maskFileJson !== undefined ? { maskFileJson } : {}) };
   } catch (e) {
@@ -215,7 +219,7 @@ export async function trainModel(modelPath: string, options: TrainOptions, ctx: 
   const source = resolveMaskSource(options);
   const session = await openTrainingSession(modelPath, options, ctx);
   let masks: MaskBinding[] = [];
-  let data: ReturnType<typeof uploadSplit> | undefined;
+  let data: TensorSplit | undefined;
   try {
     const outputPath = await prepareOutput({ out: options.out, fallback: defaultOutput(session.format, session.modelPath, '-trained'), inputs: session.inputPaths, overwrite: options.overwrite === true });
     const saveAs = options.saveAs ?? (session.format === 'keras' || session.format === 'h5' ? 'keras' : 'tfjs');
@@ -228,7 +232,7 @@ export async function trainModel(modelPath: string, options: TrainOptions, ctx: 
     if (config.mode === 'scratch') reinitialiseWeights(model, config.seed);
     masks = bindMasks(model, plan.kernels);
     applyMasks(masks);
-    data = uploadSplit(session.split, session.fit);
+    data = tensorSplit(session.split, session.fit);
     const backend = { name: session.backend.name as BackendName, description: describeBackend(session.backend) };
     const describeRun = `${plan.graph === 'dense' ? 'dense' : `${plan.graph} graph n = ${plan.n}, k = ${plan.k}, ASPL ${plan.aspl!.toFixed(4)}`}; ${describeBackend(session.backend)}`;
     ctx.progress.report({ fraction: 0.15, message: `training ${config.epochs} epochs (${describeRun}); data: ${session.split.description}` });

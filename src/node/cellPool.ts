@@ -19,6 +19,8 @@ import { startJob, type RunningJob } from '../host/jobRunner';
 import type { Part } from '../jobs/grid/assemble';
 import { claimedBy, newClaims } from '../jobs/grid/cellSelection';
 import type { SparsifyJobOptions, SweepJobOptions } from '../protocol/worker';
+import type { DatasetSplit } from '../core/data/dataset';
+import { datasetChannel } from './sharedDataset';
 
 export type PoolRequest = { kind: 'sweep'; modelPath: string; options: SweepJobOptions } | { kind: 'sparsify'; options: SparsifyJobOptions };
 
@@ -43,6 +45,11 @@ export interface PoolOptions {
   launch: JobWorkerLaunch;
   /** Each run as it finishes, with its cell's grid index. */
   onRun?: (run: SweepRun | SparsifyRunDetail, index: number) => void;
+  /**
+   * The sweep's dataset, still being read by the host (src/node/sharedDataset.ts): the workers start at
+   * once and each receives the split when it is ready. A failure to read it stops the pool and is thrown.
+   */
+  dataset?: Promise<DatasetSplit>;
 }
 
 export async function runCellPool(request: PoolRequest, cellCount: number, pool: PoolOptions, ctx: JobContext): Promise<Part<SweepResult | SparsifyResult>[]> {
@@ -54,15 +61,33 @@ export async function runCellPool(request: PoolRequest, cellCount: number, pool:
   }, 50);
   let finished = 0;
   const jobs: RunningJob[] = [];
+  const channels = pool.dataset && request.kind === 'sweep' ? Array.from({ length: workers }, datasetChannel) : [];
+  // Whoever stops the pool first (a cancel, a worker's error, the dataset) also releases the workers still waiting for the data.
+  abort.signal.addEventListener('abort', () => channels.forEach((c) => c.close()), { once: true });
+  const delivered = Promise.resolve(channels.length > 0 ? pool.dataset : undefined).then(
+    (split) => split && channels.forEach((c) => c.send(split)),
+    (e: unknown) => {
+      abort.abort();
+      throw e;
+    },
+  );
   try {
     for (let w = 0; w < workers; w++) {
       let streamed = 0;
       const cells = { claims, worker: w };
-      const req = request.kind === 'sweep' ? { ...request, options: { ...request.options, cells } } : { ...request, options: { ...request.options, cells } };
+      const channel = channels[w];
+      const req =
+        request.kind === 'sweep'
+          ? { ...request, options: { ...request.options, cells, ...(channel ? { dataset: { port: channel.port } } : {}) } }
+          : { ...request, options: { ...request.options, cells } };
       jobs.push(
         startJob(pool.launch.script, req, {
+          ...(channel ? { transfer: [channel.port] } : {}),
           signal: abort.signal,
-          ...(pool.launch.execArgv ? { execArgv: pool.launch.execArgv } : {}),
+          // Not the parent's flags by default: a parent under a loader (tsx: the benches, the tests) would
+          // hand its hooks to every worker, which then pushes the 11 MB bundle through them — about 2 s and
+          // 100 MiB more per worker. The bundle needs no flags; the sources under tsx name their own.
+          execArgv: pool.launch.execArgv ?? [],
           onProgress: (p) => ctx.progress.report({ fraction: (finished + (p.fraction ?? 0)) / cellCount, message: `${finished}/${cellCount} cells · worker ${w + 1}: ${p.message}` }),
           onRecord: (m) => {
             if (m.type === 'epoch') return;
@@ -74,14 +99,15 @@ export async function runCellPool(request: PoolRequest, cellCount: number, pool:
         }),
       );
     }
-    const results = await Promise.all(
-      jobs.map((j) =>
+    const [, ...results] = await Promise.all([
+      delivered,
+      ...jobs.map((j) =>
         j.result.catch((e: unknown) => {
           abort.abort();
           throw e;
         }),
       ),
-    );
+    ]);
     return results.map((r, w) => {
       if (r.kind !== 'sweep' && r.kind !== 'sparsify') throw new Error(`pool worker ${w} returned a ${r.kind} result`);
       return { source: `worker ${w + 1}`, result: r.result, indices: claimedBy(claims, w) };

@@ -18,6 +18,7 @@ import { defaultOutput } from '../jobs/pruneModel';
 import { checkOptions, resolveDataset, type SparsifyOptions } from '../jobs/sparsify';
 import { detectFormat } from '../formats';
 import type { SweepOptions } from '../jobs/sweep';
+import type { DatasetSplit } from '../core/data/dataset';
 import { runCellPool, type JobWorkerLaunch } from './cellPool';
 import { loadSharedDataset } from './sharedDataset';
 
@@ -44,12 +45,15 @@ export async function parallelSweep(modelPath: string, options: SweepOptions, pa
   });
   // The same defaults as the job; the job checks the options themselves (a mismatch would fail loudly).
   const count = sweepCells(uniq(options.seeds ?? [1, 2, 3]), uniq(options.ratios), uniq(options.graphs ?? ['searched', 'ring']), options.dense === true).length;
-  // Read once, shared read-only by every worker (the limit is applied here, once).
+  // Read once, shared read-only by every worker (the limit is applied here, once), while the workers start.
+  let dataset: Promise<DatasetSplit> | undefined;
   if (typeof jobOptions.dataset === 'string') {
-    jobOptions.dataset = await loadSharedDataset(jobOptions.dataset, jobOptions.datasetLimit, ctx);
+    dataset = loadSharedDataset(jobOptions.dataset, jobOptions.datasetLimit, ctx);
+    // Handled by the pool, which awaits it; until then it must not count as an unhandled rejection.
+    dataset.catch(() => undefined);
     delete jobOptions.datasetLimit;
   }
-  const parts = await runCellPool({ kind: 'sweep', modelPath, options: jobOptions }, count, { ...par, onRun: (r, i) => (onRun?.(r as SweepRun), par.onCell?.(r, i)) }, ctx);
+  const parts = await runCellPool({ kind: 'sweep', modelPath, options: jobOptions }, count, { ...par, ...(dataset ? { dataset } : {}), onRun: (r, i) => (onRun?.(r as SweepRun), par.onCell?.(r, i)) }, ctx);
   const result = assembleParts(parts as { source: string; result: SweepResult; indices: number[] }[], count, resultFiles(outputPath));
   result.seconds = (performance.now() - t0) / 1000;
   if (ctx.signal.cancelled) throw new CancelledError();

@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CancelSignal, Progress } from '../job';
 import { Random } from '../random';
 import type { TrainConfig, EpochRecord } from './results';
-import { evaluateClassifier } from './evaluate';
+import { evaluateBatches } from './evaluate';
 import { crossEntropy, type OutputKind } from './loss';
 import type { MaskBinding } from './maskBinding';
 import { createUpdateRule, type TrainableVariable } from './optimizer';
@@ -92,9 +92,7 @@ export async function trainMasked(model: tf.LayersModel, data: TensorSplit, opts
         learningRate = learningRateAt(config.schedule, config.learningRate, step, totalSteps);
         const lr = learningRate;
         const loss = tf.tidy(() => {
-          const idx = tf.tensor1d(order.subarray(start, start + size), 'int32');
-          const xb = tf.gather(data.trainX, idx);
-          const yb = tf.gather(data.trainY, idx) as tf.Tensor1D;
+          const { x: xb, y: yb } = data.trainBatch(order.subarray(start, start + size));
           const { value, grads } = tf.variableGrads(() => crossEntropy(model.apply(xb, { training: true }) as tf.Tensor, yb, data.classes, opts.outputKind), vars);
           rule.step(grads, lr);
           return value.dataSync()[0]!;
@@ -108,7 +106,7 @@ export async function trainMasked(model: tf.LayersModel, data: TensorSplit, opts
         }
       }
       const seconds = (now() - started) / 1000;
-      const test = evaluateClassifier(model, data.testX, data.testY, data.classes, opts.outputKind);
+      const test = evaluateBatches(model, data.testCount, data.testBatch, data.classes, opts.outputKind);
       const record: EpochRecord = {
         epoch,
         loss: lossSum / count,
