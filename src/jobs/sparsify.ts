@@ -21,14 +21,12 @@ import type { LinkModel, LinkSplitStats } from '../core/data/linkSplit';
 import { linkPredictionTask, nodeClassificationTask, type EmbeddingSettings, type PreparedTask } from '../core/gnn/taskFromGraph';
 import { trainDense, trainSparse, type DenseRun, type MethodConfig, type RunOutcome } from '../core/sparse/methods';
 import type { SparsifyMethod, SparsifyModel, SparsifyResult, SparsifyRun, SparsifyTask } from '../core/sparse/results';
-import { runsCsv, type SparsifyRunDetail } from '../core/sparse/summary';
+import type { SparsifyRunDetail } from '../core/sparse/summary';
 import { describeBackend, selectBackend, type BackendOptions } from '../core/train/backend';
-import { writeFile } from 'node:fs/promises';
-import { writeFolderAtomically } from '../io/atomicWrite';
 import { prepareOutput } from './outputFolder';
 import { readEdgeList, readNodeLabels } from '../io/edgeListFile';
 import { cellSelector, type CellSelection } from './grid/cellSelection';
-import { PARTIAL_NOTE_FILE, partialNote } from './partialResult';
+import { resultFiles, writeResultFolder } from './grid/resultFiles';
 
 export const DEFAULT_SPARSITIES = [0.5, 0.75, 0.875, 0.9375, 0.96875, 0.984];
 export const ALL_METHODS: SparsifyMethod[] = ['dense', 'magnitude', 'admm', 'slr', 'rigl', 'set', 'rgp'];
@@ -258,13 +256,9 @@ export async function sparsify(options: SparsifyOptions, ctx: JobContext): Promi
     ...(cancelled ? { partial: { cancelled: true as const, runsDone: runs.length, runsPlanned: total } } : {}),
   };
   if (outputPath) {
-    result.files = [path.join(outputPath, 'results.json'), path.join(outputPath, 'results.csv')];
+    result.files = resultFiles(outputPath);
     result.seconds = (performance.now() - t0) / 1000;
-    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, marker: { job: 'sparsify' }, ...(cancelled ? {} : { signal: ctx.signal }) }, async (tmp) => {
-      await writeFile(path.join(tmp, 'results.json'), JSON.stringify(result, null, 2) + '\n');
-      await writeFile(path.join(tmp, 'results.csv'), runsCsv(runs));
-      if (cancelled) await writeFile(path.join(tmp, PARTIAL_NOTE_FILE), partialNote(runs.length, total));
-    });
+    await writeResultFolder(outputPath, result, { overwrite: options.overwrite === true, signal: ctx.signal, job: 'sparsify' });
   }
   if (cancelled) throw new CancelledError();
   result.seconds = (performance.now() - t0) / 1000;

@@ -19,7 +19,6 @@
  * Cost: Σ runs × E epochs × (one forward + backward pass over the training set).
  */
 import * as path from 'node:path';
-import { writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { CancelledError, RgpError, isRgpError } from '../core/errors';
 import type { JobContext } from '../core/job';
@@ -30,15 +29,13 @@ import { applyMasks, bindMasks, disposeMasks, type MaskBinding } from '../core/t
 import type { MaskPlan } from '../core/train/maskPlan';
 import { trainMasked } from '../core/train/maskedTraining';
 import type { GraphKind, SweepResult, SweepRun, TrainConfig } from '../core/train/results';
-import { sweepCsv } from '../core/train/sweepTable';
 import { tensorSplit, type TensorSplit } from '../core/train/tensorData';
 import type { DatasetSplit } from '../core/data/dataset';
-import { writeFolderAtomically } from '../io/atomicWrite';
 import { prepareOutput } from './outputFolder';
 import { defaultOutput } from './pruneModel';
 import { cellSelector, type CellSelection } from './grid/cellSelection';
 import { sweepCells } from './grid/sweepGrid';
-import { PARTIAL_NOTE_FILE, partialNote } from './partialResult';
+import { resultFiles, writeResultFolder } from './grid/resultFiles';
 import { openTrainingSession, planMasks, resolveMaskSource, type MaskSource } from './trainModel';
 import { checkTrainableFormat } from '../formats/trainable';
 import { isDatasetPort, receiveDataset, type DatasetPort } from '../node/sharedDataset';
@@ -180,7 +177,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
     // ---- Write ----
     const { seed: _seed, ...config } = base;
     void _seed;
-    const files = options.cells ? [] : [path.join(outputPath, 'results.json'), path.join(outputPath, 'results.csv')];
+    const files = options.cells ? [] : resultFiles(outputPath);
     const result: SweepResult = {
       format: 'rgp-sweep-results',
       version: 1,
@@ -201,11 +198,7 @@ export async function sweep(modelPath: string, options: SweepOptions, ctx: JobCo
       if (cancelled) throw new CancelledError();
       return result;
     }
-    await writeFolderAtomically(outputPath, { overwrite: options.overwrite === true, marker: { job: 'sweep' }, ...(cancelled ? {} : { signal: ctx.signal }) }, async (tmp) => {
-      await writeFile(path.join(tmp, 'results.json'), JSON.stringify(result, null, 2) + '\n');
-      await writeFile(path.join(tmp, 'results.csv'), sweepCsv(runs));
-      if (cancelled) await writeFile(path.join(tmp, PARTIAL_NOTE_FILE), partialNote(runs.length, cells.length));
-    });
+    await writeResultFolder(outputPath, result, { overwrite: options.overwrite === true, signal: ctx.signal, job: 'sweep' });
     if (cancelled) throw new CancelledError();
     ctx.progress.report({ fraction: 1, message: `${runs.length} runs → ${outputPath}` });
     return result;
