@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { parseMaskFile } from '../src/core/prune/maskFile';
 import { tuneCompact } from '../src/formats/onnx/autotune';
-import { perImageModel, perImageObstacle } from '../src/formats/onnx/perImage';
+import { perImageCompact, perImageModel, perImageObstacle } from '../src/formats/onnx/perImage';
 import { compactModel, decodeModel, encodeModel, findMaskedSites } from '../src/formats/onnx/compactModel';
 import { inputShape, machineState, measureLatency } from '../src/formats/onnx/latency';
 import { pruneOnnxBytesForTest } from '../test/fixtures/onnxPruned';
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
           const tuning = await tuneCompact(masked, sites, { batch, threads, repeats: Number(opt('tune-repeats', quick ? '3' : '5')), seed: 2 });
           const tuned = tuning.layers;
           const built = compactModel(masked, sites, (s) => tuned.get(s)!.best);
-          const compact = { ...built, model: tuning.execution === 'per-image' ? perImageModel(built.model, (nd) => built.realizedNodes.has(nd)) : built.model };
+          const compact = { ...built, model: tuning.execution === 'per-image' ? perImageCompact(built) : built.model };
           const compactBytes = encodeModel(compact.model);
           const input = inputShape(denseModel, batch);
           // The dense model run per image too: if the Scan helped it, the fair reference would be that.

@@ -27,9 +27,9 @@ import { selectBackend } from '../src/core/train/backend';
 import { sweep, type SweepOptions } from '../src/jobs/sweep';
 import { jobWorkerLaunch } from '../src/node/cellPool';
 import { parallelSweep } from '../src/node/parallelGrid';
+import { benchSweepGrid, SWEEP_MODEL } from './sweepGrid';
 
 const ROOT = join(__dirname, '..');
-const MODEL = join(ROOT, 'examples', 'mnist-mlp', 'model', 'model.json');
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,18 +38,7 @@ function arg(name: string, fallback: string): string {
 const list = (s: string) => s.split(',').map(Number);
 
 function grid(out: string): SweepOptions {
-  return {
-    dataset: join(ROOT, 'data', 'mnist'),
-    datasetLimit: Number(arg('limit', '2000')),
-    epochs: Number(arg('epochs', '2')),
-    searchSwaps: 5000,
-    keepFirst: false,
-    ratios: [0.875, 0.9375],
-    graphs: ['searched', 'ring'],
-    seeds: list(arg('seeds', '1,2')),
-    dense: true,
-    out,
-  };
+  return benchSweepGrid(out, { limit: Number(arg('limit', '2000')), epochs: Number(arg('epochs', '2')), seeds: list(arg('seeds', '1,2')) });
 }
 
 /** Child: one configuration, prints {seconds, maxRssMiB, resultsJson}. */
@@ -60,8 +49,8 @@ async function child(workers: number, out: string): Promise<void> {
   // The bundled worker (what the CLI and the extension start) when built; else the sources under tsx,
   // whose per-thread compile time is not what a user pays.
   const dist = join(ROOT, 'dist', 'worker.js');
-  if (workers === 1) await sweep(MODEL, options, quietContext);
-  else await parallelSweep(MODEL, options, { workers, launch: existsSync(dist) ? { script: dist } : jobWorkerLaunch() }, quietContext);
+  if (workers === 1) await sweep(SWEEP_MODEL, options, quietContext);
+  else await parallelSweep(SWEEP_MODEL, options, { workers, launch: existsSync(dist) ? { script: dist } : jobWorkerLaunch() }, quietContext);
   const seconds = (performance.now() - t0) / 1000;
   const usage = process.resourceUsage();
   process.stdout.write(JSON.stringify({ seconds, maxRssMiB: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 }) + '\n');

@@ -15,7 +15,8 @@ import { selectBackend } from '../src/core/train/backend';
 import type { SweepRun } from '../src/core/train/results';
 import { jobWorkerLaunch } from '../src/node/cellPool';
 import { parallelSweep } from '../src/node/parallelGrid';
-import { sweep, type SweepOptions } from '../src/jobs/sweep';
+import { sweep } from '../src/jobs/sweep';
+import { benchSweepGrid, SWEEP_MODEL } from './sweepGrid';
 
 const ROOT = join(__dirname, '..');
 const arg = (name: string, fallback: string) => {
@@ -34,19 +35,7 @@ async function main(): Promise<void> {
   const note = (who: string, what: string) => (events[who] ??= []).push([at(), what]);
   const dist = join(ROOT, 'dist', 'worker.js');
   try {
-    const model = join(ROOT, 'examples', 'mnist-mlp', 'model', 'model.json');
-    const options: SweepOptions = {
-      dataset: join(ROOT, 'data', 'mnist'),
-      datasetLimit: Number(arg('limit', '10000')),
-      epochs: Number(arg('epochs', '3')),
-      searchSwaps: 5000,
-      keepFirst: false,
-      ratios: [0.875, 0.9375],
-      graphs: ['searched', 'ring'],
-      seeds: arg('seeds', '1,2').split(',').map(Number),
-      dense: true,
-      out: join(dir, 'out'),
-    };
+    const options = benchSweepGrid(join(dir, 'out'), { limit: Number(arg('limit', '10000')), epochs: Number(arg('epochs', '3')), seeds: arg('seeds', '1,2').split(',').map(Number) });
     const done = (r: SweepRun, i: number | string) => note('host', `cell ${i} done (${r.graph} ${r.ratio}, ${r.seconds.toFixed(2)} s training)`);
     const ctx: JobContext = {
       signal: { cancelled: false, throwIfCancelled() {} },
@@ -65,8 +54,8 @@ async function main(): Promise<void> {
     // One worker: the serial job in this thread, its messages filed as worker 1's.
     const result =
       workers === 1
-        ? await sweep(model, { ...options, onRun: (r) => done(r, '?') }, { ...ctx, progress: { report: (u) => ctx.progress.report({ ...u, message: `worker 1: ${u.message}` }) } })
-        : await parallelSweep(model, options, { workers, launch: existsSync(dist) ? { script: dist } : jobWorkerLaunch(), onCell: (r, i) => done(r as SweepRun, i) }, ctx);
+        ? await sweep(SWEEP_MODEL, { ...options, onRun: (r) => done(r, '?') }, { ...ctx, progress: { report: (u) => ctx.progress.report({ ...u, message: `worker 1: ${u.message}` }) } })
+        : await parallelSweep(SWEEP_MODEL, options, { workers, launch: existsSync(dist) ? { script: dist } : jobWorkerLaunch(), onCell: (r, i) => done(r as SweepRun, i) }, ctx);
     note('host', `written (${result.runs.length} runs)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -23,8 +23,8 @@ import { writeFileAtomic } from '../io/atomicWrite';
 import { isToolJsonFile } from '../io/outputMarker';
 import { checkOutputPlace } from './outputFolder';
 import { openModel } from '../formats';
-import { tuneCompact, type CompactTuning, type Execution, type LayerTiming } from '../formats/onnx/autotune';
-import { perImageModel } from '../formats/onnx/perImage';
+import { tuneCompact, type CompactTuning, type Execution } from '../formats/onnx/autotune';
+import { perImageCompact } from '../formats/onnx/perImage';
 import { CONV_FORMS, GEMM_FORMS, type CompactForm } from '../formats/onnx/compactLayer';
 import { compactModel, findMaskedSites, formsFor, type CompactLayerReport } from '../formats/onnx/compactModel';
 import { decodeModel, encodeModel, encodeModelChunks } from '../formats/onnx/proto';
@@ -185,23 +185,15 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
   const sites = findMaskedSites(model, masks, ctx.signal);
   if (sites.length === 0) throw new RgpError('BAD_MODEL', 'masks.json lists no masked layer.', 'Prune the model first (rgp prune).');
   ctx.progress.report({ fraction: 0.1, message: `${sites.length} masked layers` });
-  let timings: Map<unknown, LayerTiming> | null = null;
-  let tuning: CompactTuning | null = null;
-  let loadavg: number[] = [];
   // Without onnxruntime-node (an installation that does not carry it) nothing can be timed: every layer
   // gets the fixed realization below, and the report says it was not tuned (tuning: null).
   const tune = form === 'auto' && onnxRuntimeAvailable();
   if (form === 'auto' && !tune) ctx.progress.report({ fraction: 0.1, message: 'onnxruntime-node is not available here: fixed realizations, not timed' });
-  if (tune) {
-    loadavg = os.loadavg();
-    tuning = await tuneCompact(model, sites, {
-      batch,
-      threads,
-      signal: ctx.signal,
-      onProgress: (f, message) => ctx.progress.report({ fraction: 0.1 + 0.75 * f, message }),
-    });
-    timings = tuning.layers;
-  }
+  const loadavg = os.loadavg();
+  const tuning: CompactTuning | null = tune
+    ? await tuneCompact(model, sites, { batch, threads, signal: ctx.signal, onProgress: (f, message) => ctx.progress.report({ fraction: 0.1 + 0.75 * f, message }) })
+    : null;
+  const timings = tuning?.layers;
   const execution: Execution = tuning?.execution ?? 'batched';
   const choose = (s: (typeof sites)[number]): CompactForm => {
     if (timings) return timings.get(s)!.best;
@@ -210,7 +202,7 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
   };
   const result = compactModel(model, sites, choose, ctx.signal);
   // Chunks whose large weights are the compact kernels themselves: no second copy of them to write the file.
-  const compactChunks = encodeModelChunks(execution === 'per-image' ? perImageModel(result.model, (nd) => result.realizedNodes.has(nd)) : result.model);
+  const compactChunks = encodeModelChunks(execution === 'per-image' ? perImageCompact(result) : result.model);
   const compactSize = compactChunks.reduce((a, c) => a + c.length, 0);
   const layers: CompactLayerResult[] = result.layers.map((l, i) => {
     const t = timings?.get(sites[i]);

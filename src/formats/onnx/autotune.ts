@@ -10,7 +10,7 @@ import type { CancelSignal } from '../../core/job';
 import type { CompactForm } from './compactLayer';
 import { floatTensor, int64Tensor } from './compactLayer';
 import { compactModel, formsFor, modelOpset, realizeSite, type MaskedSite } from './compactModel';
-import { perImageModel, perImageObstacle } from './perImage';
+import { perImageCompact, perImageObstacle } from './perImage';
 import { encodeModel } from './proto';
 import { inputShape, measureLatency, onnxRuntime, seededInput, sessionOptions, type BenchModel } from './latency';
 
@@ -193,8 +193,7 @@ export async function tuneCompact(model: onnx.IModelProto, sites: MaskedSite[], 
   opts.signal?.throwIfCancelled();
   opts.onProgress?.(0.85, 'timing the whole compact model batched and per image');
   const batchedModel = compactModel(model, sites, (s) => batched.get(s)!.best).model;
-  const singleModel = compactModel(model, sites, (s) => single.get(s)!.best);
-  const perImage = perImageModel(singleModel.model, (nd) => singleModel.realizedNodes.has(nd));
+  const perImage = perImageCompact(compactModel(model, sites, (s) => single.get(s)!.best));
   const input = inputShape(model, opts.batch);
   let samples;
   try {

@@ -193,3 +193,8 @@ export function perImageModel(model: onnx.IModelProto, inside?: (nd: onnx.INodeP
     ],
   };
 }
+
+/** A compact model (compactModel's result) with the range around its realized layers run per image. */
+export function perImageCompact(compact: { model: onnx.IModelProto; realizedNodes: ReadonlySet<onnx.INodeProto> }): onnx.IModelProto {
+  return perImageModel(compact.model, (nd) => compact.realizedNodes.has(nd));
+}
