@@ -13,7 +13,9 @@
  * runs only that order (1 = only the plain search). A symmetric move (g swaps, BFS from n/g sources) costs
  * less than a plain exact move, so the same swap budget is a conservative stand-in for the same seconds.
  * Run: npx tsx bench/search.ts [--mode swaps|seconds] [--scale 1] [--only 64,8] [--seeds 1,2,3]
- * [--chains 2] [--symmetry g]   (prints JSON)
+ * [--chains 2] [--symmetry g [--descend true|false]]   (prints JSON)
+ * A `descend` variant searches under order g, then relaxes the symmetry level by level to none
+ * (src/core/graph/symmetryDescent.ts); its budget is the total over levels.
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -33,6 +35,8 @@ const only = arg('only', '');
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
 const chainsArg = Number(arg('chains', '2'));
 const symmetryArg = arg('symmetry', '');
+// With --symmetry: 'true' runs only its descent variant, 'false' only the symmetric search, '' both.
+const descendArg = arg('descend', '');
 // Tuning: overrides of the annealing constants (JSON, e.g. '{"exactStartPerRise":0.1}'), the objective, the budget.
 const annealArg = arg('anneal', '');
 const objectiveArg = arg('objective', '') as '' | 'auto' | 'exact' | 'proxy';
@@ -49,9 +53,9 @@ const swapsArg = arg('swaps', '');
  * interleaved per-move ratio of bench/searchCost.ts at small budgets understates it (the plain run's fixed
  * set-up dominates there), so these come from whole runs at the full budget.
  */
-const targets: Array<{ n: number; k: number; seconds: number; swaps: number; chains: number; symmetry: Array<{ g: number; swaps: number; costNote?: string }>; target: { aspl?: number; gapPct?: number } }> = [
-  { n: 64, k: 8, seconds: 30, swaps: 3_000_000, chains: 1, symmetry: [{ g: 1, swaps: 3_000_000 }, { g: 8, swaps: 3_000_000, costNote: 'order-8 exact move ≈ 1.1× a plain exact move (10⁶ moves: 7.9 s at load 4.6; plain 6.9 s at load 7.2)' }], target: { aspl: 1.95 } },
-  { n: 64, k: 4, seconds: 10, swaps: 1_000_000, chains: 1, symmetry: [{ g: 1, swaps: 1_000_000 }], target: { aspl: 2.88 } },
+const targets: Array<{ n: number; k: number; seconds: number; swaps: number; chains: number; symmetry: Array<{ g: number; swaps: number; descend?: boolean; costNote?: string }>; target: { aspl?: number; gapPct?: number } }> = [
+  { n: 64, k: 8, seconds: 30, swaps: 3_000_000, chains: 1, symmetry: [{ g: 1, swaps: 3_000_000 }, { g: 8, swaps: 3_000_000, costNote: 'order-8 exact move ≈ 1.1× a plain exact move (10⁶ moves: 7.9 s at load 4.6; plain 6.9 s at load 7.2)' }, { g: 8, descend: true, swaps: 3_000_000, costNote: 'descent 8 → 4 → 2 → 1: every level an exact move on 64 nodes, ≈ a plain move; the seconds of each run are in its row' }], target: { aspl: 1.95 } },
+  { n: 64, k: 4, seconds: 10, swaps: 1_000_000, chains: 1, symmetry: [{ g: 1, swaps: 1_000_000 }, { g: 4, descend: true, swaps: 1_500_000, costNote: 'descent 4 → 2 → 1: 1.5·10⁶ moves took 9.2–11.1 s at load 2.3–3.1 (one run per seed, the machine shared); the seconds of each run are in its row' }], target: { aspl: 2.88 } },
   { n: 256, k: 8, seconds: 120, swaps: 2_000_000, chains: 2, symmetry: [{ g: 1, swaps: 2_000_000 }, { g: 64, swaps: 2_000_000, costNote: 'order-64 exact move ≤ 1× a plain exact move (2·10⁵ moves: 2.7 s at load 4.9; plain ≈ 7–10 s at load 10–11)' }], target: { gapPct: 0.9 } },
   { n: 1024, k: 16, seconds: 10, swaps: 1_500_000, chains: 1, symmetry: [{ g: 1, swaps: 1_500_000 }, { g: 128, swaps: 160_000, costNote: 'same wall time as the plain budget: in one run (load 5–7) plain 1.5·10⁶ proxy moves took 6.8–7.2 s, order-16 exact 2·10⁵ moves 8.4–9.1 s → 1.6·10⁵ (order 128: 6.5 s at load 5)' }], target: { gapPct: 0.25 } },
   { n: 4096, k: 32, seconds: 10, swaps: 200_000, chains: 1, symmetry: [{ g: 1, swaps: 200_000 }, { g: 512, swaps: 16_000, costNote: 'same wall time as the plain budget: in one run (load 5.5) plain 2·10⁵ proxy moves 6.1–6.5 s, order-32 exact 1.6·10⁴ moves 5.8–6.4 s (order 512: 4.7 s at load 5.2)' }], target: { gapPct: 0.4 } },
@@ -65,10 +69,17 @@ async function run(o: SearchOptions, chains: number): Promise<SearchResult & { c
 
 const round = (x: number, d: number) => +x.toFixed(d);
 
+/** The variants `--symmetry g [--descend …]` selects; an order not in the table runs with the plain budget. */
+function variantsOf(list: Array<{ g: number; swaps: number; descend?: boolean; costNote?: string }>, plainSwaps: number) {
+  const g = Number(symmetryArg);
+  const picked = list.filter((s) => s.g === g && (descendArg === '' || (s.descend ?? false) === (descendArg === 'true')));
+  return picked.length > 0 ? picked : [{ g, swaps: plainSwaps, descend: descendArg === 'true' }];
+}
+
 async function main(): Promise<void> {
   const rows: unknown[] = [];
   const medians: unknown[] = [];
-  for (const t of targets) for (const { g: symmetry, swaps: symSwaps, costNote } of symmetryArg ? [t.symmetry.find((s) => s.g === Number(symmetryArg)) ?? { g: Number(symmetryArg), swaps: t.swaps }] : t.symmetry) {
+  for (const t of targets) for (const { g: symmetry, swaps: symSwaps, descend = false, costNote } of symmetryArg ? variantsOf(t.symmetry, t.swaps) : t.symmetry) {
     if (only && only !== `${t.n},${t.k}`) continue;
     const chains = t.chains > 1 ? chainsArg : 1;
     const budget = mode === 'swaps' ? { maxSwaps: Math.round((swapsArg ? Number(swapsArg) : symSwaps) * scale) } : { seconds: t.seconds * scale };
@@ -76,20 +87,20 @@ async function main(): Promise<void> {
     const runs: SearchResult[] = [];
     for (const seed of seeds) {
       const before = loadavg()[0];
-      const r = await run({ n: t.n, k: t.k, seed, ...budget, ...tuning, ...(symmetry > 1 ? { symmetry } : {}) }, chains);
+      const r = await run({ n: t.n, k: t.k, seed, ...budget, ...tuning, ...(symmetry > 1 ? { symmetry, descend } : {}) }, chains);
       runs.push(r);
       rows.push({
-        n: t.n, k: t.k, symmetry, seed, chains, ...budget, aspl: round(r.aspl, 6), gapPct: round(r.gapPct, 3), diameter: r.diameter,
+        n: t.n, k: t.k, symmetry, descend, descent: r.descent ?? null, seed, chains, ...budget, aspl: round(r.aspl, 6), gapPct: round(r.gapPct, 3), diameter: r.diameter,
         swapsTried: r.swapsTried, swapsAccepted: r.swapsAccepted, seconds: round(r.seconds, 2), stoppedBy: r.stoppedBy,
         objective: r.objective, kernel: r.kernel, temperature: r.temperature, loadavg1Before: round(before, 2), loadavg1After: round(loadavg()[0], 2),
       });
-      process.stderr.write(`(${t.n},${t.k}) g=${symmetry} seed ${seed}: ${r.aspl.toFixed(5)} (${r.gapPct.toFixed(3)} %) in ${r.seconds.toFixed(1)} s\n`);
+      process.stderr.write(`(${t.n},${t.k}) g=${symmetry}${descend ? ' descend' : ''} seed ${seed}: ${r.aspl.toFixed(5)} (${r.gapPct.toFixed(3)} %) in ${r.seconds.toFixed(1)} s\n`);
     }
     const med = [...runs].sort((a, b) => a.aspl - b.aspl)[Math.floor(runs.length / 2)];
     const moore = mooreBound(t.n, t.k).aspl;
     const met = t.target.aspl !== undefined ? med.aspl <= t.target.aspl + 1e-12 : med.gapPct <= t.target.gapPct! + 1e-12;
     medians.push({
-      n: t.n, k: t.k, symmetry, costNote: costNote ?? null, chains, ...budget, medianAspl: round(med.aspl, 6), medianGapPct: round(med.gapPct, 3), moore: round(moore, 6),
+      n: t.n, k: t.k, symmetry, descend, costNote: costNote ?? null, chains, ...budget, medianAspl: round(med.aspl, 6), medianGapPct: round(med.gapPct, 3), moore: round(moore, 6),
       bestKnown: bestKnownAspl(t.n, t.k)?.aspl ?? null, target: t.target, targetSeconds: t.seconds, met,
       medianSeconds: round([...runs].map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)], 2),
     });

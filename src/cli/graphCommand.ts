@@ -1,7 +1,7 @@
 /**
  * `rgp graph`: draw and optimise a regular graph, or evaluate a given one.
  *
- *   rgp graph --nodes N --degree K [--swaps M] [--seconds S] [--seed X] [--chains C] [--symmetry G] [--out graph.json]
+ *   rgp graph --nodes N --degree K [--swaps M] [--seconds S] [--seed X] [--chains C] [--symmetry G [--descend]] [--out graph.json]
  *   rgp graph --in edges.txt|graph.json [--swaps M] [--seconds S] [--out graph.json]
  *
  * The budget is a number of proposed swaps (--swaps, default `defaultSwapBudget(n, k)`), so the same seed
@@ -11,9 +11,11 @@
  * writes the graph's edge list and the ASPL history.
  * With --in alone the given graph is evaluated (ASPL, diameter, clustering, degree check, Moore gap); with
  * --in plus a budget a k-regular input is the starting point of the search. --symmetry G searches only graphs
- * invariant under i ↦ i + n/G (mod n) (src/core/graph/symmetry.ts).
+ * invariant under i ↦ i + n/G (mod n) (src/core/graph/symmetry.ts); with --descend it then relaxes the
+ * symmetry level by level to none (src/core/graph/symmetryDescent.ts).
  */
 import type { SearchStop } from '../core/graph/swapSearch';
+import type { DescentLevel } from '../core/graph/symmetryDescent';
 import { readFile } from 'node:fs/promises';
 import { RgpError } from '../core/errors';
 import { quietContext, type JobContext } from '../core/job';
@@ -37,6 +39,8 @@ export interface GraphCommandOptions {
   chains?: number | string;
   /** Cyclic symmetry order g (a divisor of n; 1 = none). */
   symmetry?: number | string;
+  /** With symmetry > 1: relax it level by level to none after the symmetric search. */
+  descend?: boolean;
   out?: string;
   /** Replace an existing --out file, only one rgp wrote (src/jobs/outputFolder.ts). */
   overwrite?: boolean;
@@ -76,8 +80,10 @@ export interface GraphSearchOutput {
   seconds: number;
   seed: number;
   chains: number;
-  /** The symmetry order searched under (1: none). */
+  /** The symmetry order searched under (1: none); with a descent, its top order. */
   symmetry: number;
+  /** With --descend: each level's order, swaps, restarts, best ASPL after it and seconds; null without. */
+  descent: DescentLevel[] | null;
   objective: 'exact' | 'proxy';
   kernel: 'wasm' | 'ts';
   out: string | null;
@@ -127,6 +133,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   const seed = num(opts.seed, 'seed', { integer: true }) ?? 1;
   const chains = num(opts.chains, 'chains', { integer: true, min: 1 }) ?? 1;
   const symmetry = num(opts.symmetry, 'symmetry', { integer: true, min: 1 }) ?? 1;
+  if (opts.descend && symmetry <= 1) throw new RgpError('BAD_ARGUMENT', '--descend relaxes a symmetry, and no --symmetry was given.', 'Add --symmetry G (a divisor of n, e.g. 8 for n = 64), or drop --descend.');
   if (chains > 64) throw new RgpError('BAD_ARGUMENT', `--chains ${chains} is too many.`, 'Use at most one chain per core, e.g. --chains 2.');
   if (opts.out !== undefined && opts.in !== undefined && path.resolve(opts.out) === path.resolve(opts.in)) {
     throw new RgpError('UNSAFE_PATH', `--out ${opts.out} would overwrite the input graph.`, 'Write the result to a new file.');
@@ -181,7 +188,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   }
 
   const swapBudget = swaps ?? defaultSwapBudget(n, k);
-  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget, ...(symmetry > 1 ? { symmetry } : {}) };
+  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget, ...(symmetry > 1 ? { symmetry, descend: opts.descend === true } : {}) };
   let r: SearchResult;
   if (chains > 1) {
     if (!deps.worker) throw new Error('internal: graphCommand needs deps.worker for --chains > 1');
@@ -211,6 +218,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
     seed,
     chains,
     symmetry: r.symmetry,
+    descent: r.descent ?? null,
     objective: r.objective,
     kernel: r.kernel,
     out,

@@ -42,6 +42,7 @@ import { mooreBound } from './mooreBound';
 import { SwapState } from './proxyObjective';
 import { randomRegularGraph, validateRegularParams } from './regularGraph';
 import { equivariantForm, OrbitSwapper, randomSymmetricRegularGraph, validateSymmetry } from './symmetry';
+import { searchByDescent, type DescentLevel } from './symmetryDescent';
 
 export type SearchObjective = 'auto' | 'exact' | 'proxy';
 
@@ -89,6 +90,12 @@ export interface SearchOptions {
    * be invariant.
    */
   symmetry?: number;
+  /**
+   * With `symmetry` g > 1: search under order g, then relax the symmetry level by level (g → g/p → … → 1)
+   * from the best graph so far (`symmetryDescent.ts`); the swap budget is the total over levels. The result
+   * need not be symmetric. Default false.
+   */
+  descend?: boolean;
   /** Structured progress (the UI's live chart); called at most ~10 times a second. */
   onSample?: (s: SearchSample) => void;
   /** Milliseconds between progress reports (default 100). */
@@ -150,6 +157,8 @@ export interface SearchResult {
   symmetry: number;
   /** The annealing schedule used: exact (distance-sum units) or, after a proxy phase, the proxy's (covered pairs); null for hill-climbing. */
   temperature: { start: number; end: number } | null;
+  /** With `descend`: what each level did, from the top order down to 1. */
+  descent?: DescentLevel[];
 }
 
 const MAX_HISTORY = 2000;
@@ -227,6 +236,10 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
   validateRegularParams(n, k);
   if (opts.seconds !== undefined && !(opts.seconds >= 0)) throw new RgpError('BAD_ARGUMENT', `seconds must be ≥ 0, got ${opts.seconds}.`, 'Give a time budget in seconds, e.g. --seconds 10.');
   if (opts.maxSwaps !== undefined && !(Number.isInteger(opts.maxSwaps) && opts.maxSwaps >= 0)) throw new RgpError('BAD_ARGUMENT', `maxSwaps must be a non-negative integer, got ${opts.maxSwaps}.`, 'Give a whole number of swaps.');
+  if (opts.descend && (opts.symmetry ?? 1) > 1) {
+    validateSymmetry(n, k, opts.symmetry!);
+    return searchByDescent(opts, ctx, searchRegularGraph, defaultSwapBudget(n, k));
+  }
   const seconds = opts.seconds;
   // A swap budget unless only seconds were given: then time is the budget (and steers the schedule).
   const maxSwaps = opts.maxSwaps ?? (seconds === undefined ? defaultSwapBudget(n, k) : undefined);
