@@ -41,6 +41,46 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array 
   }
 }
 
+/**
+ * Files that belong together (a model and its report): every file is written to its temporary sibling
+ * first, and only when all are complete are they renamed into place, in the order given. A failure or a
+ * full disk while writing leaves every target as it was; only a crash between the renames (no data is
+ * written then) could leave a mix.
+ */
+export async function writeFilesAtomic(files: ReadonlyArray<{ target: string; data: string | Uint8Array | readonly Uint8Array[] }>): Promise<void> {
+  const temps: Array<{ tmp: string; target: string }> = [];
+  try {
+    for (const { target, data } of files) {
+      const parent = path.dirname(path.resolve(target));
+      try {
+        await fs.mkdir(parent, { recursive: true });
+      } catch (e) {
+        throw fsWriteError(parent, e);
+      }
+      const tmp = tempSibling(path.resolve(target));
+      addTemp({ path: tmp });
+      temps.push({ tmp, target });
+      try {
+        await fs.writeFile(tmp, typeof data === 'string' || data instanceof Uint8Array ? data : data.values());
+      } catch (e) {
+        throw fsWriteError(target, e);
+      }
+    }
+    for (const { tmp, target } of temps) {
+      try {
+        await fs.rename(tmp, target);
+      } catch (e) {
+        throw fsWriteError(target, e);
+      }
+    }
+  } finally {
+    for (const { tmp } of temps) {
+      await fs.rm(tmp, { force: true });
+      removeTemp(tmp);
+    }
+  }
+}
+
 export function writeJsonAtomic(target: string, value: unknown): Promise<void> {
   return writeFileAtomic(target, JSON.stringify(value, null, 2) + '\n');
 }

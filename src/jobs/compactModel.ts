@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { RgpError } from '../core/errors';
 import type { JobContext } from '../core/job';
 import { parseMaskFile, type MaskFile } from '../core/prune/maskFile';
-import { writeFileAtomic } from '../io/atomicWrite';
+import { writeFilesAtomic } from '../io/atomicWrite';
 import { isToolJsonFile } from '../io/outputMarker';
 import { checkOutputPlace } from './outputFolder';
 import { openModel } from '../formats';
@@ -237,8 +237,11 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
   };
   ctx.signal.throwIfCancelled();
   ctx.progress.report({ fraction: 0.9, message: `writing ${path.basename(outputPath)}` });
-  await writeFileAtomic(outputPath, compactChunks);
-  await writeFileAtomic(reportPath, JSON.stringify(summary, null, 2) + '\n');
+  // One step for the pair: the report (which marks the model as rgp's) never lags behind the model.
+  await writeFilesAtomic([
+    { target: outputPath, data: compactChunks },
+    { target: reportPath, data: JSON.stringify(summary, null, 2) + '\n' },
+  ]);
   ctx.progress.report({ fraction: 1, message: `compact model: ${compactSize} bytes (${(100 * summary.bytes.compactOverMasked).toFixed(1)} % of the masked model)` });
   return summary;
 }
