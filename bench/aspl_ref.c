@@ -61,12 +61,18 @@ static long long aspl_sum(int skip, uint64_t *A, uint64_t *B, int *diam) {
           r += cnt;
           continue;
         }
-        for (int w = 0; w < W; w++) b[w] = a[w];
+        /* The row is accumulated in a local array (registers once vectorised), not in b: b may alias a
+         * neighbour's row as far as the compiler knows, which would force a store and reload per OR. */
+        uint64_t acc[W];
+        for (int w = 0; w < W; w++) acc[w] = a[w];
         for (int p = off[v]; p < off[v + 1]; p++) {
           const uint64_t *u = A + (size_t)adj[p] * W;
-          for (int w = 0; w < W; w++) b[w] |= u[w];
+          for (int w = 0; w < W; w++) acc[w] |= u[w];
         }
-        for (int w = 0; w < W; w++) r += __builtin_popcountll(b[w]);
+        for (int w = 0; w < W; w++) {
+          b[w] = acc[w];
+          r += __builtin_popcountll(acc[w]);
+        }
       }
       if (r == reached) return -1;
       total += (long long)d * (r - reached);
