@@ -15,7 +15,7 @@ import { parseMaskFile } from '../../src/core/prune/maskFile';
 import { Random } from '../../src/core/random';
 import { tuneCompact } from '../../src/formats/onnx/autotune';
 import { compactModel, decodeModel, encodeModel, findMaskedSites, type MaskedSite } from '../../src/formats/onnx/compactModel';
-import { isPerImage, PER_IMAGE_NODE, perImageModel, perImageObstacle } from '../../src/formats/onnx/perImage';
+import { isPerImage, PER_IMAGE_NODE, perImageCompact, perImageModel, perImageObstacle } from '../../src/formats/onnx/perImage';
 import { compactPrunedModel } from '../../src/jobs/compactModel';
 import { pruneModel } from '../../src/jobs/pruneModel';
 import { pruneOnnxForTest } from '../fixtures/onnxPruned';
@@ -202,6 +202,15 @@ test('around the compact layers only: the dense first convolution and the classi
   const dw = perImageModel(declared, (nd) => built.realizedNodes.has(nd));
   assert.ok(dw.graph!.initializer!.some((x) => x.name === w), 'a declared weight stays outside');
   assertClose((await run(encodeModel(dw), x, dims)).out[0], a.out[0], 'vgg region per image, a weight declared as an input');
+  // perImageCompact wraps the range around the realized convolutions only: the realized classifier Gemm
+  // (its MatMuls need the batch) stays outside the Scan, on the whole batch.
+  const gemm = built.layers.find((l) => l.op === 'Gemm')!;
+  assert.ok(gemm, 'vgg_small has a masked Gemm');
+  const pc = perImageCompact(built);
+  const pcOuter = pc.graph!.node!.map((nd) => nd.name ?? '');
+  assert.ok(pcOuter.some((n) => n.startsWith(`rgp/${gemm.node}/`)), 'the realized Gemm runs on the batch');
+  assert.ok(!pcOuter.some((n) => n !== PER_IMAGE_NODE && n.startsWith('rgp/') && !built.layers.some((l) => l.op === 'Gemm' && n.startsWith(`rgp/${l.node}/`))), 'every realized convolution is inside the Scan');
+  assertClose((await run(encodeModel(pc), x, dims)).out[0], a.out[0], 'vgg, realized convolutions per image');
   // A residual network: the range grows to the Add that closes the last block (one tensor out).
   const res = compactOf('resnet18_w16_cifar.onnx', 16, 2);
   const rb = compactModel(res.masked, res.sites, () => 'conv-gather-reducesum');
