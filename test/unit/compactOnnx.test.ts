@@ -103,27 +103,3 @@ test('compact refuses a mask file for another model', () => {
   const other = onnx.ModelProto.decode(pruneOnnxForTest(`${MODELS}/resnet18_w16_cifar.onnx`, { n: 16, k: 2, seed: 3 }).bytes);
   throwsRgp(() => findMaskedSites(other, parseMaskFile(JSON.parse(JSON.stringify(pruned.masks)))), 'BAD_MODEL', /no Conv or Gemm/);
 });
-
-test("'gather-conv-sum': K grouped Convs summed, depthwise for one channel per group, the bias in the first; equal to the masked model", async () => {
-  const pruned = pruneOnnxForTest(`${MODELS}/resnet18_w16_cifar.onnx`, { n: 16, k: 2, seed: 7 });
-  const masked = onnx.ModelProto.decode(pruned.bytes);
-  const sites = findMaskedSites(masked, parseMaskFile(JSON.parse(JSON.stringify(pruned.masks))));
-  assert.ok(formsFor(sites[0]).includes('gather-conv-sum'), 'the tuner times it');
-  const result = compactModel(masked, sites, (s) => (s.op === 'Conv' ? 'gather-conv-sum' : 'gather-matmul'));
-  const nodes = result.model.graph!.node!;
-  const inits = new Map(result.model.graph!.initializer!.map((t) => [t.name, t]));
-  // A 16-channel layer over n = 16 groups: one channel per group, so each term is a depthwise Conv.
-  const site = sites.find((s) => s.op === 'Conv' && s.kernel.cIn === 16 && s.kernel.cOut === 16)!;
-  const convs = nodes.filter((nd) => nd.opType === 'Conv' && nd.name!.startsWith(`rgp/${site.node.name}/`));
-  assert.ok(site.bias, 'the layer has a bias (BatchNorm folded by the exporter)');
-  assert.equal(convs.length, site.groups.K, 'one Conv per term');
-  for (const [t, nd] of convs.entries()) {
-    assert.equal(Number(nd.attribute!.find((a) => a.name === 'group')!.i), 16);
-    assert.deepEqual(inits.get(nd.input![1])!.dims!.map(Number), [16, 1, 3, 3], 'depthwise kernel');
-    assert.equal(nd.input!.length, t === 0 && site.bias ? 3 : 2, 'the bias goes into the first term only');
-  }
-  assert.ok(!nodes.some((nd) => nd.name === `rgp/${site.node.name}/AddBias`), 'no separate bias Add');
-  const dims = [2, 3, 32, 32];
-  const x = randomInput(2 * 3 * 32 * 32, 5);
-  assertClose(await run(encodeModel(result.model), x, dims), await run(pruned.bytes, x, dims), 'gather-conv-sum');
-});

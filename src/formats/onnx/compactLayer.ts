@@ -21,23 +21,17 @@
  *                       The convolution's im2col stays at the dense input size (no duplicated input).
  *  - 'conv-gather-reducesum'  The same Conv → one Gather ordering contributions [o, t, c] → Reshape
  *                       [B, n, K, co·H·W] → ReduceSum over K → Reshape back.
- *  - 'gather-conv-sum'  K times: a Gather puts the t-th input group of every output group in that output
- *                       group's place → a Conv with group = n (ci → co per group; depthwise for one channel
- *                       per group) gives every output group's t-th term → Sum of the K terms. More nodes,
- *                       but its Convs are what onnxruntime's blocked NCHWc kernels take (depthwise over 8k
- *                       channels, or 8k channels per group in and out), which they never do for the other
- *                       forms' Convs with 1–4 channels per group.
- * A bias is added after the sum (Add of the bias reshaped to [C_out, 1, …]) except in 'gather-conv' and
- * 'gather-conv-sum' with even output groups, where the (first) Conv takes it as it is.
+ * A bias is added after the sum (Add of the bias reshaped to [C_out, 1, …]) except in 'gather-conv' with
+ * even output groups, where the Conv takes it as it is.
  */
 import type { onnx } from 'onnx-proto';
 import { RgpError } from '../../core/errors';
 import { groupStarts, inputGroupRanges, rangeSizes, type InputPart } from '../../core/prune/blockMask';
 
-export type ConvForm = 'gather-conv' | 'conv-gather-sum' | 'conv-gather-reducesum' | 'gather-conv-sum';
+export type ConvForm = 'gather-conv' | 'conv-gather-sum' | 'conv-gather-reducesum';
 export type GemmForm = 'gather-matmul' | 'matmul-gather-sum';
 export type CompactForm = ConvForm | GemmForm;
-export const CONV_FORMS: readonly ConvForm[] = ['gather-conv', 'conv-gather-sum', 'conv-gather-reducesum', 'gather-conv-sum'];
+export const CONV_FORMS: readonly ConvForm[] = ['gather-conv', 'conv-gather-sum', 'conv-gather-reducesum'];
 export const GEMM_FORMS: readonly GemmForm[] = ['gather-matmul', 'matmul-gather-sum'];
 
 /** ONNX TensorProto.DataType values used here. */
@@ -283,13 +277,10 @@ export function realizeConv(w: MaskedKernel, g: LayerGroups, site: LayerSite, fo
   const attrs = [...(site.convAttributes ?? []), intAttr('group', g.n)];
   const wDims = (rows: number, cols: number) => [rows, cols, ...w.spatial];
   const out = evenOut(g) ? site.output : `${p}/padded`;
-  // A Conv that writes the output channels as they are takes the bias itself (in 'gather-conv-sum', the first term's).
-  const biasInConv = (form === 'gather-conv' || form === 'gather-conv-sum') && evenOut(g) && site.bias !== undefined;
+  const biasInConv = form === 'gather-conv' && evenOut(g) && site.bias !== undefined;
   const sumOut = site.bias !== undefined && !biasInConv ? `${p}/nobias` : site.output;
   const mainOut = evenOut(g) ? sumOut : out;
-  if (form === 'gather-conv-sum') {
-    appendTermConvs(w, g, p, site.input, mainOut, attrs, biasInConv ? site.bias : undefined, nodes, inits);
-  } else if (form === 'gather-conv') {
+  if (form === 'gather-conv') {
     const gathered = `${p}/gathered`;
     const order: number[] = [];
     for (let o = 0; o < g.n; o++) order.push(...g.reads[o]);
@@ -315,31 +306,6 @@ export function realizeConv(w: MaskedKernel, g: LayerGroups, site: LayerSite, fo
   }
   const counts = storedCounts(g, w.taps);
   return { nodes, initializers: inits, form, storedWeights: counts.stored, paddingWeights: counts.padding };
-}
-
-/**
- * 'gather-conv-sum': for each t, a Gather puts input group reads[o][t] at group position o, a grouped Conv
- * (n groups, ci → co; a depthwise Conv when ci = co = 1) computes every output group's t-th contribution
- * in place, and a Sum adds the K terms. Groups of 8k channels in and out (and depthwise Convs over 8k
- * channels) are what onnxruntime's blocked NCHWc kernels take.
- */
-function appendTermConvs(w: MaskedKernel, g: LayerGroups, p: string, input: string, out: string, attrs: onnx.IAttributeProto[], bias: string | undefined, nodes: onnx.INodeProto[], inits: onnx.ITensorProto[]): void {
-  const { taps } = w;
-  const terms: string[] = [];
-  for (let t = 0; t < g.K; t++) {
-    const order = Array.from({ length: g.n }, (_, o) => g.reads[o][t]);
-    inits.push(int64Tensor(`${p}/in_idx${t}`, inputGatherIndices(g, order)));
-    nodes.push(node('Gather', [input, `${p}/in_idx${t}`], [`${p}/x${t}`], `${p}/Gather${t}`, [intAttr('axis', 1)]));
-    const k = new Float32Array(g.n * g.co * g.ci * taps);
-    for (let o = 0; o < g.n; o++) {
-      const os = g.outStarts[o];
-      for (let c = 0; c < g.outStarts[o + 1] - os; c++) copyGroupColumns(w, g, g.reads[o][t], (os + c) * w.cIn * taps, k, (o * g.co + c) * g.ci * taps);
-    }
-    inits.push(floatTensor(`${p}/W${t}`, [g.n * g.co, g.ci, ...w.spatial], k));
-    nodes.push(node('Conv', t === 0 && bias ? [`${p}/x${t}`, `${p}/W${t}`, bias] : [`${p}/x${t}`, `${p}/W${t}`], [`${p}/term${t}`], `${p}/Conv${t}`, attrs));
-    terms.push(`${p}/term${t}`);
-  }
-  nodes.push(node(terms.length === 1 ? 'Identity' : 'Sum', terms, [out], `${p}/Sum`));
 }
 
 /**

@@ -15,8 +15,6 @@ import { RgpError } from '../../core/errors';
 import type { CancelSignal } from '../../core/job';
 import type { LoadedMasks, MaskFileLayer } from '../../core/prune/maskFile';
 import {
-  CONV_FORMS,
-  GEMM_FORMS,
   checkMasked,
   layerGroups,
   realizeConv,
@@ -207,7 +205,7 @@ export function defaultForm(site: MaskedSite): CompactForm {
 }
 
 export function formsFor(site: MaskedSite): readonly CompactForm[] {
-  return site.op === 'Conv' ? CONV_FORMS : GEMM_FORMS;
+  return site.op === 'Conv' ? ['gather-conv', 'conv-gather-sum', 'conv-gather-reducesum'] : ['gather-matmul', 'matmul-gather-sum'];
 }
 
 function initializerFloats(t: onnx.ITensorProto): number {
