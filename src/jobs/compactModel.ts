@@ -63,7 +63,7 @@ export interface CompactSummary {
   /** 'per-image': the graph runs image after image inside one Scan over the batch (perImage.ts). */
   execution: Execution;
   layers: CompactLayerResult[];
-  /** Layer timings are at `layerBatch` (the tuning batch, or 1 for per-image execution). */
+  /** Layer timings are at `layerBatch` (the tuning batch, or 1 for per-image execution, where realized Gemms after the convolutions run outside the Scan and keep the tuning batch; each layer's inputShape says). */
   tuning: { batch: number; layerBatch: number; threads: number | 'all'; loadavg: number[]; wholeModelMs: CompactTuning['wholeModelMs']; perImageNote: string | null } | null;
 }
 

@@ -15,7 +15,7 @@ import { parseMaskFile } from '../../src/core/prune/maskFile';
 import { Random } from '../../src/core/random';
 import { tuneCompact } from '../../src/formats/onnx/autotune';
 import { compactModel, decodeModel, encodeModel, findMaskedSites, type MaskedSite } from '../../src/formats/onnx/compactModel';
-import { isPerImage, PER_IMAGE_NODE, perImageModel, perImageObstacle } from '../../src/formats/onnx/perImage';
+import { isPerImage, PER_IMAGE_NODE, perImageCompact, perImageModel, perImageObstacle } from '../../src/formats/onnx/perImage';
 import { compactPrunedModel } from '../../src/jobs/compactModel';
 import { pruneModel } from '../../src/jobs/pruneModel';
 import { pruneOnnxForTest } from '../fixtures/onnxPruned';
@@ -73,7 +73,10 @@ for (const c of [
     assert.deepEqual(g.node!.map((nd) => [nd.opType, nd.name]), [['Scan', PER_IMAGE_NODE]], 'without a range, the whole graph');
     assert.deepEqual(JSON.stringify(g.input), JSON.stringify(compact.graph!.input), 'graph inputs keep their names and types');
     assert.deepEqual(JSON.stringify(g.output), JSON.stringify(compact.graph!.output), 'graph outputs keep their names and types');
-    assert.equal(g.initializer!.length, compact.graph!.initializer!.length + 1, 'weights stay in the main graph (+ the axes constant)');
+    // Nothing outside the Scan reads a weight: all of them (+ the axes constant) move into its body.
+    const body = g.node![0].attribute!.find((a) => a.name === 'body')!.g!;
+    assert.equal(g.initializer!.length, 0, 'no weight left in the main graph');
+    assert.deepEqual(body.initializer!.map((t) => t.name).sort(), [...compact.graph!.initializer!.map((t) => t.name!), '::rgp-per-image-axes'].sort(), 'every weight in the body');
     for (const batch of [1, 5]) {
       const dims = [batch, 3, 32, 32];
       const x = input(dims, batch);
@@ -97,7 +100,7 @@ test('opsets 9–12 get Unsqueeze / Squeeze with an axes attribute (the shared R
     assert.equal(nd.input!.length, 1);
     assert.deepEqual(nd.attribute!.find((a) => a.name === 'axes')!.ints!.map(Number), [0]);
   }
-  assert.ok(!wrapped.graph!.initializer!.some((t) => t.name === '::rgp-per-image-axes'));
+  assert.ok(![...wrapped.graph!.initializer!, ...body.initializer!].some((t) => t.name === '::rgp-per-image-axes'));
   const dense = decodeModel(readFileSync(`${MODELS}/resnet18_w16_cifar.onnx`), 'resnet');
   const denseOld: onnx.IModelProto = { ...dense, opsetImport: [{ domain: '', version: 11 }] };
   const dims = [3, 3, 32, 32];
@@ -175,11 +178,39 @@ test('around the compact layers only: the dense first convolution and the classi
   const scan = wrapped.graph!.node!.find((nd) => nd.opType === 'Scan')!;
   assert.equal(scan.input!.length, 1);
   assert.equal(scan.output!.length, 1);
+  // Weights read only inside the Scan live in its body (where onnxruntime's blocked-layout rewrite sees
+  // them as constants); the dense layers' weights stay in the main graph; none is in both.
+  const body = scan.attribute!.find((a) => a.name === 'body')!.g!;
+  const inner = new Set(body.initializer!.map((t) => t.name));
+  const main = new Set(wrapped.graph!.initializer!.map((t) => t.name));
+  assert.ok(inner.size > 0);
+  for (const t of built.model.graph!.initializer!) {
+    assert.ok(inner.has(t.name) !== main.has(t.name), `${t.name} is in exactly one graph`);
+    if (t.name!.startsWith('rgp/')) assert.ok(inner.has(t.name), `${t.name} (compact) is in the body`);
+  }
+  const firstConv = built.model.graph!.node!.find((nd) => nd.name === '/features/features.0/Conv')!;
+  assert.ok(main.has(firstConv.input![1]), 'the dense first conv keeps its weight in the main graph');
   const dims = [6, 3, 32, 32];
   const x = input(dims, 6);
   const a = await run(encodeModel(built.model), x, dims);
   const b = await run(encodeModel(wrapped), x, dims);
   assertClose(b.out[0], a.out[0], 'vgg region per image');
+  // A weight also declared as a graph input can be fed by the caller, so it stays in the main graph.
+  const w = [...inner].find((name) => name!.endsWith('/W'))!;
+  const t = built.model.graph!.initializer!.find((x) => x.name === w)!;
+  const declared: onnx.IModelProto = { ...built.model, graph: { ...built.model.graph!, input: [...built.model.graph!.input!, { name: w, type: { tensorType: { elemType: 1, shape: { dim: t.dims!.map((d) => ({ dimValue: d })) } } } }] } };
+  const dw = perImageModel(declared, (nd) => built.realizedNodes.has(nd));
+  assert.ok(dw.graph!.initializer!.some((x) => x.name === w), 'a declared weight stays outside');
+  assertClose((await run(encodeModel(dw), x, dims)).out[0], a.out[0], 'vgg region per image, a weight declared as an input');
+  // perImageCompact wraps the range around the realized convolutions only: the realized classifier Gemm
+  // (its MatMuls need the batch) stays outside the Scan, on the whole batch.
+  const gemm = built.layers.find((l) => l.op === 'Gemm')!;
+  assert.ok(gemm, 'vgg_small has a masked Gemm');
+  const pc = perImageCompact(built);
+  const pcOuter = pc.graph!.node!.map((nd) => nd.name ?? '');
+  assert.ok(pcOuter.some((n) => n.startsWith(`rgp/${gemm.node}/`)), 'the realized Gemm runs on the batch');
+  assert.ok(!pcOuter.some((n) => n !== PER_IMAGE_NODE && n.startsWith('rgp/') && !built.layers.some((l) => l.op === 'Gemm' && n.startsWith(`rgp/${l.node}/`))), 'every realized convolution is inside the Scan');
+  assertClose((await run(encodeModel(pc), x, dims)).out[0], a.out[0], 'vgg, realized convolutions per image');
   // A residual network: the range grows to the Add that closes the last block (one tensor out).
   const res = compactOf('resnet18_w16_cifar.onnx', 16, 2);
   const rb = compactModel(res.masked, res.sites, () => 'conv-gather-reducesum');

@@ -153,7 +153,7 @@ export type Execution = 'batched' | 'per-image';
 
 export interface CompactTuning {
   execution: Execution;
-  /** Per-layer timings and picks for the chosen execution: at the tuning batch when batched, at batch 1 per image. */
+  /** Per-layer timings and picks for the chosen execution: at the tuning batch when batched; per image, convolutions at batch 1 and Gemms (run outside the Scan) at the tuning batch. */
   layers: Map<MaskedSite, LayerTiming>;
   /** The whole compact model at the tuning batch in each execution timed (median ms; null when not timed). */
   wholeModelMs: { batched: number | null; perImage: number | null };
@@ -175,8 +175,8 @@ function sameOutputs(a: Record<string, Float32Array>, b: Record<string, Float32A
 
 /**
  * Tunes a compact model: each layer's form for batched execution at the tuning batch and, when that batch
- * is above 1 and a masked layer is a convolution, each layer's form at batch 1 for per-image execution
- * (perImage.ts); then both whole compact models run at the tuning batch, interleaved, and the faster is
+ * is above 1 and a masked layer is a convolution, each convolution's form at batch 1 for per-image
+ * execution (perImage.ts); then both whole compact models run at the tuning batch, interleaved, and the faster is
  * kept — per image only when its outputs equal the batched model's. Per-image execution is tried only for
  * convolutions: there one image's intermediates are feature maps the batch multiplies past the cache,
  * while a Gemm's row is small and its MatMul needs the batch to be efficient (and timing two whole models
@@ -189,11 +189,14 @@ export async function tuneCompact(model: onnx.IModelProto, sites: MaskedSite[], 
   const progress = (from: number, width: number) => (f: number, m: string) => opts.onProgress?.(from + width * f, m);
   const batched = await autotune(model, sites, { ...opts, onProgress: progress(0, share) });
   if (obstacle) return { execution: 'batched', layers: batched, wholeModelMs: { batched: null, perImage: null }, perImageNote: `per-image execution not tried: ${obstacle}` };
-  const single = await autotune(model, sites, { ...opts, batch: 1, onProgress: progress(share, 0.3) });
+  // Per image, the convolutions run one image at a time (tuned at batch 1); realized Gemms, which follow
+  // them in a CNN, stay outside the Scan on the whole batch (perImageCompact), so they keep their batched pick.
+  const single = await autotune(model, sites.filter((s) => s.op === 'Conv'), { ...opts, batch: 1, onProgress: progress(share, 0.3) });
+  const perImageLayers = new Map(sites.map((s) => [s, single.get(s) ?? batched.get(s)!]));
   opts.signal?.throwIfCancelled();
   opts.onProgress?.(0.85, 'timing the whole compact model batched and per image');
   const batchedModel = compactModel(model, sites, (s) => batched.get(s)!.best).model;
-  const perImage = perImageCompact(compactModel(model, sites, (s) => single.get(s)!.best));
+  const perImage = perImageCompact(compactModel(model, sites, (s) => perImageLayers.get(s)!.best));
   const input = inputShape(model, opts.batch);
   let samples;
   try {
@@ -212,5 +215,5 @@ export async function tuneCompact(model: onnx.IModelProto, sites: MaskedSite[], 
   const wholeModelMs = { batched: b.medianMs, perImage: p.medianMs };
   if (!sameOutputs(b.outputs!, p.outputs!)) return { execution: 'batched', layers: batched, wholeModelMs, perImageNote: 'per-image execution gives other outputs (the model mixes images across the batch)' };
   if (p.medianMs >= b.medianMs) return { execution: 'batched', layers: batched, wholeModelMs, perImageNote: `batched execution is faster (${b.medianMs.toFixed(1)} vs ${p.medianMs.toFixed(1)} ms)` };
-  return { execution: 'per-image', layers: single, wholeModelMs, perImageNote: null };
+  return { execution: 'per-image', layers: perImageLayers, wholeModelMs, perImageNote: null };
 }

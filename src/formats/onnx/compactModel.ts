@@ -68,6 +68,8 @@ export interface CompactModelResult {
   paddingWeights: number;
   /** The nodes that realize masked layers (the same objects as in `model`). */
   realizedNodes: ReadonlySet<onnx.INodeProto>;
+  /** Of those, the nodes that realize masked convolutions (per-image execution wraps the range around them). */
+  realizedConvNodes: ReadonlySet<onnx.INodeProto>;
 }
 
 const FLOAT = 1;
@@ -226,6 +228,7 @@ export function compactModel(
   const newInits: onnx.ITensorProto[] = [];
   const layers: CompactLayerReport[] = [];
   const realizedNodes = new Set<onnx.INodeProto>();
+  const realizedConvNodes = new Set<onnx.INodeProto>();
   let padding = 0;
   nodes.forEach((nd, i) => {
     const site = byIndex.get(i);
@@ -241,6 +244,7 @@ export function compactModel(
     const r = realizeSite(site, form, opset, prefix);
     newNodes.push(...r.nodes);
     for (const x of r.nodes) realizedNodes.add(x);
+    if (site.op === 'Conv') for (const x of r.nodes) realizedConvNodes.add(x);
     newInits.push(...r.initializers);
     padding += r.paddingWeights;
     const k = site.kernel;
@@ -287,5 +291,6 @@ export function compactModel(
     inputParameters: (graph.initializer ?? []).reduce((a, t) => a + initializerFloats(t), 0),
     paddingWeights: padding,
     realizedNodes,
+    realizedConvNodes,
   };
 }
