@@ -18,27 +18,12 @@ function tempSibling(target: string): string {
 }
 
 /**
- * Write failures (read-only folder, a file where a folder should be, disk full) are RgpErrors saying "cannot
- * be written". `data` may be a list of chunks, written one after another (no joined copy of them).
+ * One file, through its temporary sibling. Write failures (read-only folder, a file where a folder should
+ * be, disk full) are RgpErrors saying "cannot be written". `data` may be a list of chunks, written one after
+ * another (no joined copy of them).
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
-  const parent = path.dirname(path.resolve(target));
-  try {
-    await fs.mkdir(parent, { recursive: true });
-  } catch (e) {
-    throw fsWriteError(parent, e);
-  }
-  const tmp = tempSibling(path.resolve(target));
-  addTemp({ path: tmp });
-  try {
-    await fs.writeFile(tmp, typeof data === 'string' || data instanceof Uint8Array ? data : data.values());
-    await fs.rename(tmp, target);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw fsWriteError(target, e);
-  } finally {
-    removeTemp(tmp);
-  }
+export function writeFileAtomic(target: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
+  return writeFilesAtomic([{ target, data }]);
 }
 
 /**

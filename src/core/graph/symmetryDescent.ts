@@ -121,9 +121,9 @@ export function searchByDescent(opts: SearchOptions, ctx: JobContext, search: Se
       if (res.stoppedBy === 'time-cap') capped = true;
       if (capped || res.stoppedBy === 'bound') break;
     }
-    // A level starts from the previous best and keeps its best, so it can only improve; the check guards
-    // the case where a capped level returned before evaluating anything better.
-    if (!best || levelBest!.distanceSum <= best.distanceSum) best = levelBest!;
+    // A level starts from the previous best and keeps its best (a capped one returns its start), so it
+    // never makes the graph worse.
+    best = levelBest!;
     levels.push({ symmetry: g, swaps: levelSwaps, restarts, aspl: best.aspl, seconds: (Date.now() - levelStart) / 1000 });
   }
 

@@ -214,7 +214,7 @@ export function perImageModel(model: onnx.IModelProto, inside?: (nd: onnx.INodeP
  * about 8 ms per batch of 64 inside the Scan, about 1 ms batched). Without realized convolutions, the
  * range around every realized layer.
  */
-export function perImageCompact(compact: { model: onnx.IModelProto; realizedNodes: ReadonlySet<onnx.INodeProto>; realizedConvNodes?: ReadonlySet<onnx.INodeProto> }): onnx.IModelProto {
-  const around = compact.realizedConvNodes && compact.realizedConvNodes.size > 0 ? compact.realizedConvNodes : compact.realizedNodes;
+export function perImageCompact(compact: { model: onnx.IModelProto; realizedNodes: ReadonlySet<onnx.INodeProto>; realizedConvNodes: ReadonlySet<onnx.INodeProto> }): onnx.IModelProto {
+  const around = compact.realizedConvNodes.size > 0 ? compact.realizedConvNodes : compact.realizedNodes;
   return perImageModel(compact.model, (nd) => around.has(nd));
 }
