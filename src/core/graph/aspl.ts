@@ -46,6 +46,8 @@ export interface EvaluatorOptions {
   lanes?: number;
   /** Use the WASM kernel unrolled for the degree of a regular graph (default true; false for comparisons). */
   unroll?: boolean;
+  /** Share of a block's pairs reached from which the early-exit step runs (default LATE_LEVEL_FROM; > 1: never). */
+  lateFrom?: number;
 }
 
 /** Default rows: one vector for small graphs, wider rows amortise index loads on larger ones. */
@@ -69,6 +71,7 @@ export class AsplEvaluator {
   private tsB = new Int32Array(0);
   private readonly wantLanes: number | undefined;
   private readonly unroll: boolean;
+  private readonly lateFrom: number;
   /** Degree the WASM instance's unrolled kernel is built for (0: none). */
   private capK = 0;
 
@@ -79,6 +82,7 @@ export class AsplEvaluator {
     this.wantLanes = opts.lanes;
     this.lanes = opts.lanes ?? 1;
     this.unroll = opts.unroll ?? true;
+    this.lateFrom = opts.lateFrom ?? LATE_LEVEL_FROM;
   }
 
   /** Sources per block of the kernel in use. */
@@ -115,7 +119,8 @@ export class AsplEvaluator {
     const a = Math.ceil((adj + entries * 4) / 64) * 64;
     const row = 16 * this.lanes;
     const b = a + n * row;
-    return { off, adj, a, b, end: b + n * row };
+    const pad = b + n * row;
+    return { off, adj, a, b, pad, end: pad + row };
   }
 
   /**
@@ -159,7 +164,13 @@ export class AsplEvaluator {
     const limitPart = useLimit ? Math.floor(limitSum / symmetry) : Infinity;
 
     // `level(a, b)` runs one BFS level from buffer a into buffer b; `rows` is buffer 0, where blocks start.
+    // `lateLevel` is the same step for rows that are mostly full (early exit per row, WASM only).
     let level: (a: number, b: number) => number;
+    let lateLevel: (a: number, b: number) => number;
+    // `firstLevel` is the same as `level` from a block's start (WASM: by scattering the sources instead).
+    let firstLevel: (a: number, b: number, s0: number, cnt: number, reached: number) => number;
+    // `startBlock` writes buffer 0 for a block: padding, then bit i of row s0 + i.
+    let startBlock: (s0: number, cnt: number) => void;
     let rows: Int32Array;
     let buf0 = 0, buf1 = 1;
     if (this.kernel === 'wasm') {
@@ -172,13 +183,36 @@ export class AsplEvaluator {
       buf0 = lay.a;
       buf1 = lay.b;
       rows = mem.subarray(lay.a >> 2, (lay.a >> 2) + n * words);
-      const fn = regular && w.k === regular && w.levelReg ? w.levelReg : w.level;
+      const unrolled = regular && w.k === regular && w.levelReg && w.levelExitReg;
+      const fn = unrolled ? w.levelReg! : w.level;
+      const late = unrolled ? w.levelExitReg! : w.levelExit;
       level = (a, b) => fn(lay.off, lay.adj, a, b, n);
+      lateLevel = (a, b) => late(lay.off, lay.adj, a, b, n);
+      startBlock = (s0, cnt) => {
+        for (let j = 0; j < words; j++) mem[(lay.pad >> 2) + j] = padWord(cnt, j);
+        w.startBlock(lay.pad, lay.a, n, s0, cnt);
+      };
+      firstLevel = (a, b, s0, cnt, reached) => {
+        // Scattering pays when the ORs it replaces (n·lanes vectors per neighbour) are several times the
+        // byte updates it does (cnt per neighbour): measured a loss at ratio 1–2, a gain from 8 up.
+        if (n * this.lanes < 4 * cnt) return fn(lay.off, lay.adj, a, b, n);
+        mem.copyWithin(b >> 2, a >> 2, (a >> 2) + n * words);
+        return reached + w.levelOne(lay.off, lay.adj, b, s0, cnt);
+      };
     } else {
       rows = this.tsA;
       const off = g.offsets, adj = g.neighbors;
       const bufs = [this.tsA, this.tsB];
       level = (a, b) => levelTs(off, adj, bufs[a], bufs[b], n);
+      lateLevel = level;
+      firstLevel = (a, b) => level(a, b);
+      startBlock = (s0, cnt) => {
+        for (let w = 0; w < words; w++) {
+          const pad = padWord(cnt, w);
+          for (let i = w; i < n * words; i += words) rows[i] = pad;
+        }
+        for (let i = 0; i < cnt; i++) rows[(s0 + i) * words + (i >>> 5)] |= 1 << (i & 31);
+      };
     }
 
     let exact = 0;
@@ -187,17 +221,21 @@ export class AsplEvaluator {
       const cnt = Math.min(bits, sources - s0);
       const blockLb = lbOf(s0, s0 + cnt);
       lbRest -= blockLb;
-      // Every block starts from buffer 0: bit i of row s0+i is source s0+i reaching itself.
+      // Every block starts from buffer 0: bit i of row s0+i is source s0+i reaching itself. The bits of
+      // sources a partial block lacks are one in every row from the start, so a row that every source of
+      // the block has reached is all ones (what the late step tests); they add n·(bits − cnt) to every
+      // count, so differences of counts and the unreached pairs, target − reached, are unchanged.
       let a = buf0, b = buf1;
-      rows.fill(0, 0, n * words);
-      for (let i = 0; i < cnt; i++) rows[(s0 + i) * words + (i >>> 5)] |= 1 << (i & 31);
-      const target = cnt * n;
-      let reached = cnt;
+      startBlock(s0, cnt);
+      const target = bits * n;
+      const padBits = (bits - cnt) * n;
+      const lateFrom = padBits + this.lateFrom * cnt * n;
+      let reached = cnt + padBits;
       let blockSum = 0;
       let d = 0;
       while (reached < target) {
         d++;
-        const r = level(a, b);
+        const r = d === 1 ? firstLevel(a, b, s0, cnt, reached) : reached >= lateFrom ? lateLevel(a, b) : level(a, b);
         if (r === reached) {
           return { connected: false, aborted: false, distanceSum: Infinity, aspl: Infinity, diameter: Infinity };
         }
@@ -221,6 +259,17 @@ export class AsplEvaluator {
     return { connected: true, aborted: false, distanceSum: exact, aspl: exact / pairs, diameter };
   }
 }
+
+/** Word w of the pad row of a block of `cnt` sources: ones for the sources it lacks (bits ≥ cnt). */
+function padWord(cnt: number, w: number): number {
+  return cnt >= 32 * (w + 1) ? 0 : cnt <= 32 * w ? -1 : ~((1 << (cnt - 32 * w)) - 1);
+}
+
+/**
+ * The late (early-exit) step runs once this share of the block's pairs is reached: below it rows are
+ * rarely complete and the test per neighbour only costs (bench/aspl.ts measures both steps).
+ */
+export const LATE_LEVEL_FROM = 0.7;
 
 let shared: AsplEvaluator | null = null;
 /** A per-thread default evaluator (WASM when available). */

@@ -68,12 +68,20 @@ export class Code {
   set(i: number): this { return this.op(0x21, ...uleb(i)); }
   tee(i: number): this { return this.op(0x22, ...uleb(i)); }
   i32Load(offset = 0): this { return this.op(0x28, 2, ...uleb(offset)); }
+  i32Load8U(offset = 0): this { return this.op(0x2d, 0, ...uleb(offset)); }
+  i32Store8(offset = 0): this { return this.op(0x3a, 0, ...uleb(offset)); }
   i32Const(v: number): this { return this.op(0x41, ...sleb(v)); }
   i64Const0(): this { return this.op(0x42, 0); }
+  /** i64.const for values in the signed 32-bit range (their 64-bit LEB128 is the same bytes). */
+  i64Const(v: number): this { return this.op(0x42, ...sleb(v)); }
+  i32Eqz(): this { return this.op(0x45); }
   i32GeU(): this { return this.op(0x4f); }
   i32LtU(): this { return this.op(0x49); }
   i32Add(): this { return this.op(0x6a); }
   i32Shl(): this { return this.op(0x74); }
+  i32ShrU(): this { return this.op(0x76); }
+  i32And(): this { return this.op(0x71); }
+  i32Or(): this { return this.op(0x72); }
   i64Popcnt(): this { return this.op(0x7b); }
   i64Add(): this { return this.op(0x7c); }
   i32WrapI64(): this { return this.op(0xa7); }
@@ -81,6 +89,9 @@ export class Code {
   v128Load(offset = 0): this { return this.op(0xfd, ...uleb(0x00), 4, ...uleb(offset)); }
   v128Store(offset = 0): this { return this.op(0xfd, ...uleb(0x0b), 4, ...uleb(offset)); }
   v128Or(): this { return this.op(0xfd, ...uleb(0x50)); }
+  v128And(): this { return this.op(0xfd, ...uleb(0x4e)); }
+  v128Not(): this { return this.op(0xfd, ...uleb(0x4d)); }
+  v128AnyTrue(): this { return this.op(0xfd, ...uleb(0x53)); }
   i64x2ExtractLane(lane: number): this { return this.op(0xfd, ...uleb(0x1d), lane); }
 }
 

@@ -1,0 +1,104 @@
+/**
+ * The WASM kernel's extra steps against its plain level step, on the same memory: the late step (early
+ * exit per complete row), the scattered first level and the block start. Each must produce the very
+ * rows and counts the plain step does, since the evaluator switches between them per level.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AsplEvaluator } from '../../src/core/graph/aspl';
+import { instantiateKernel, wasmKernelAvailable } from '../../src/core/graph/asplKernelWasm';
+import { randomRegularGraph } from '../../src/core/graph/regularGraph';
+import { fromAdjacency, type Graph } from '../../src/core/graph/graph';
+import { randomSymmetricRegularGraph } from '../../src/core/graph/symmetry';
+import { gnp, plainBfs } from './graphHelpers';
+import { Random } from '../../src/core/random';
+
+const skip = !wasmKernelAvailable();
+
+/** Memory layout for one test: CSR at 0, rows A and B after it (64-byte aligned). */
+function setup(g: Graph, lanes: number, k: number) {
+  const n = g.n;
+  const row = 16 * lanes;
+  const adj = (n + 1) * 4;
+  const a = Math.ceil((adj + g.neighbors.length * 4) / 64) * 64;
+  const b = a + n * row;
+  const pad = b + n * row;
+  const w = instantiateKernel(lanes, pad + row, k)!;
+  const mem32 = new Int32Array(w.memory.buffer);
+  mem32.set(g.offsets, 0);
+  mem32.set(g.neighbors, adj >> 2);
+  return { w, n, row, adj, a, b, pad, mem32, bytes: new Uint8Array(w.memory.buffer) };
+}
+
+/** Random rows where each bit is one with probability `density` (some rows all ones). */
+function randomRows(bytes: Uint8Array, at: number, len: number, density: number, rng: Random): void {
+  for (let i = 0; i < len; i++) {
+    let x = 0;
+    for (let bit = 0; bit < 8; bit++) if (rng.float() < density) x |= 1 << bit;
+    bytes[at + i] = x;
+  }
+}
+
+test('the late step (early exit on a complete row) gives the rows and count of the plain step', { skip }, () => {
+  const rng = new Random(7);
+  for (const [n, k, lanes] of [[64, 8, 1], [130, 7, 2], [300, 6, 4], [520, 16, 4], [200, 3, 8]]) {
+    const g = randomRegularGraph(n, k, n);
+    for (const unrolled of [false, true]) {
+      if (unrolled && lanes > 2) continue;
+      const s = setup(g, lanes, unrolled ? k : 0);
+      const plain = unrolled ? s.w.levelReg! : s.w.level;
+      const late = unrolled ? s.w.levelExitReg! : s.w.levelExit;
+      // Densities from sparse (no row completes) to nearly full (most rows complete after one neighbour).
+      for (const density of [0.1, 0.9, 0.99, 0.999, 1]) {
+        randomRows(s.bytes, s.a, n * s.row, density, rng);
+        const c1 = plain(0, s.adj, s.a, s.b, n);
+        const rowsPlain = s.bytes.slice(s.b, s.b + n * s.row);
+        s.bytes.fill(0x5a, s.b, s.b + n * s.row);
+        const c2 = late(0, s.adj, s.a, s.b, n);
+        assert.equal(c2, c1, `count (${n}, ${k}) lanes ${lanes} unrolled ${unrolled} density ${density}`);
+        assert.deepEqual(s.bytes.slice(s.b, s.b + n * s.row), rowsPlain, `rows (${n}, ${k}) density ${density}`);
+      }
+    }
+  }
+});
+
+test('the block start and the scattered first level equal the plain step from the start', { skip }, () => {
+  for (const [n, k, lanes, s0, cnt] of [[64, 8, 1, 0, 64], [300, 6, 4, 0, 300], [520, 16, 4, 512, 8], [1030, 5, 2, 256, 256], [97, 4, 1, 90, 7]]) {
+    const g = randomRegularGraph(n, k, n + cnt);
+    const s = setup(g, lanes, 0);
+    // Pad row: ones for the bits ≥ cnt, as the evaluator writes it.
+    for (let bit = 0; bit < 128 * lanes; bit++) if (bit >= cnt) s.bytes[s.pad + (bit >> 3)] |= 1 << (bit & 7);
+    s.bytes.fill(0x33, s.a, s.a + n * s.row);
+    s.w.startBlock(s.pad, s.a, n, s0, cnt);
+    for (let v = 0; v < n; v++) {
+      for (let bit = 0; bit < 128 * lanes; bit++) {
+        const got = (s.bytes[s.a + v * s.row + (bit >> 3)] >> (bit & 7)) & 1;
+        assert.equal(got, bit >= cnt || v === s0 + bit ? 1 : 0, `start row ${v} bit ${bit}`);
+      }
+    }
+    const start = s.bytes.slice(s.a, s.a + n * s.row);
+    let before = 0;
+    for (const x of start) for (let bit = 0; bit < 8; bit++) before += (x >> bit) & 1;
+    const c1 = s.w.level(0, s.adj, s.a, s.b, n);
+    const rowsPlain = s.bytes.slice(s.b, s.b + n * s.row);
+    s.bytes.set(start, s.b); // the scatter expects B to hold the start
+    const added = s.w.levelOne(0, s.adj, s.b, s0, cnt);
+    assert.equal(before + added, c1, `first-level count (${n}, ${k}) block ${s0}+${cnt}`);
+    assert.deepEqual(s.bytes.slice(s.b, s.b + n * s.row), rowsPlain, `first-level rows (${n}, ${k})`);
+  }
+});
+
+test('the evaluator gives the same exact sums whichever level takes the late step', { skip }, () => {
+  const graphs: Array<{ g: Graph; k?: number; sym?: number }> = [];
+  for (const [n, k] of [[64, 4], [64, 8], [200, 3], [520, 16], [1024, 16]]) graphs.push({ g: randomRegularGraph(n, k, 3), k });
+  for (const [n, k, sym] of [[64, 8, 8], [256, 8, 64], [1024, 16, 16]]) graphs.push({ g: fromAdjacency(n, k, randomSymmetricRegularGraph(n, k, sym, 2)), k, sym });
+  graphs.push({ g: gnp(150, 0.04, 3) });
+  for (const { g, k, sym } of graphs) {
+    const ref = plainBfs(g);
+    for (const lateFrom of [0, 0.5, 2]) {
+      const r = new AsplEvaluator({ kernel: 'wasm', lateFrom }).evaluate(g, Infinity, k, Infinity, sym ?? 1);
+      assert.equal(r.distanceSum, ref.sum, `n=${g.n} sym=${sym ?? 1} lateFrom=${lateFrom}`);
+      assert.equal(r.diameter, ref.diameter);
+    }
+  }
+});
