@@ -24,7 +24,7 @@
  */
 import type { Graph } from './graph';
 import { levelTs, popcount32, TS_ROW_WORDS } from './asplKernelTs';
-import { instantiateKernel, MAX_UNROLLED_DEGREE, wasmKernelAvailable, type WasmKernelInstance } from './asplKernelWasm';
+import { instantiateKernel, MAX_UNROLLED_DEGREE, wasmKernelAvailable, type LevelFn, type WasmKernelInstance } from './asplKernelWasm';
 import { mooreBound } from './mooreBound';
 
 export type KernelChoice = 'auto' | 'wasm' | 'ts';
@@ -77,6 +77,14 @@ export class AsplEvaluator {
   private readonly lateFrom: number;
   /** Degree the WASM instance's unrolled kernel is built for (0: none). */
   private capK = 0;
+  /** A view of the WASM memory (renewed when the memory is replaced). */
+  private mem = new Int32Array(0);
+  /** The regular (n, k) whose offsets the WASM memory holds (k = 0: none known). */
+  private offsetsN = 0;
+  private offsetsK = 0;
+  private mooreN = 0;
+  private mooreK = 0;
+  private mooreSum = 0;
 
   constructor(opts: EvaluatorOptions = {}) {
     const choice = opts.kernel ?? 'auto';
@@ -107,6 +115,7 @@ export class AsplEvaluator {
       const bytes = this.layout(capN, capEntries).end;
       this.capK = wantK;
       this.wasm = instantiateKernel(this.lanes, bytes, wantK);
+      this.offsetsN = this.offsetsK = 0; // a fresh memory holds no offsets
       if (!this.wasm) throw new Error('WebAssembly kernel failed to instantiate');
     } else {
       this.tsA = new Int32Array(capN * TS_ROW_WORDS);
@@ -124,6 +133,16 @@ export class AsplEvaluator {
     const b = a + n * row;
     const pad = b + n * row;
     return { off, adj, a, b, pad, end: pad + row };
+  }
+
+  /** Moore's bound on one source's distance sum in a k-regular graph on n nodes (cached per (n, k)). */
+  private mooreSourceSum(n: number, k: number): number {
+    if (n !== this.mooreN || k !== this.mooreK) {
+      this.mooreSum = mooreBound(n, k).sourceSum;
+      this.mooreN = n;
+      this.mooreK = k;
+    }
+    return this.mooreSum;
   }
 
   /**
@@ -150,86 +169,64 @@ export class AsplEvaluator {
     const words = bits >>> 5;
     const useLimit = Number.isFinite(limitSum);
 
-    // Per-source lower bounds, only needed for early abort.
-    let lbPerSource = 0;
-    let degrees: Int32Array | null = null;
-    if (useLimit) {
-      if (regularDegree !== undefined) lbPerSource = mooreBound(n, regularDegree).sourceSum;
-      else degrees = g.offsets;
-    }
-    const lbOf = (s0: number, s1: number): number => {
-      if (!useLimit) return 0;
-      if (!degrees) return (s1 - s0) * lbPerSource;
-      return (s1 - s0) * 2 * (n - 1) - (degrees[s1] - degrees[s0]);
-    };
-    let lbRest = lbOf(0, sources);
+    // Per-source lower bounds, only needed for early abort: Moore's per source for regular graphs,
+    // 2(n−1) − deg(s) otherwise (read from the CSR offsets). No closures here: this runs millions of times
+    // in a search, and a closure per call (allocated, and renamed by tools that keep function names) cost
+    // more than the BFS of a small graph.
+    const lbPerSource = useLimit && regularDegree !== undefined ? this.mooreSourceSum(n, regularDegree) : 0;
+    const degrees = useLimit && regularDegree === undefined ? g.offsets : null;
+    let lbRest = useLimit ? sourceLowerBound(0, sources, n, lbPerSource, degrees) : 0;
     // Limits apply to the full sum: compare g × (partial sum over the representatives).
     const limitPart = useLimit ? Math.floor(limitSum / symmetry) : Infinity;
 
-    // `level(a, b)` runs one BFS level from buffer a into buffer b; `rows` is buffer 0, where blocks start.
-    // `lateLevel` is the same step for rows that are mostly full (early exit per row, WASM only).
-    let level: (a: number, b: number) => number;
-    let lateLevel: (a: number, b: number) => number;
-    // `firstLevel` is the same as `level` from a block's start (WASM: by scattering the sources instead).
-    let firstLevel: (a: number, b: number, s0: number, cnt: number, reached: number) => number;
-    // `startBlock` writes buffer 0 for a block: padding, then bit i of row s0 + i.
-    let startBlock: (s0: number, cnt: number) => void;
+    // Buffers 0 and 1 hold the rows of consecutive levels; `rows` views buffer 0, where blocks start.
+    const w = this.kernel === 'wasm' ? this.wasm! : null;
     let rows: Int32Array;
     let buf0 = 0, buf1 = 1;
-    if (this.kernel === 'wasm') {
-      const w = this.wasm!;
-      const lay = this.layout(this.capN, this.capEntries);
-      const mem = new Int32Array(w.memory.buffer);
-      // CSR offsets always start at 0 (Graph invariant), so they index the neighbours copy directly.
-      mem.set(g.offsets.subarray(0, n + 1), lay.off >> 2);
+    const lay = this.layout(this.capN, this.capEntries);
+    let mem = this.tsA;
+    let plain: LevelFn | null = null, late: LevelFn | null = null;
+    if (w) {
+      if (this.mem.buffer !== w.memory.buffer) this.mem = new Int32Array(w.memory.buffer);
+      mem = this.mem;
+      // CSR offsets always start at 0 (Graph invariant), so they index the neighbours copy directly. A
+      // regular graph's offsets are v·k: the copy is skipped when the last graph had the same (n, k).
+      if (!(regular && this.offsetsN === n && this.offsetsK === regular)) {
+        mem.set(g.offsets.subarray(0, n + 1), lay.off >> 2);
+        this.offsetsN = n;
+        this.offsetsK = regular;
+      }
       mem.set(g.neighbors, lay.adj >> 2);
       buf0 = lay.a;
       buf1 = lay.b;
-      rows = mem.subarray(lay.a >> 2, (lay.a >> 2) + n * words);
+      rows = mem;
       const unrolled = regular && w.k === regular && w.levelReg && w.levelExitReg;
-      const fn = unrolled ? w.levelReg! : w.level;
-      const late = unrolled ? w.levelExitReg! : w.levelExit;
-      level = (a, b) => fn(lay.off, lay.adj, a, b, n);
-      lateLevel = (a, b) => late(lay.off, lay.adj, a, b, n);
-      startBlock = (s0, cnt) => {
-        for (let j = 0; j < words; j++) mem[(lay.pad >> 2) + j] = padWord(cnt, j);
-        w.startBlock(lay.pad, lay.a, n, s0, cnt);
-      };
-      firstLevel = (a, b, s0, cnt, reached) => {
-        // Scattering pays when the ORs it replaces (n·lanes vectors per neighbour) are several times the
-        // byte updates it does (cnt per neighbour): measured a loss at ratio 1–2, a gain from 8 up.
-        if (n * this.lanes < 4 * cnt) return fn(lay.off, lay.adj, a, b, n);
-        mem.copyWithin(b >> 2, a >> 2, (a >> 2) + n * words);
-        return reached + w.levelOne(lay.off, lay.adj, b, s0, cnt);
-      };
+      plain = unrolled ? w.levelReg! : w.level;
+      late = unrolled ? w.levelExitReg! : w.levelExit;
     } else {
       rows = this.tsA;
-      const off = g.offsets, adj = g.neighbors;
-      const bufs = [this.tsA, this.tsB];
-      level = (a, b) => levelTs(off, adj, bufs[a], bufs[b], n);
-      lateLevel = level;
-      firstLevel = (a, b) => level(a, b);
-      startBlock = (s0, cnt) => {
-        for (let w = 0; w < words; w++) {
-          const pad = padWord(cnt, w);
-          for (let i = w; i < n * words; i += words) rows[i] = pad;
-        }
-        for (let i = 0; i < cnt; i++) rows[(s0 + i) * words + (i >>> 5)] |= 1 << (i & 31);
-      };
     }
+    // Scattering the first level pays when the ORs it replaces (n·lanes vectors per neighbour) are several
+    // times the byte updates it does (cnt per neighbour): measured a loss at ratio 1–2, a gain from 8 up.
+    const scatterUpTo = w ? (n * this.lanes) / 4 : 0;
 
     let exact = 0;
     let diameter = 0;
     for (let s0 = 0; s0 < sources; s0 += bits) {
       const cnt = Math.min(bits, sources - s0);
-      const blockLb = lbOf(s0, s0 + cnt);
+      const blockLb = useLimit ? sourceLowerBound(s0, s0 + cnt, n, lbPerSource, degrees) : 0;
       lbRest -= blockLb;
       // Every block starts from buffer 0: bit i of row s0+i is source s0+i reaching itself. The bits of
       // sources a partial block lacks are one in every row from the start, so a row that every source of
       // the block has reached is all ones (what the late step tests); they add n·(bits − cnt) to every
       // count, so differences of counts and the unreached pairs, target − reached, are unchanged.
       let a = buf0, b = buf1;
-      startBlock(s0, cnt);
+      if (w) {
+        for (let j = 0; j < words; j++) mem[(lay.pad >> 2) + j] = padWord(cnt, j);
+        w.startBlock(lay.pad, buf0, n, s0, cnt);
+      } else {
+        startBlockTs(rows, n, words, s0, cnt);
+      }
       const target = bits * n;
       const padBits = (bits - cnt) * n;
       const lateFrom = padBits + this.lateFrom * cnt * n;
@@ -238,7 +235,15 @@ export class AsplEvaluator {
       let d = 0;
       while (reached < target) {
         d++;
-        const r = d === 1 ? firstLevel(a, b, s0, cnt, reached) : reached >= lateFrom ? lateLevel(a, b) : level(a, b);
+        let r: number;
+        if (!w) {
+          r = levelTs(g.offsets, g.neighbors, a === buf0 ? this.tsA : this.tsB, a === buf0 ? this.tsB : this.tsA, n);
+        } else if (d === 1 && cnt <= scatterUpTo) {
+          mem.copyWithin(b >> 2, a >> 2, (a >> 2) + n * words);
+          r = reached + w.levelOne(lay.off, lay.adj, b, s0, cnt);
+        } else {
+          r = (reached >= lateFrom ? late! : plain!)(lay.off, lay.adj, a, b, n);
+        }
         if (r === reached) {
           return { connected: false, aborted: false, distanceSum: Infinity, aspl: Infinity, diameter: Infinity };
         }
@@ -261,6 +266,21 @@ export class AsplEvaluator {
     exact *= symmetry;
     return { connected: true, aborted: false, distanceSum: exact, aspl: exact / pairs, diameter };
   }
+}
+
+/** Lower bound on the distance sums of sources s0 … s1 − 1: per source given, or from the degrees. */
+function sourceLowerBound(s0: number, s1: number, n: number, perSource: number, degrees: Int32Array | null): number {
+  if (!degrees) return (s1 - s0) * perSource;
+  return (s1 - s0) * 2 * (n - 1) - (degrees[s1] - degrees[s0]);
+}
+
+/** The TypeScript kernel's block start: padding ones, then bit i of row s0 + i. */
+function startBlockTs(rows: Int32Array, n: number, words: number, s0: number, cnt: number): void {
+  for (let w = 0; w < words; w++) {
+    const pad = padWord(cnt, w);
+    for (let i = w; i < n * words; i += words) rows[i] = pad;
+  }
+  for (let i = 0; i < cnt; i++) rows[(s0 + i) * words + (i >>> 5)] |= 1 << (i & 31);
 }
 
 /** Word w of the pad row of a block of `cnt` sources: ones for the sources it lacks (bits ≥ cnt). */

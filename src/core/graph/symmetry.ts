@@ -86,11 +86,15 @@ function fullOrbit(u: number, v: number, n: number, halfTurn: number): boolean {
 
 /** Do edges {a,b} and {c,d} lie in one orbit (some σʲ maps one onto the other)? */
 function sameOrbit(a: number, b: number, c: number, d: number, m: number, n: number): boolean {
-  const mod = (x: number) => ((x % n) + n) % n;
-  const s1 = mod(c - a);
-  if (s1 % m === 0 && mod(d - b) === s1) return true;
-  const s2 = mod(d - a);
-  return s2 % m === 0 && mod(c - b) === s2;
+  const s1 = mod(c - a, n);
+  if (s1 % m === 0 && mod(d - b, n) === s1) return true;
+  const s2 = mod(d - a, n);
+  return s2 % m === 0 && mod(c - b, n) === s2;
+}
+
+/** x mod n in [0, n). A module function, not a closure per call: this runs once per proposed move. */
+function mod(x: number, n: number): number {
+  return ((x % n) + n) % n;
 }
 
 /**
