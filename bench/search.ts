@@ -13,7 +13,7 @@
  * runs only that order (1 = only the plain search). A symmetric move (g swaps, BFS from n/g sources) costs
  * less than a plain exact move, so the same swap budget is a conservative stand-in for the same seconds.
  * Run: npx tsx bench/search.ts [--mode swaps|seconds] [--scale 1] [--only 64,8] [--seeds 1,2,3]
- * [--chains 2] [--symmetry g [--descend true|false]]   (prints JSON)
+ * [--chains 2] [--symmetry g [--descend true|false]] [--restarts R]   (prints JSON)
  * A `descend` variant searches under order g, then relaxes the symmetry level by level to none
  * (src/core/graph/symmetryDescent.ts); its budget is the total over levels.
  */
@@ -41,6 +41,8 @@ const descendArg = arg('descend', '');
 const annealArg = arg('anneal', '');
 const objectiveArg = arg('objective', '') as '' | 'auto' | 'exact' | 'proxy';
 const swapsArg = arg('swaps', '');
+// --restarts R: every run is R independent searches of 1/R of the budget each, the best kept (searchRestarts.ts).
+const restartsArg = Number(arg('restarts', '1'));
 
 /** The issue's targets; `swaps` is the deterministic budget standing in for the time budget. */
 /**
@@ -87,10 +89,10 @@ async function main(): Promise<void> {
     const runs: SearchResult[] = [];
     for (const seed of seeds) {
       const before = loadavg()[0];
-      const r = await run({ n: t.n, k: t.k, seed, ...budget, ...tuning, ...(symmetry > 1 ? { symmetry, descend } : {}) }, chains);
+      const r = await run({ n: t.n, k: t.k, seed, ...budget, ...tuning, ...(symmetry > 1 ? { symmetry, descend } : {}), ...(restartsArg > 1 ? { restarts: restartsArg } : {}) }, chains);
       runs.push(r);
       rows.push({
-        n: t.n, k: t.k, symmetry, descend, descent: r.descent ?? null, seed, chains, ...budget, aspl: round(r.aspl, 6), gapPct: round(r.gapPct, 3), diameter: r.diameter,
+        n: t.n, k: t.k, symmetry, descend, descent: r.descent ?? null, restarts: r.restarts ?? null, seed, chains, ...budget, aspl: round(r.aspl, 6), gapPct: round(r.gapPct, 3), diameter: r.diameter,
         swapsTried: r.swapsTried, swapsAccepted: r.swapsAccepted, seconds: round(r.seconds, 2), stoppedBy: r.stoppedBy,
         objective: r.objective, kernel: r.kernel, temperature: r.temperature, loadavg1Before: round(before, 2), loadavg1After: round(loadavg()[0], 2),
       });
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
     const moore = mooreBound(t.n, t.k).aspl;
     const met = t.target.aspl !== undefined ? med.aspl <= t.target.aspl + 1e-12 : med.gapPct <= t.target.gapPct! + 1e-12;
     medians.push({
-      n: t.n, k: t.k, symmetry, descend, costNote: costNote ?? null, chains, ...budget, medianAspl: round(med.aspl, 6), medianGapPct: round(med.gapPct, 3), moore: round(moore, 6),
+      n: t.n, k: t.k, symmetry, descend, restarts: restartsArg, costNote: costNote ?? null, chains, ...budget, medianAspl: round(med.aspl, 6), medianGapPct: round(med.gapPct, 3), moore: round(moore, 6),
       bestKnown: bestKnownAspl(t.n, t.k)?.aspl ?? null, target: t.target, targetSeconds: t.seconds, met,
       medianSeconds: round([...runs].map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)], 2),
     });

@@ -16,6 +16,7 @@
  */
 import type { SearchStop } from '../core/graph/swapSearch';
 import type { DescentLevel } from '../core/graph/symmetryDescent';
+import { MAX_RESTARTS, type RestartOutcome } from '../core/graph/searchRestarts';
 import { readFile } from 'node:fs/promises';
 import { RgpError } from '../core/errors';
 import { quietContext, type JobContext } from '../core/job';
@@ -41,6 +42,8 @@ export interface GraphCommandOptions {
   symmetry?: number | string;
   /** With symmetry > 1: relax it level by level to none after the symmetric search. */
   descend?: boolean;
+  /** Independent searches one after another, each with 1/r of the budget; the best wins. */
+  restarts?: number | string;
   out?: string;
   /** Replace an existing --out file, only one rgp wrote (src/jobs/outputFolder.ts). */
   overwrite?: boolean;
@@ -84,6 +87,10 @@ export interface GraphSearchOutput {
   symmetry: number;
   /** With --descend: each level's order, swaps, restarts, best ASPL after it and seconds; null without. */
   descent: DescentLevel[] | null;
+  /** The --restarts count (1: one search). */
+  restarts: number;
+  /** With --restarts > 1: each restart's seed, swaps and ASPL; null without. */
+  restartOutcomes: RestartOutcome[] | null;
   objective: 'exact' | 'proxy';
   kernel: 'wasm' | 'ts';
   out: string | null;
@@ -133,6 +140,8 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   const seed = num(opts.seed, 'seed', { integer: true }) ?? 1;
   const chains = num(opts.chains, 'chains', { integer: true, min: 1 }) ?? 1;
   const symmetry = num(opts.symmetry, 'symmetry', { integer: true, min: 1 }) ?? 1;
+  const restarts = num(opts.restarts, 'restarts', { integer: true, min: 1 }) ?? 1;
+  if (restarts > MAX_RESTARTS) throw new RgpError('BAD_ARGUMENT', `--restarts ${restarts} is too many.`, `Use at most ${MAX_RESTARTS}; each restart gets 1/r of the swap budget.`);
   if (opts.descend && symmetry <= 1) throw new RgpError('BAD_ARGUMENT', '--descend relaxes a symmetry, and no --symmetry was given.', 'Add --symmetry G (a divisor of n, e.g. 8 for n = 64), or drop --descend.');
   if (chains > 64) throw new RgpError('BAD_ARGUMENT', `--chains ${chains} is too many.`, 'Use at most one chain per core, e.g. --chains 2.');
   if (opts.out !== undefined && opts.in !== undefined && path.resolve(opts.out) === path.resolve(opts.in)) {
@@ -188,7 +197,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   }
 
   const swapBudget = swaps ?? defaultSwapBudget(n, k);
-  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget, ...(symmetry > 1 ? { symmetry, descend: opts.descend === true } : {}) };
+  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget, ...(symmetry > 1 ? { symmetry, descend: opts.descend === true } : {}), ...(restarts > 1 ? { restarts } : {}) };
   let r: SearchResult;
   if (chains > 1) {
     if (!deps.worker) throw new Error('internal: graphCommand needs deps.worker for --chains > 1');
@@ -219,6 +228,8 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
     chains,
     symmetry: r.symmetry,
     descent: r.descent ?? null,
+    restarts,
+    restartOutcomes: r.restarts ?? null,
     objective: r.objective,
     kernel: r.kernel,
     out,

@@ -43,6 +43,7 @@ import { SwapState } from './proxyObjective';
 import { randomRegularGraph, validateRegularParams } from './regularGraph';
 import { equivariantForm, OrbitSwapper, randomSymmetricRegularGraph, validateSymmetry } from './symmetry';
 import { searchByDescent, type DescentLevel } from './symmetryDescent';
+import { MAX_RESTARTS, searchWithRestarts, type RestartOutcome } from './searchRestarts';
 
 export type SearchObjective = 'auto' | 'exact' | 'proxy';
 
@@ -96,6 +97,11 @@ export interface SearchOptions {
    * need not be symmetric. Default false.
    */
   descend?: boolean;
+  /**
+   * Independent searches one after another, each with 1/R of the budget (with `descend`, R whole
+   * descents); the best graph wins (`searchRestarts.ts`). Default 1.
+   */
+  restarts?: number;
   /** Structured progress (the UI's live chart); called at most ~10 times a second. */
   onSample?: (s: SearchSample) => void;
   /** Milliseconds between progress reports (default 100). */
@@ -159,6 +165,8 @@ export interface SearchResult {
   temperature: { start: number; end: number } | null;
   /** With `descend`: what each level did, from the top order down to 1. */
   descent?: DescentLevel[];
+  /** With `restarts` > 1: each restart's seed, swaps and ASPL (the result is the best of them). */
+  restarts?: RestartOutcome[];
 }
 
 const MAX_HISTORY = 2000;
@@ -236,6 +244,11 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
   validateRegularParams(n, k);
   if (opts.seconds !== undefined && !(opts.seconds >= 0)) throw new RgpError('BAD_ARGUMENT', `seconds must be ≥ 0, got ${opts.seconds}.`, 'Give a time budget in seconds, e.g. --seconds 10.');
   if (opts.maxSwaps !== undefined && !(Number.isInteger(opts.maxSwaps) && opts.maxSwaps >= 0)) throw new RgpError('BAD_ARGUMENT', `maxSwaps must be a non-negative integer, got ${opts.maxSwaps}.`, 'Give a whole number of swaps.');
+  const restarts = opts.restarts ?? 1;
+  if (!(Number.isInteger(restarts) && restarts >= 1 && restarts <= MAX_RESTARTS)) {
+    throw new RgpError('BAD_ARGUMENT', `The number of restarts must be a whole number from 1 to ${MAX_RESTARTS}, got ${opts.restarts}.`, 'Example: --restarts 16 (each gets 1/16 of the swap budget).');
+  }
+  if (restarts > 1) return searchWithRestarts(opts, ctx, searchRegularGraph, defaultSwapBudget(n, k));
   if (opts.descend && (opts.symmetry ?? 1) > 1) {
     validateSymmetry(n, k, opts.symmetry!);
     return searchByDescent(opts, ctx, searchRegularGraph, defaultSwapBudget(n, k));
