@@ -152,7 +152,7 @@ for (const c of onnxCases) {
     const expected = await run(maskedBytes, x, dims);
     let scale = 0;
     for (const v of expected) scale = Math.max(scale, Math.abs(v));
-    for (const form of ['gather-conv', 'conv-gather-sum', 'conv-gather-reducesum'] as const) {
+    for (const form of ['gather-conv', 'conv-gather-sum', 'conv-gather-reducesum', 'gather-depthwise'] as const) {
       const r = await compactPrunedModel(out, { form, overwrite: true }, quietContext);
       assert.equal(r.layers.length, summary.maskedLayers.length);
       const masks = JSON.parse(readFileSync(join(out, 'masks.json'), 'utf8')) as { layers: Array<{ kept: number }> };

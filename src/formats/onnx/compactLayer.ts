@@ -21,6 +21,13 @@
  *                       The convolution's im2col stays at the dense input size (no duplicated input).
  *  - 'conv-gather-reducesum'  The same Conv → one Gather ordering contributions [o, t, c] → Reshape
  *                       [B, n, K, co·H·W] → ReduceSum over K → Reshape back.
+ *  - 'gather-depthwise' Gather, for every output channel, the K·ci input channels it reads (each input
+ *                       channel co·K times in all) → one depthwise Conv (group = channels, one kernel per
+ *                       weight row: the kept weights exactly) → Reshape [B, n·co, K·ci, H·W] → ReduceSum
+ *                       over K·ci → Reshape back. When groups hold one or two channels, grouped convolutions
+ *                       run as many tiny matrix products, and onnxruntime's depthwise kernel does better:
+ *                       per image, 1.06–1.26× faster than 'conv-gather-reducesum' on vgg_small's layer
+ *                       shapes (prototype, batch 1, 1 thread).
  * A bias is added after the sum (Add of the bias reshaped to [C_out, 1, …]) except in 'gather-conv' with
  * even output groups, where the Conv takes it as it is.
  */
@@ -28,10 +35,10 @@ import type { onnx } from 'onnx-proto';
 import { RgpError } from '../../core/errors';
 import { groupStarts, inputGroupRanges, rangeSizes, type InputPart } from '../../core/prune/blockMask';
 
-export type ConvForm = 'gather-conv' | 'conv-gather-sum' | 'conv-gather-reducesum';
+export type ConvForm = 'gather-conv' | 'conv-gather-sum' | 'conv-gather-reducesum' | 'gather-depthwise';
 export type GemmForm = 'gather-matmul' | 'matmul-gather-sum';
 export type CompactForm = ConvForm | GemmForm;
-export const CONV_FORMS: readonly ConvForm[] = ['gather-conv', 'conv-gather-sum', 'conv-gather-reducesum'];
+export const CONV_FORMS: readonly ConvForm[] = ['gather-conv', 'conv-gather-sum', 'conv-gather-reducesum', 'gather-depthwise'];
 export const GEMM_FORMS: readonly GemmForm[] = ['gather-matmul', 'matmul-gather-sum'];
 
 /** ONNX TensorProto.DataType values used here. */
@@ -288,6 +295,20 @@ export function realizeConv(w: MaskedKernel, g: LayerGroups, site: LayerSite, fo
     nodes.push(node('Gather', [site.input, `${p}/in_idx`], [gathered], `${p}/Gather`, [intAttr('axis', 1)]));
     inits.push(floatTensor(`${p}/W`, wDims(g.n * g.co, g.K * g.ci), gatherKernel(w, g)));
     nodes.push(node('Conv', biasInConv ? [gathered, `${p}/W`, site.bias!] : [gathered, `${p}/W`], [mainOut], `${p}/Conv`, attrs));
+  } else if (form === 'gather-depthwise') {
+    const rows = g.n * g.co;
+    const terms = g.K * g.ci;
+    const idx: number[] = [];
+    const reads = inputGatherIndices(g, g.reads.flat()); // (o, t, i): K·ci per output group
+    for (let o = 0; o < g.n; o++) for (let c = 0; c < g.co; c++) for (let x = 0; x < terms; x++) idx.push(reads[o * terms + x]);
+    inits.push(int64Tensor(`${p}/in_idx`, idx));
+    nodes.push(node('Gather', [site.input, `${p}/in_idx`], [`${p}/gathered`], `${p}/Gather`, [intAttr('axis', 1)]));
+    // The 'gather-conv' kernel [n·co, K·ci, taps] is already one row per output channel and one column per
+    // gathered channel: read as [n·co·K·ci, 1, taps], it is the depthwise kernel.
+    inits.push(floatTensor(`${p}/W`, wDims(rows * terms, 1), gatherKernel(w, g)));
+    const dwAttrs = [...(site.convAttributes ?? []), intAttr('group', rows * terms)];
+    nodes.push(node('Conv', [`${p}/gathered`, `${p}/W`], [`${p}/parts`], `${p}/Conv`, dwAttrs));
+    appendReduceSum(nodes, inits, p, `${p}/parts`, mainOut, rows, terms, site.opset, 2 + w.spatial.length);
   } else {
     const x = paddedInput(site.input, g, p, nodes, inits);
     inits.push(floatTensor(`${p}/W`, wDims(g.n * g.K * g.co, g.ci), scatterKernel(w, g)));
@@ -330,9 +351,17 @@ function appendGatherSum(nodes: onnx.INodeProto[], inits: onnx.ITensorProto[], g
   for (let o = 0; o < g.n; o++) for (let t = 0; t < g.K; t++) for (let c = 0; c < g.co; c++) idx.push(contribution(o, t, c));
   inits.push(int64Tensor(`${p}/idx`, idx));
   nodes.push(node('Gather', [parts, `${p}/idx`], [`${p}/ordered`], `${p}/Gather`, [intAttr('axis', 1)]));
-  // [B, n·K·co, spatial…] → [B, n, K, co·spatial] → sum over K → back to [B, n·co, spatial…] (spatial from Shape).
-  inits.push(int64Tensor(`${p}/split_shape`, [0, g.n, g.K, -1]));
-  nodes.push(node('Reshape', [`${p}/ordered`, `${p}/split_shape`], [`${p}/split`], `${p}/Reshape`));
+  appendReduceSum(nodes, inits, p, `${p}/ordered`, out, g.n, g.K, opset, rank, g.n * g.co);
+}
+
+/**
+ * Sums `parts` (on axis 1 of a rank-`rank` tensor: `rows` blocks of `terms` consecutive slices each, a slice
+ * being one channel or, for the Gather-ordered contributions, co of them) over the terms: Reshape
+ * [B, rows, terms, rest] → ReduceSum → Reshape to [B, outChannels, spatial…] (spatial read from parts' Shape).
+ */
+function appendReduceSum(nodes: onnx.INodeProto[], inits: onnx.ITensorProto[], p: string, parts: string, out: string, rows: number, terms: number, opset: number, rank: number, outChannels = rows): void {
+  inits.push(int64Tensor(`${p}/split_shape`, [0, rows, terms, -1]));
+  nodes.push(node('Reshape', [parts, `${p}/split_shape`], [`${p}/split`], `${p}/Reshape`));
   if (opset >= 13) {
     inits.push(int64Tensor(`${p}/axes`, [2]));
     nodes.push(node('ReduceSum', [`${p}/split`, `${p}/axes`], [`${p}/summed`], `${p}/ReduceSum`, [intAttr('keepdims', 0)]));
@@ -340,12 +369,12 @@ function appendGatherSum(nodes: onnx.INodeProto[], inits: onnx.ITensorProto[], g
     nodes.push(node('ReduceSum', [`${p}/split`], [`${p}/summed`], `${p}/ReduceSum`, [intsAttr('axes', [2]), intAttr('keepdims', 0)]));
   }
   if (rank <= 2) {
-    inits.push(int64Tensor(`${p}/out_shape`, [0, g.n * g.co]));
+    inits.push(int64Tensor(`${p}/out_shape`, [0, outChannels]));
     nodes.push(node('Reshape', [`${p}/summed`, `${p}/out_shape`], [out], `${p}/ReshapeOut`));
     return;
   }
   nodes.push(node('Shape', [parts], [`${p}/parts_shape`], `${p}/Shape`));
-  inits.push(int64Tensor(`${p}/head`, [-1, g.n * g.co]));
+  inits.push(int64Tensor(`${p}/head`, [-1, outChannels]));
   if (opset >= 10) {
     inits.push(int64Tensor(`${p}/sp_start`, [2]), int64Tensor(`${p}/sp_end`, [rank]));
     nodes.push(node('Slice', [`${p}/parts_shape`, `${p}/sp_start`, `${p}/sp_end`], [`${p}/spatial`], `${p}/Slice`));

@@ -16,6 +16,8 @@ import type { CancelSignal } from '../../core/job';
 import type { LoadedMasks, MaskFileLayer } from '../../core/prune/maskFile';
 import {
   checkMasked,
+  CONV_FORMS,
+  GEMM_FORMS,
   layerGroups,
   realizeConv,
   realizeGemm,
@@ -205,7 +207,7 @@ export function defaultForm(site: MaskedSite): CompactForm {
 }
 
 export function formsFor(site: MaskedSite): readonly CompactForm[] {
-  return site.op === 'Conv' ? ['gather-conv', 'conv-gather-sum', 'conv-gather-reducesum'] : ['gather-matmul', 'matmul-gather-sum'];
+  return site.op === 'Conv' ? CONV_FORMS : GEMM_FORMS;
 }
 
 function initializerFloats(t: onnx.ITensorProto): number {
