@@ -179,9 +179,9 @@ export class AsplEvaluator {
     // Limits apply to the full sum: compare g × (partial sum over the representatives).
     const limitPart = useLimit ? Math.floor(limitSum / symmetry) : Infinity;
 
-    // Buffers 0 and 1 hold the rows of consecutive levels; `rows` views buffer 0, where blocks start.
+    // Buffers 0 and 1 hold the rows of consecutive levels; blocks start in buffer 0 (WASM: byte offsets
+    // into its memory; TypeScript: tsA and tsB).
     const w = this.kernel === 'wasm' ? this.wasm! : null;
-    let rows: Int32Array;
     let buf0 = 0, buf1 = 1;
     const lay = this.layout(this.capN, this.capEntries);
     let mem = this.tsA;
@@ -199,12 +199,9 @@ export class AsplEvaluator {
       mem.set(g.neighbors, lay.adj >> 2);
       buf0 = lay.a;
       buf1 = lay.b;
-      rows = mem;
       const unrolled = regular && w.k === regular && w.levelReg && w.levelExitReg;
       plain = unrolled ? w.levelReg! : w.level;
       late = unrolled ? w.levelExitReg! : w.levelExit;
-    } else {
-      rows = this.tsA;
     }
     // Scattering the first level pays when the ORs it replaces (n·lanes vectors per neighbour) are several
     // times the byte updates it does (cnt per neighbour): measured a loss at ratio 1–2, a gain from 8 up.
@@ -225,7 +222,7 @@ export class AsplEvaluator {
         for (let j = 0; j < words; j++) mem[(lay.pad >> 2) + j] = padWord(cnt, j);
         w.startBlock(lay.pad, buf0, n, s0, cnt);
       } else {
-        startBlockTs(rows, n, words, s0, cnt);
+        startBlockTs(this.tsA, n, words, s0, cnt);
       }
       const target = bits * n;
       const padBits = (bits - cnt) * n;
@@ -290,7 +287,9 @@ function padWord(cnt: number, w: number): number {
 
 /**
  * The late (early-exit) step runs once this share of the block's pairs is reached: below it rows are
- * rarely complete and the test per neighbour only costs (bench/aspl.ts measures both steps).
+ * rarely complete and the test per neighbour only costs. Interleaved timings of thresholds 0.3–0.95 on
+ * random and searched graphs from (64, 4) to (4096, 32) were within a few per cent of each other and all
+ * clearly ahead of never (0.11 vs 0.14 ms at (1024, 16)); 0.7 was never behind by more than the noise.
  */
 export const LATE_LEVEL_FROM = 0.7;
 
