@@ -1,6 +1,8 @@
 /** Test-only helpers: graphs with known answers and a plain textbook BFS to check the kernels against. */
+import assert from 'node:assert/strict';
 import { fromEdges, type Graph } from '../../src/core/graph/graph';
 import { Random } from '../../src/core/random';
+import type { HistoryPoint, SearchSample } from '../../src/core/graph/swapSearch';
 
 export function petersen(): Graph {
   const e: Array<[number, number]> = [];
@@ -82,4 +84,14 @@ export function checkSimpleRegular(n: number, k: number, adj: Int32Array): strin
   }
   for (let v = 0; v < n; v++) for (let i = 0; i < k; i++) if (!seen.has(adj[v * k + i] * n + v)) return `asymmetric ${v}-${adj[v * k + i]}`;
   return null;
+}
+
+/** A search's live samples and history run forward: swaps and fraction never fall, the best ASPL never rises. */
+export function assertRunsForward(samples: readonly SearchSample[], history: readonly HistoryPoint[]): void {
+  for (let i = 1; i < samples.length; i++) {
+    assert.ok(samples[i].swapsTried >= samples[i - 1].swapsTried);
+    assert.ok(samples[i].bestAspl <= samples[i - 1].bestAspl + 1e-12);
+    assert.ok(samples[i].fraction >= samples[i - 1].fraction - 1e-12 && samples[i].fraction <= 1 + 1e-12);
+  }
+  for (let i = 1; i < history.length; i++) assert.ok(history[i].swapsTried >= history[i - 1].swapsTried && history[i].bestAspl <= history[i - 1].bestAspl);
 }

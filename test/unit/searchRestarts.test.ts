@@ -5,7 +5,7 @@ import { isRgpError } from '../../src/core/errors';
 import { fromAdjacency } from '../../src/core/graph/graph';
 import { restartSeed } from '../../src/core/graph/searchRestarts';
 import { searchRegularGraph, type SearchSample } from '../../src/core/graph/swapSearch';
-import { checkSimpleRegular, plainBfs } from './graphHelpers';
+import { assertRunsForward, checkSimpleRegular, plainBfs } from './graphHelpers';
 
 test('restarts: each is the plain search with its own seed and share of the budget; the best wins, deterministically', () => {
   const opts = { n: 64, k: 4, seed: 5, maxSwaps: 30_001, restarts: 3 };
@@ -30,12 +30,7 @@ test('restarts: each is the plain search with its own seed and share of the budg
   assert.deepEqual(r.adjacency, best.adjacency);
   assert.equal(r.aspl, Math.min(...outcomes.map((o) => o.aspl)));
   // The live chart and the history run forward across restarts.
-  for (let i = 1; i < samples.length; i++) {
-    assert.ok(samples[i].swapsTried >= samples[i - 1].swapsTried);
-    assert.ok(samples[i].bestAspl <= samples[i - 1].bestAspl + 1e-12);
-    assert.ok(samples[i].fraction >= samples[i - 1].fraction - 1e-12 && samples[i].fraction <= 1 + 1e-12);
-  }
-  for (let i = 1; i < r.history.length; i++) assert.ok(r.history[i].swapsTried >= r.history[i - 1].swapsTried && r.history[i].bestAspl <= r.history[i - 1].bestAspl);
+  assertRunsForward(samples, r.history);
   assert.deepEqual(searchRegularGraph(opts).adjacency, r.adjacency);
   // One restart is the plain search itself.
   assert.deepEqual(searchRegularGraph({ ...opts, restarts: 1 }).adjacency, searchRegularGraph({ n: 64, k: 4, seed: 5, maxSwaps: 30_001 }).adjacency);

@@ -137,9 +137,6 @@ function levelExitFunc(lanes: number, shift: number, k: number): FuncDef {
     c.get(A).get(P).i32Load(at).i32Const(shift).i32Shl().i32Add().set(BASE);
     for (let i = 0; i < lanes; i++) c.get(ACC(i)).get(BASE).v128Load(16 * i).v128Or().set(ACC(i));
   };
-  const store = () => {
-    for (let i = 0; i < lanes; i++) c.get(ROWB).get(ACC(i)).v128Store(16 * i);
-  };
   c.get(OFF).set(OFFP);
   c.get(A).set(ROWA);
   c.get(B).set(ROWB);
@@ -168,26 +165,36 @@ function levelExitFunc(lanes: number, shift: number, k: number): FuncDef {
     c.br(0).end().end();
   }
   // Neighbours exhausted, row incomplete: store it and count its bits.
-  store();
-  for (let i = 0; i < lanes; i++) {
-    c.get(CNT).get(ACC(i)).i64x2ExtractLane(0).i64Popcnt().i64Add();
-    c.get(ACC(i)).i64x2ExtractLane(1).i64Popcnt().i64Add().set(CNT);
-  }
+  storeAndCount(c, lanes, ROWB, ACC, CNT);
   c.br(1);
   c.end(); // $complete: every bit set
-  store();
+  for (let i = 0; i < lanes; i++) c.get(ROWB).get(ACC(i)).v128Store(16 * i);
   c.get(CNT).i64Const(128 * lanes).i64Add().set(CNT);
   c.end(); // $next
   if (k > 0) c.get(P).i32Const(4 * k).i32Add().set(P);
   else c.get(ENDP).set(P);
-  c.get(OFFP).i32Const(4).i32Add().set(OFFP);
-  c.get(ROWA).i32Const(16 * lanes).i32Add().set(ROWA);
-  c.get(ROWB).i32Const(16 * lanes).i32Add().set(ROWB);
-  c.get(V).i32Const(1).i32Add().tee(V).get(N).i32LtU().brIf(0);
+  nextVertex(c, lanes, { OFFP, ROWA, ROWB, V, N });
   c.end();
   c.get(CNT).i32WrapI64();
   const locals: ValType[] = [I32, I32, I32, I32, I32, I32, I32, I64, ...Array<ValType>(lanes).fill(V128)];
   return { name: k > 0 ? 'levelExitReg' : 'levelExit', params: [I32, I32, I32, I32, I32], results: [I32], locals, body: c };
+}
+
+/** Stores the accumulated row at ROWB and adds its popcount to the i64 local CNT. */
+function storeAndCount(c: Code, lanes: number, ROWB: number, ACC: (i: number) => number, CNT: number): void {
+  for (let i = 0; i < lanes; i++) {
+    c.get(ROWB).get(ACC(i)).v128Store(16 * i);
+    c.get(CNT).get(ACC(i)).i64x2ExtractLane(0).i64Popcnt().i64Add();
+    c.get(ACC(i)).i64x2ExtractLane(1).i64Popcnt().i64Add().set(CNT);
+  }
+}
+
+/** Advances the row pointers (and the offsets pointer, if any) to the next vertex; loops while V < N. */
+function nextVertex(c: Code, lanes: number, r: { OFFP?: number; ROWA: number; ROWB: number; V: number; N: number }): void {
+  if (r.OFFP !== undefined) c.get(r.OFFP).i32Const(4).i32Add().set(r.OFFP);
+  c.get(r.ROWA).i32Const(16 * lanes).i32Add().set(r.ROWA);
+  c.get(r.ROWB).i32Const(16 * lanes).i32Add().set(r.ROWB);
+  c.get(r.V).i32Const(1).i32Add().tee(r.V).get(r.N).i32LtU().brIf(0);
 }
 
 /** Largest degree with an unrolled kernel (code size grows as k·lanes). */
@@ -208,15 +215,9 @@ function levelRegFunc(lanes: number, shift: number, k: number): FuncDef {
     c.get(A).get(P).i32Load(4 * j).i32Const(shift).i32Shl().i32Add().set(BASE);
     for (let i = 0; i < lanes; i++) c.get(ACC(i)).get(BASE).v128Load(16 * i).v128Or().set(ACC(i));
   }
-  for (let i = 0; i < lanes; i++) {
-    c.get(ROWB).get(ACC(i)).v128Store(16 * i);
-    c.get(CNT).get(ACC(i)).i64x2ExtractLane(0).i64Popcnt().i64Add();
-    c.get(ACC(i)).i64x2ExtractLane(1).i64Popcnt().i64Add().set(CNT);
-  }
+  storeAndCount(c, lanes, ROWB, ACC, CNT);
   c.get(P).i32Const(4 * k).i32Add().set(P);
-  c.get(ROWA).i32Const(16 * lanes).i32Add().set(ROWA);
-  c.get(ROWB).i32Const(16 * lanes).i32Add().set(ROWB);
-  c.get(V).i32Const(1).i32Add().tee(V).get(N).i32LtU().brIf(0);
+  nextVertex(c, lanes, { ROWA, ROWB, V, N });
   c.end();
   c.get(CNT).i32WrapI64();
   const locals: ValType[] = [I32, I32, I32, I32, I32, I64, ...Array<ValType>(lanes).fill(V128)];
@@ -242,15 +243,8 @@ function levelFunc(lanes: number, shift: number): FuncDef {
   for (let i = 0; i < lanes; i++) c.get(ACC(i)).get(BASE).v128Load(16 * i).v128Or().set(ACC(i));
   c.get(P).i32Const(4).i32Add().set(P);
   c.br(0).end().end();
-  for (let i = 0; i < lanes; i++) {
-    c.get(ROWB).get(ACC(i)).v128Store(16 * i);
-    c.get(CNT).get(ACC(i)).i64x2ExtractLane(0).i64Popcnt().i64Add();
-    c.get(ACC(i)).i64x2ExtractLane(1).i64Popcnt().i64Add().set(CNT);
-  }
-  c.get(OFFP).i32Const(4).i32Add().set(OFFP);
-  c.get(ROWA).i32Const(16 * lanes).i32Add().set(ROWA);
-  c.get(ROWB).i32Const(16 * lanes).i32Add().set(ROWB);
-  c.get(V).i32Const(1).i32Add().tee(V).get(N).i32LtU().brIf(0);
+  storeAndCount(c, lanes, ROWB, ACC, CNT);
+  nextVertex(c, lanes, { OFFP, ROWA, ROWB, V, N });
   c.end();
   c.get(CNT).i32WrapI64();
   const locals: ValType[] = [I32, I32, I32, I32, I32, I32, I32, I64, ...Array<ValType>(lanes).fill(V128)];

@@ -12,9 +12,10 @@
  * seed derived from (seed, r); the budget parts are rounded on the cumulative share so they add up exactly.
  * A wall-clock cap is one deadline for all restarts.
  */
-import type { JobContext, Progress } from '../job';
+import type { JobContext } from '../job';
 import { Random } from '../random';
-import type { HistoryPoint, SearchOptions, SearchResult, SearchSample } from './swapSearch';
+import { SearchParts, type Search } from './searchParts';
+import type { SearchOptions, SearchResult } from './swapSearch';
 
 /** Most restarts a search accepts (each needs a useful share of the budget). */
 export const MAX_RESTARTS = 1024;
@@ -32,57 +33,17 @@ export function restartSeed(seed: number, r: number): number {
   return new Random((seed ^ Math.imul(r, 0x27d4eb2f)) >>> 0).nextUint32();
 }
 
-type Search = (opts: SearchOptions, ctx: JobContext) => SearchResult;
-
 /** Runs `opts.restarts` searches with `search` (passed in to avoid a runtime cycle with swapSearch.ts). */
 export function searchWithRestarts(opts: SearchOptions, ctx: JobContext, search: Search, defaultBudget: number): SearchResult {
   const restarts = opts.restarts ?? 1;
-  const start = Date.now();
-  const total = opts.maxSwaps ?? (opts.seconds === undefined ? defaultBudget : undefined);
-  const deadline = opts.seconds === undefined ? Infinity : start + opts.seconds * 1000;
-  const history: HistoryPoint[] = [];
+  const parts = new SearchParts(opts, defaultBudget);
   const outcomes: RestartOutcome[] = [];
   let best: SearchResult | null = null;
-  let first: SearchResult | null = null;
-  let swapsTried = 0;
-  let swapsAccepted = 0;
-  let capped = false;
-  for (let r = 0; r < restarts && !capped && !(best && best.stoppedBy === 'bound'); r++) {
-    const share = 1 / restarts;
-    const done = r / restarts;
-    const budget = total !== undefined
-      ? { maxSwaps: Math.round(total * (done + share)) - Math.round(total * done), ...(opts.seconds !== undefined ? { seconds: Math.max(0, (deadline - Date.now()) / 1000) } : {}) }
-      : { seconds: opts.seconds! * share };
-    const offset = { t: (Date.now() - start) / 1000, swaps: swapsTried, accepted: swapsAccepted };
-    const bestSoFar = best?.aspl ?? Infinity;
-    const progress: Progress = {
-      report: (p) => ctx.progress.report({ ...p, fraction: p.fraction === undefined ? undefined : done + share * p.fraction, message: `start ${r + 1}/${restarts}: ${p.message}` }),
-    };
-    const onSample = opts.onSample
-      ? (s: SearchSample) => opts.onSample!({ ...s, elapsed: offset.t + s.elapsed, swapsTried: offset.swaps + s.swapsTried, swapsAccepted: offset.accepted + s.swapsAccepted, bestAspl: Math.min(bestSoFar, s.bestAspl), fraction: done + share * s.fraction })
-      : undefined;
+  for (let r = 0; r < restarts && !parts.capped && !(best && best.stoppedBy === 'bound'); r++) {
     const seed = restartSeed(opts.seed, r);
-    const res = search({ ...opts, ...budget, seed, restarts: 1, onSample }, { signal: ctx.signal, progress });
-    for (const h of res.history) history.push({ t: offset.t + h.t, swapsTried: offset.swaps + h.swapsTried, bestAspl: Math.min(bestSoFar, h.bestAspl) });
-    swapsTried += res.swapsTried;
-    swapsAccepted += res.swapsAccepted;
+    const res = parts.run(search, ctx, 1 / restarts, { seed, restarts: 1 }, `start ${r + 1}/${restarts}`, best?.aspl ?? Infinity);
     outcomes.push({ seed, swaps: res.swapsTried, aspl: res.aspl });
-    first ??= res;
     if (!best || res.distanceSum < best.distanceSum) best = res;
-    if (res.stoppedBy === 'time-cap') capped = true;
   }
-  const b = best!;
-  return {
-    ...b,
-    seed: opts.seed,
-    initialAspl: first!.initialAspl,
-    swapsTried,
-    swapsAccepted,
-    seconds: (Date.now() - start) / 1000,
-    swapBudget: total ?? null,
-    secondsLimit: opts.seconds ?? null,
-    stoppedBy: b.stoppedBy === 'bound' ? 'bound' : capped ? 'time-cap' : total === undefined ? 'seconds' : 'swaps',
-    history,
-    restarts: outcomes,
-  };
+  return { ...parts.result(best!), restarts: outcomes };
 }

@@ -21,9 +21,10 @@
  *
  * Measured with bench/search.ts (deterministic budgets, seeds 1–3): see the README's search section.
  */
-import type { JobContext, Progress } from '../job';
+import type { JobContext } from '../job';
 import { Random } from '../random';
-import type { HistoryPoint, SearchOptions, SearchResult, SearchSample } from './swapSearch';
+import { SearchParts, type Search } from './searchParts';
+import type { SearchOptions, SearchResult } from './swapSearch';
 
 /** Restarts of the top (most symmetric) level; the best is relaxed. */
 export const DESCENT_RESTARTS = 4;
@@ -66,81 +67,37 @@ export function descentSeed(seed: number, level: number, restart: number): numbe
   return new Random((seed ^ Math.imul(level * 64 + restart + 1, 0x85ebca6b)) >>> 0).nextUint32();
 }
 
-type SearchLevel = (opts: SearchOptions, ctx: JobContext) => SearchResult;
-
 /**
  * Runs the descent from `opts.symmetry` down to 1 with `search` (the plain swap search, passed in to keep
  * this module free of a runtime cycle with swapSearch.ts). Returns the best graph of the last level, with
  * totals over levels and `descent` saying what each level did.
  */
-export function searchByDescent(opts: SearchOptions, ctx: JobContext, search: SearchLevel, defaultBudget: number): SearchResult {
-  const start = Date.now();
+export function searchByDescent(opts: SearchOptions, ctx: JobContext, search: Search, defaultBudget: number): SearchResult {
   const orders = descentOrders(opts.symmetry ?? 1);
   const shares = descentShares(orders.length);
-  const total = opts.maxSwaps ?? (opts.seconds === undefined ? defaultBudget : undefined);
-  const deadline = opts.seconds === undefined ? Infinity : start + opts.seconds * 1000;
+  const parts = new SearchParts(opts, defaultBudget);
   const levels: DescentLevel[] = [];
-  const history: HistoryPoint[] = [];
   let best: SearchResult | null = null;
-  let first: SearchResult | null = null;
-  let swapsTried = 0;
-  let swapsAccepted = 0;
-  let done = 0;
-  let capped = false;
 
-  for (let li = 0; li < orders.length && !capped && !(best && best.stoppedBy === 'bound'); li++) {
+  for (let li = 0; li < orders.length && !parts.capped && !(best && best.stoppedBy === 'bound'); li++) {
     const g = orders[li];
     const restarts = li === 0 && orders.length > 1 ? DESCENT_RESTARTS : 1;
     const levelStart = Date.now();
     let levelBest: SearchResult | null = null;
     let levelSwaps = 0;
     for (let r = 0; r < restarts; r++) {
-      const share = shares[li] / restarts;
-      // Parts rounded on the cumulative share, so they add up to the budget exactly.
-      const budget = total !== undefined ? { maxSwaps: Math.round(total * (done + share)) - Math.round(total * done), ...(opts.seconds !== undefined ? { seconds: Math.max(0, (deadline - Date.now()) / 1000) } : {}) } : { seconds: opts.seconds! * share };
-      const offset = { t: (Date.now() - start) / 1000, swaps: swapsTried, fraction: done };
-      const bestSoFar = Math.min(best?.aspl ?? Infinity, levelBest?.aspl ?? Infinity);
-      const progress: Progress = {
-        report: (p) => ctx.progress.report({ ...p, fraction: p.fraction === undefined ? undefined : offset.fraction + share * p.fraction, message: `order ${g}${restarts > 1 ? ` (start ${r + 1}/${restarts})` : ''}: ${p.message}` }),
-      };
-      const onSample = opts.onSample
-        ? (s: SearchSample) => opts.onSample!({ ...s, elapsed: offset.t + s.elapsed, swapsTried: offset.swaps + s.swapsTried, swapsAccepted: swapsAccepted + s.swapsAccepted, bestAspl: Math.min(bestSoFar, s.bestAspl), fraction: offset.fraction + share * s.fraction })
-        : undefined;
       const relaxed = li > 0 ? { anneal: { ...opts.anneal, exactStartPerRise: DESCENT_START_PER_RISE } } : {};
-      const res = search(
-        { ...opts, ...budget, ...relaxed, seed: descentSeed(opts.seed, li, r), symmetry: g, descend: false, initial: li > 0 ? best!.adjacency : opts.initial, onSample },
-        { signal: ctx.signal, progress },
-      );
-      for (const h of res.history) history.push({ t: offset.t + h.t, swapsTried: offset.swaps + h.swapsTried, bestAspl: Math.min(bestSoFar, h.bestAspl) });
-      swapsTried += res.swapsTried;
-      swapsAccepted += res.swapsAccepted;
+      const part = { ...relaxed, seed: descentSeed(opts.seed, li, r), symmetry: g, descend: false, initial: li > 0 ? best!.adjacency : opts.initial };
+      const label = `order ${g}${restarts > 1 ? ` (start ${r + 1}/${restarts})` : ''}`;
+      const res = parts.run(search, ctx, shares[li] / restarts, part, label, Math.min(best?.aspl ?? Infinity, levelBest?.aspl ?? Infinity));
       levelSwaps += res.swapsTried;
-      done += share;
-      first ??= res;
       if (!levelBest || res.distanceSum < levelBest.distanceSum) levelBest = res;
-      if (res.stoppedBy === 'time-cap') capped = true;
-      if (capped || res.stoppedBy === 'bound') break;
+      if (parts.capped || res.stoppedBy === 'bound') break;
     }
     // A level starts from the previous best and keeps its best (a capped one returns its start), so it
     // never makes the graph worse.
     best = levelBest!;
     levels.push({ symmetry: g, swaps: levelSwaps, restarts, aspl: best.aspl, seconds: (Date.now() - levelStart) / 1000 });
   }
-
-  const r = best!;
-  return {
-    ...r,
-    seed: opts.seed,
-    initialAspl: first!.initialAspl,
-    swapsTried,
-    swapsAccepted,
-    seconds: (Date.now() - start) / 1000,
-    swapBudget: total ?? null,
-    secondsLimit: opts.seconds ?? null,
-    stoppedBy: r.stoppedBy === 'bound' ? 'bound' : capped ? 'time-cap' : total === undefined ? 'seconds' : 'swaps',
-    history,
-    symmetry: orders[0],
-    temperature: first!.temperature,
-    descent: levels,
-  };
+  return { ...parts.result(best!), symmetry: orders[0], temperature: parts.first!.temperature, descent: levels };
 }
