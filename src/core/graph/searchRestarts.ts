@@ -4,9 +4,9 @@
  *
  * Why: on small instances the annealed descent ends in a few recurring basins, and which one is a matter
  * of the start. (64, 4), order-4 descent, seeds 1–6: one run of 7.5·10⁶ swaps ended at 2.8810 every time;
- * sixteen runs of 3.75·10⁵ (the same total) reached 2.8795–2.8810 — more starts beat a longer walk from
- * one. The same holds for a plain search. `chains` does the same across threads; restarts need no worker
- * and divide one core's budget.
+ * sixteen runs of 3.75·10⁵ (6·10⁶ in all) ended at 2.8690–2.8844, below 2.8810 for three of the six seeds
+ * (bench/search.ts --restarts). `chains` does the same across threads; restarts need no worker and divide
+ * one core's budget.
  *
  * Deterministic: restart 0 uses the caller's seed (so `restarts: 1` is the plain search), restart r > 0 a
  * seed derived from (seed, r); the budget parts are rounded on the cumulative share so they add up exactly.
