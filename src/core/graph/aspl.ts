@@ -77,7 +77,7 @@ export class AsplEvaluator {
   private readonly lateFrom: number;
   /** Degree the WASM instance's unrolled kernel is built for (0: none). */
   private capK = 0;
-  /** A view of the WASM memory (renewed when the memory is replaced). */
+  /** A view of the WASM memory (made with the instance; the memory does not grow afterwards). */
   private mem = new Int32Array(0);
   /** The regular (n, k) whose offsets the WASM memory holds (k = 0: none known). */
   private offsetsN = 0;
@@ -117,6 +117,9 @@ export class AsplEvaluator {
       this.wasm = instantiateKernel(this.lanes, bytes, wantK);
       this.offsetsN = this.offsetsK = 0; // a fresh memory holds no offsets
       if (!this.wasm) throw new Error('WebAssembly kernel failed to instantiate');
+      // The memory never grows after this (its size is set here), so one view serves every call; reading
+      // `memory.buffer` per call showed in the search's profile.
+      this.mem = new Int32Array(this.wasm.memory.buffer);
     } else {
       this.tsA = new Int32Array(capN * TS_ROW_WORDS);
       this.tsB = new Int32Array(capN * TS_ROW_WORDS);
@@ -187,7 +190,6 @@ export class AsplEvaluator {
     let mem = this.tsA;
     let plain: LevelFn | null = null, late: LevelFn | null = null;
     if (w) {
-      if (this.mem.buffer !== w.memory.buffer) this.mem = new Int32Array(w.memory.buffer);
       mem = this.mem;
       // CSR offsets always start at 0 (Graph invariant), so they index the neighbours copy directly. A
       // regular graph's offsets are v·k: the copy is skipped when the last graph had the same (n, k).
