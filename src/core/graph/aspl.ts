@@ -187,10 +187,9 @@ export class AsplEvaluator {
     const w = this.kernel === 'wasm' ? this.wasm! : null;
     let buf0 = 0, buf1 = 1;
     const lay = this.layout(this.capN, this.capEntries);
-    let mem = this.tsA;
+    const mem = this.mem; // empty with the TypeScript kernel
     let plain: LevelFn | null = null, late: LevelFn | null = null;
     if (w) {
-      mem = this.mem;
       // CSR offsets always start at 0 (Graph invariant), so they index the neighbours copy directly. A
       // regular graph's offsets are v·k: the copy is skipped when the last graph had the same (n, k).
       if (!(regular && this.offsetsN === n && this.offsetsK === regular)) {

@@ -1,8 +1,11 @@
 /**
- * The WebAssembly-SIMD level step of the bit-parallel BFS (see `aspl.ts` for the algorithm).
+ * The WebAssembly-SIMD steps of the bit-parallel BFS (see `aspl.ts` for the algorithm).
  *
- * One exported function per module, `level(off, adj, a, b, n) → i32`: for every vertex v,
- * B[v] = A[v] | OR_{u ∈ N(v)} A[u] over rows of `lanes` × 128 bits, and it returns Σ_v popcount(B[v]).
+ * The level step `level(off, adj, a, b, n) → i32`: for every vertex v, B[v] = A[v] | OR_{u ∈ N(v)} A[u]
+ * over rows of `lanes` × 128 bits, and it returns Σ_v popcount(B[v]). Beside it each module exports the
+ * same step with an early exit on complete rows (`levelExit`), the first level by scattering
+ * (`levelOne`), a block's start (`startBlock`) and, for a degree k, the k-unrolled steps (`levelReg`,
+ * `levelExitReg`).
  * Rows are v128 vectors, so one OR covers 128 BFS sources; `lanes` > 1 amortises the neighbour-index
  * load over more sources. Pointers are byte offsets into the module's own memory; `off` is the CSR
  * offsets array (n+1 × i32), `adj` the CSR neighbour array.

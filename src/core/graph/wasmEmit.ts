@@ -71,7 +71,6 @@ export class Code {
   i32Load8U(offset = 0): this { return this.op(0x2d, 0, ...uleb(offset)); }
   i32Store8(offset = 0): this { return this.op(0x3a, 0, ...uleb(offset)); }
   i32Const(v: number): this { return this.op(0x41, ...sleb(v)); }
-  i64Const0(): this { return this.op(0x42, 0); }
   /** i64.const for values in the signed 32-bit range (their 64-bit LEB128 is the same bytes). */
   i64Const(v: number): this { return this.op(0x42, ...sleb(v)); }
   i32Eqz(): this { return this.op(0x45); }
