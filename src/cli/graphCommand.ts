@@ -1,7 +1,7 @@
 /**
  * `rgp graph`: draw and optimise a regular graph, or evaluate a given one.
  *
- *   rgp graph --nodes N --degree K [--swaps M] [--seconds S] [--seed X] [--chains C] [--symmetry G [--descend]] [--out graph.json]
+ *   rgp graph --nodes N --degree K [--swaps M] [--seconds S] [--seed X] [--chains C] [--symmetry G [--descend]] [--restarts R | --tabu] [--out graph.json]
  *   rgp graph --in edges.txt|graph.json [--swaps M] [--seconds S] [--out graph.json]
  *
  * The budget is a number of proposed swaps (--swaps, default `defaultSwapBudget(n, k)`), so the same seed
@@ -12,11 +12,13 @@
  * With --in alone the given graph is evaluated (ASPL, diameter, clustering, degree check, Moore gap); with
  * --in plus a budget a k-regular input is the starting point of the search. --symmetry G searches only graphs
  * invariant under i ↦ i + n/G (mod n) (src/core/graph/symmetry.ts); with --descend it then relaxes the
- * symmetry level by level to none (src/core/graph/symmetryDescent.ts).
+ * symmetry level by level to none (src/core/graph/symmetryDescent.ts). --tabu (small graphs) polishes
+ * short searches by tabu search and restarts whenever one stalls (src/core/graph/tabuSearch.ts).
  */
 import type { SearchStop } from '../core/graph/swapSearch';
 import type { DescentLevel } from '../core/graph/symmetryDescent';
 import { MAX_RESTARTS, type RestartOutcome } from '../core/graph/searchRestarts';
+import { validateTabu, type TabuStart } from '../core/graph/tabuSearch';
 import { readFile } from 'node:fs/promises';
 import { RgpError } from '../core/errors';
 import { quietContext, type JobContext } from '../core/job';
@@ -44,6 +46,7 @@ export interface GraphCommandOptions {
   descend?: boolean;
   /** Independent searches one after another, each with 1/r of the budget; the best wins. */
   restarts?: number | string;
+  tabu?: boolean;
   out?: string;
   /** Replace an existing --out file, only one rgp wrote (src/jobs/outputFolder.ts). */
   overwrite?: boolean;
@@ -91,6 +94,8 @@ export interface GraphSearchOutput {
   restarts: number;
   /** With --restarts > 1: each restart's seed, swaps and ASPL; null without. */
   restartOutcomes: RestartOutcome[] | null;
+  /** With --tabu: each start's seed, its search's ASPL, and its tabu search's ASPL, steps and swaps; null without. */
+  tabuStarts: TabuStart[] | null;
   objective: 'exact' | 'proxy';
   kernel: 'wasm' | 'ts';
   out: string | null;
@@ -143,6 +148,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   const restarts = num(opts.restarts, 'restarts', { integer: true, min: 1 }) ?? 1;
   if (restarts > MAX_RESTARTS) throw new RgpError('BAD_ARGUMENT', `--restarts ${restarts} is too many.`, `Use at most ${MAX_RESTARTS}; each restart gets 1/r of the swap budget.`);
   if (opts.descend && symmetry <= 1) throw new RgpError('BAD_ARGUMENT', '--descend relaxes a symmetry, and no --symmetry was given.', 'Add --symmetry G (a divisor of n, e.g. 8 for n = 64), or drop --descend.');
+  if (opts.tabu && restarts > 1) throw new RgpError('BAD_ARGUMENT', '--tabu restarts by itself (a new start whenever a tabu search stalls) and does not take --restarts.', 'Drop --restarts, or drop --tabu.');
   if (chains > 64) throw new RgpError('BAD_ARGUMENT', `--chains ${chains} is too many.`, 'Use at most one chain per core, e.g. --chains 2.');
   if (opts.out !== undefined && opts.in !== undefined && path.resolve(opts.out) === path.resolve(opts.in)) {
     throw new RgpError('UNSAFE_PATH', `--out ${opts.out} would overwrite the input graph.`, 'Write the result to a new file.');
@@ -196,8 +202,10 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
     k = kk;
   }
 
+  // Before any search time is spent.
+  if (opts.tabu) validateTabu(n, k);
   const swapBudget = swaps ?? defaultSwapBudget(n, k);
-  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget, ...(symmetry > 1 ? { symmetry, descend: opts.descend === true } : {}), ...(restarts > 1 ? { restarts } : {}) };
+  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget, ...(symmetry > 1 ? { symmetry, descend: opts.descend === true } : {}), ...(restarts > 1 ? { restarts } : {}), ...(opts.tabu ? { tabu: true } : {}) };
   let r: SearchResult;
   if (chains > 1) {
     if (!deps.worker) throw new Error('internal: graphCommand needs deps.worker for --chains > 1');
@@ -230,6 +238,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
     descent: r.descent ?? null,
     restarts,
     restartOutcomes: r.restarts ?? null,
+    tabuStarts: r.tabuStarts ?? null,
     objective: r.objective,
     kernel: r.kernel,
     out,

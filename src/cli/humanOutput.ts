@@ -86,7 +86,7 @@ export function graphText(r: GraphCommandOutput): string {
       `Regular graph n = ${r.n}, k = ${r.k} (prunes ${percent(r.pruningRatio)} of a masked layer), seed ${r.seed}`,
       field('ASPL', `${r.aspl.toFixed(4)} (start ${r.initialAspl.toFixed(4)}), diameter ${r.diameter}`),
       field('Moore bound', `${r.mooreBound.toFixed(4)} (diameter ≥ ${r.mooreDiameter}); gap ${percent(r.gapPct / 100)}${r.gapPct <= 1e-9 ? ' — at the bound, so the search stopped' : ''}`),
-      field('Search', `${r.swapsTried} swaps tried, ${r.swapsAccepted} kept, ${r.seconds.toFixed(1)} s, ${r.chains} chain${r.chains === 1 ? '' : 's'}${r.restartOutcomes ? `, best of ${r.restarts} starts (${restartRange(r.restartOutcomes)})` : ''}${r.symmetry > 1 ? `, symmetry ${r.symmetry}${r.descent ? ` relaxed to none (${r.descent.map((l) => `${l.symmetry}: ${l.aspl.toFixed(4)}`).join(' → ')})` : ''}` : ''} (${r.objective}, ${r.kernel})`),
+      field('Search', `${r.swapsTried} swaps tried, ${r.swapsAccepted} kept, ${r.seconds.toFixed(1)} s, ${r.chains} chain${r.chains === 1 ? '' : 's'}${r.restartOutcomes ? `, best of ${r.restarts} starts (${restartRange(r.restartOutcomes)})` : ''}${r.tabuStarts ? `, ${r.tabuStarts.length === 1 ? 'one start' : `best of ${r.tabuStarts.length} starts`} polished by tabu search (${restartRange(r.tabuStarts)})` : ''}${r.symmetry > 1 ? `, symmetry ${r.symmetry}${r.descent ? ` relaxed to none (${r.descent.map((l) => `${l.symmetry}: ${l.aspl.toFixed(4)}`).join(' → ')})` : ''}` : ''} (${r.objective}, ${r.kernel})`),
       r.out ? field('Written to', r.out) : '',
     ]
       .filter((x) => x)

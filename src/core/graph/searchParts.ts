@@ -4,9 +4,37 @@
  * totals run forward across the parts as if they were one search.
  */
 import type { JobContext, Progress } from '../job';
+import type { DistanceResult } from './aspl';
 import type { HistoryPoint, SearchOptions, SearchResult, SearchSample } from './swapSearch';
 
 export type Search = (opts: SearchOptions, ctx: JobContext) => SearchResult;
+
+/** Most history points kept over all parts (each part keeps at most 2000 of its own). */
+const MAX_PARTS_HISTORY = 4000;
+
+/** The fields of a search result that describe its final graph: exact distances against the Moore bound. */
+export function finalFigures(n: number, k: number, seed: number, adjacency: Int32Array, final: DistanceResult, moore: { aspl: number; diameter: number }) {
+  return {
+    n,
+    k,
+    seed,
+    adjacency,
+    aspl: final.aspl,
+    diameter: final.diameter,
+    distanceSum: final.distanceSum,
+    connected: final.connected,
+    mooreBound: moore.aspl,
+    mooreDiameter: moore.diameter,
+    gapPct: (100 * (final.aspl - moore.aspl)) / moore.aspl,
+  };
+}
+
+/** Halves a history in place — every other point, the newest kept — so a chart keeps its shape at bounded size. */
+export function thinHistory(history: HistoryPoint[]): void {
+  let w = 0;
+  for (let i = 0; i < history.length; i++) if (i % 2 === 1 || i === history.length - 1) history[w++] = history[i];
+  history.length = w;
+}
 
 /** What the parts so far add up to. */
 export class SearchParts {
@@ -33,12 +61,32 @@ export class SearchParts {
    * messages; `bestSoFar` is the best ASPL of the earlier parts (samples and history never show worse).
    */
   run(search: Search, ctx: JobContext, share: number, part: Partial<SearchOptions>, label: string, bestSoFar: number): SearchResult {
-    const { opts, total, done } = this;
+    const { total, done } = this;
     // Parts rounded on the cumulative share, so they add up to the budget exactly.
-    const budget =
-      total !== undefined
-        ? { maxSwaps: Math.round(total * (done + share)) - Math.round(total * done), ...(opts.seconds !== undefined ? { seconds: Math.max(0, (this.deadline - Date.now()) / 1000) } : {}) }
-        : { seconds: opts.seconds! * share };
+    const budget = total !== undefined ? { maxSwaps: Math.round(total * (done + share)) - Math.round(total * done), ...this.cap() } : { seconds: this.opts.seconds! * share };
+    const res = this.runPart(search, ctx, share, { ...budget, ...part }, label, bestSoFar);
+    this.done += share;
+    return res;
+  }
+
+  /**
+   * Runs one part with at most `maxSwaps` of the swap budget (a part that may stop early — a tabu search
+   * that stalls — and leaves the rest to the next); its share is what it used. Needs a swap budget.
+   */
+  runFor(search: Search, ctx: JobContext, maxSwaps: number, part: Partial<SearchOptions>, label: string, bestSoFar: number): SearchResult {
+    const total = this.total!;
+    const res = this.runPart(search, ctx, maxSwaps / total, { maxSwaps, ...this.cap(), ...part }, label, bestSoFar);
+    this.done = this.swapsTried / total;
+    return res;
+  }
+
+  /** The wall-clock cap left for the next part, when there is one. */
+  private cap(): { seconds?: number } {
+    return this.opts.seconds !== undefined ? { seconds: Math.max(0, (this.deadline - Date.now()) / 1000) } : {};
+  }
+
+  private runPart(search: Search, ctx: JobContext, share: number, part: Partial<SearchOptions>, label: string, bestSoFar: number): SearchResult {
+    const { opts, done } = this;
     const offset = { t: (Date.now() - this.start) / 1000, swaps: this.swapsTried, accepted: this.swapsAccepted };
     const progress: Progress = {
       report: (p) => ctx.progress.report({ ...p, fraction: p.fraction === undefined ? undefined : done + share * p.fraction, message: `${label}: ${p.message}` }),
@@ -46,11 +94,12 @@ export class SearchParts {
     const onSample = opts.onSample
       ? (s: SearchSample) => opts.onSample!({ ...s, elapsed: offset.t + s.elapsed, swapsTried: offset.swaps + s.swapsTried, swapsAccepted: offset.accepted + s.swapsAccepted, bestAspl: Math.min(bestSoFar, s.bestAspl), fraction: done + share * s.fraction })
       : undefined;
-    const res = search({ ...opts, ...budget, ...part, onSample }, { signal: ctx.signal, progress });
+    const res = search({ ...opts, ...part, onSample }, { signal: ctx.signal, progress });
     for (const h of res.history) this.history.push({ t: offset.t + h.t, swapsTried: offset.swaps + h.swapsTried, bestAspl: Math.min(bestSoFar, h.bestAspl) });
+    // Many parts (hundreds of tabu starts) would pile up their histories.
+    if (this.history.length > MAX_PARTS_HISTORY) thinHistory(this.history);
     this.swapsTried += res.swapsTried;
     this.swapsAccepted += res.swapsAccepted;
-    this.done += share;
     this.first ??= res;
     if (res.stoppedBy === 'time-cap') this.capped = true;
     return res;

@@ -44,6 +44,8 @@ import { randomRegularGraph, validateRegularParams } from './regularGraph';
 import { equivariantForm, OrbitSwapper, randomSymmetricRegularGraph, validateSymmetry } from './symmetry';
 import { searchByDescent, type DescentLevel } from './symmetryDescent';
 import { MAX_RESTARTS, searchWithRestarts, type RestartOutcome } from './searchRestarts';
+import { finalFigures, thinHistory } from './searchParts';
+import { searchWithTabu, type TabuSchedule, type TabuStart } from './tabuSearch';
 
 export type SearchObjective = 'auto' | 'exact' | 'proxy';
 
@@ -102,6 +104,14 @@ export interface SearchOptions {
    * descents); the best graph wins (`searchRestarts.ts`). Default 1.
    */
   restarts?: number;
+  /**
+   * Iterated tabu search (`tabuSearch.ts`): repeatedly a short search of this kind (annealing, or the
+   * descent with `descend`) from a fresh seed, then a tabu search over every swap of its graph until it
+   * stalls; the best graph wins. For small graphs (at most `MAX_TABU_EDGES` edges). Default false.
+   */
+  tabu?: boolean;
+  /** Overrides of the tabu constants (tuning and benchmarks; default `TABU`). */
+  tabuSchedule?: Partial<TabuSchedule>;
   /** Structured progress (the UI's live chart); called at most ~10 times a second. */
   onSample?: (s: SearchSample) => void;
   /** Milliseconds between progress reports (default 100). */
@@ -167,6 +177,8 @@ export interface SearchResult {
   descent?: DescentLevel[];
   /** With `restarts` > 1: each restart's seed, swaps and ASPL (the result is the best of them). */
   restarts?: RestartOutcome[];
+  /** With `tabu`: each start's seed, its search's ASPL, and the ASPL, steps and swaps of its tabu search. */
+  tabuStarts?: TabuStart[];
 }
 
 const MAX_HISTORY = 2000;
@@ -248,6 +260,7 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
   if (!(Number.isInteger(restarts) && restarts >= 1 && restarts <= MAX_RESTARTS)) {
     throw new RgpError('BAD_ARGUMENT', `The number of restarts must be a whole number from 1 to ${MAX_RESTARTS}, got ${opts.restarts}.`, 'Example: --restarts 16 (each gets 1/16 of the swap budget).');
   }
+  if (opts.tabu) return searchWithTabu(opts, ctx, searchRegularGraph, defaultSwapBudget(n, k));
   if (restarts > 1) return searchWithRestarts(opts, ctx, searchRegularGraph, defaultSwapBudget(n, k));
   if (opts.descend && (opts.symmetry ?? 1) > 1) {
     validateSymmetry(n, k, opts.symmetry!);
@@ -341,12 +354,7 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
     const elapsed = (t - start) / 1000;
     const sample: SearchSample = { elapsed, swapsTried, swapsAccepted, currentAspl: cur / pairsN, bestAspl: best / pairsN, estimate, fraction: Math.min(1, fraction), phase };
     history.push({ t: elapsed, swapsTried, bestAspl: sample.bestAspl });
-    if (history.length > MAX_HISTORY) {
-      // Keep the chart's shape at bounded size: drop every other point (the newest is kept).
-      let w = 0;
-      for (let i = 0; i < history.length; i++) if (i % 2 === 1 || i === history.length - 1) history[w++] = history[i];
-      history.length = w;
-    }
+    if (history.length > MAX_HISTORY) thinHistory(history);
     opts.onSample?.(sample);
     ctx.progress.report({
       fraction: Math.min(1, fraction),
@@ -523,21 +531,11 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
   fraction = 1;
   report(t, objective === 'proxy' ? 'proxy' : 'exact', curSum, final.distanceSum, false);
   return {
-    n,
-    k,
-    seed,
-    adjacency: bestAdj,
-    aspl: final.aspl,
-    diameter: final.diameter,
-    distanceSum: final.distanceSum,
-    connected: final.connected,
+    ...finalFigures(n, k, seed, bestAdj, final, moore),
     initialAspl: initialEval.aspl,
     swapsTried,
     swapsAccepted,
     seconds: (t - start) / 1000,
-    mooreBound: moore.aspl,
-    mooreDiameter: moore.diameter,
-    gapPct: (100 * (final.aspl - moore.aspl)) / moore.aspl,
     objective,
     kernel: evaluator.kernel,
     swapBudget: maxSwaps ?? null,
