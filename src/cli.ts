@@ -91,7 +91,7 @@ export function buildProgram(): Command {
     .option('--symmetry <g>', 'search only graphs invariant under node i ↦ i + n/g (g divides n): one swap moves g edges, the ASPL comes from n/g sources (default 1 = none)')
     .option('--descend', 'with --symmetry G: search under order G, then relax the symmetry level by level to none from the best graph (the swap budget is the total); usually a lower ASPL than either alone')
     .option('--restarts <r>', 'independent searches one after another, each with 1/r of the swap budget (with --descend, r whole descents); the best wins — on small graphs more starts beat one long walk (default 1)')
-    .option('--tabu', 'small graphs (n·k/2 ≤ 1024): repeatedly a short search (1/48 of the budget; with --descend a descent) from a new seed, then a tabu search that evaluates every swap each step until it stalls; the best wins (swaps evaluated count against --swaps)')
+    .option('--tabu', 'small graphs (n·k/2 ≤ 1024; larger with --symmetry, searched under it): repeatedly a short search (1/48 of the budget; with --descend a descent) from a new seed, then a tabu search that evaluates every swap each step until it stalls; the best wins (swaps evaluated count against --swaps)')
     .option('--in <file>', 'a graph to evaluate (edge list "u v" per line, or JSON {nodes, edges}); with a budget, the start of the search')
     .option('--out <file>', 'write the graph (edges), its statistics and the ASPL history as JSON')
     .option('--overwrite', 'replace an existing --out file that rgp wrote')

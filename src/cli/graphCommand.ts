@@ -203,7 +203,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   }
 
   // Before any search time is spent.
-  if (opts.tabu) validateTabu(n, k);
+  if (opts.tabu) validateTabu(n, k, opts.descend ? 1 : symmetry);
   const swapBudget = swaps ?? defaultSwapBudget(n, k);
   const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget, ...(symmetry > 1 ? { symmetry, descend: opts.descend === true } : {}), ...(restarts > 1 ? { restarts } : {}), ...(opts.tabu ? { tabu: true } : {}) };
   let r: SearchResult;

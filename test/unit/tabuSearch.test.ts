@@ -8,7 +8,9 @@ import { fromAdjacency } from '../../src/core/graph/graph';
 import { randomRegularGraph } from '../../src/core/graph/regularGraph';
 import { restartSeed } from '../../src/core/graph/searchRestarts';
 import { searchRegularGraph, type SearchSample } from '../../src/core/graph/swapSearch';
-import { MAX_TABU_EDGES, TABU, tabuSearch } from '../../src/core/graph/tabuSearch';
+import { MAX_TABU_MOVES, TABU, tabuMoves, tabuSearch } from '../../src/core/graph/tabuSearch';
+import { SwapState } from '../../src/core/graph/proxyObjective';
+import { equivariantForm, isSlotEquivariant, OrbitSwapper, randomSymmetricRegularGraph } from '../../src/core/graph/symmetry';
 import { assertRunsForward, checkSimpleRegular, plainBfs } from './graphHelpers';
 
 /** Every double-edge swap of a k-regular graph, by brute force over its edge list: the resulting adjacencies. */
@@ -54,6 +56,39 @@ test('one tabu step scans every swap exactly once and takes the best (known by b
     // The start is never modified.
     assert.deepEqual(start, randomRegularGraph(n, k, seed).neighbors);
   }
+});
+
+test('under a symmetry a tabu step scans every orbit swap, takes the best (brute force) and keeps the graph invariant', () => {
+  const [n, k, g] = [32, 4, 4];
+  const start = randomSymmetricRegularGraph(n, k, g, 9);
+  // The candidates, independently: every (representative slot, slot) pair the orbit swapper accepts,
+  // applied to a copy and measured by a plain BFS from all n sources.
+  const sums: number[] = [];
+  let valid = 0;
+  for (let i = 0; i < (n / g) * k; i++) {
+    for (let j = 0; j < n * k; j++) {
+      const copy = start.slice();
+      const swapper = new OrbitSwapper(new SwapState(n, k, copy, false), g);
+      if (!swapper.proposeAt(i, j)) continue;
+      valid++;
+      swapper.apply();
+      assert.ok(isSlotEquivariant(n, k, g, copy));
+      const truth = plainBfs(fromAdjacency(n, k, copy));
+      if (Number.isFinite(truth.sum)) sums.push(truth.sum);
+    }
+  }
+  // A budget of exactly one scan: every candidate evaluated once, then the step.
+  const r = tabuSearch({ n, k, seed: 9, symmetry: g, initial: start, maxSwaps: valid }, quietContext);
+  assert.equal(r.swapsTried, valid);
+  assert.equal(r.swapsAccepted, 1);
+  assert.equal(r.distanceSum, Math.min(plainBfs(fromAdjacency(n, k, start)).sum, ...sums));
+  assert.ok(isSlotEquivariant(n, k, g, r.adjacency));
+  assert.equal(checkSimpleRegular(n, k, r.adjacency), null);
+  // The iterated search polishes a symmetric search's graph under the same symmetry.
+  const it = searchRegularGraph({ n: 64, k: 4, seed: 2, maxSwaps: 200_000, symmetry: 8, tabu: true, tabuSchedule: { startShare: 0.05, stall: 10 } });
+  assert.equal(it.swapsTried, 200_000);
+  assert.notEqual(equivariantForm(64, 4, 8, it.adjacency), null, 'the result is invariant under i ↦ i + 8');
+  assert.ok(it.tabuStarts!.every((t) => t.aspl <= t.startAspl));
 });
 
 test('tabu search walks on from a local minimum, stops when it stalls, and finds the Petersen graph (Moore bound)', () => {
@@ -115,13 +150,18 @@ test('iterated tabu search: starts and tabu searches share the budget exactly; e
 
 test('tabu search: a clear error for large graphs and clashing options; cancellable; the CLI reports each start', async () => {
   assert.ok(TABU.stall > 0 && TABU.tenure > 0 && TABU.startShare > 0 && TABU.startShare < 1);
-  const big = (2 * (MAX_TABU_EDGES + 8)) / 8;
-  assert.throws(() => searchRegularGraph({ n: big, k: 8, seed: 1, maxSwaps: 100, tabu: true }), (e: unknown) => isRgpError(e) && e.code === 'BAD_ARGUMENT' && /at most 1024 edges/.test(e.message));
+  // Plain (256, 8) has 1024 edges, 1 047 552 moves a step: the largest plain size taken; (264, 8) is not.
+  assert.equal(tabuMoves(256, 8), 1024 * 1023);
+  assert.ok(tabuMoves(256, 8) <= MAX_TABU_MOVES && tabuMoves(264, 8) > MAX_TABU_MOVES);
+  const big = 264;
+  assert.throws(() => searchRegularGraph({ n: big, k: 8, seed: 1, maxSwaps: 100, tabu: true }), (e: unknown) => isRgpError(e) && e.code === 'BAD_ARGUMENT' && /scans about 1\.1·10⁶ moves/.test(e.message) && /--symmetry/.test(e.hint ?? ''));
+  // Under a symmetry a step scans orbit moves: (1024, 16) at order 128 is too many, at order 512 not.
+  assert.throws(() => searchRegularGraph({ n: 1024, k: 16, seed: 1, maxSwaps: 100, symmetry: 128, tabu: true }), (e: unknown) => isRgpError(e) && /under symmetry 128/.test(e.message));
   assert.throws(() => searchRegularGraph({ n: 64, k: 4, seed: 1, maxSwaps: 100, tabu: true, restarts: 2 }), (e: unknown) => isRgpError(e) && /restarts by itself/.test(e.message));
   assert.throws(() => searchRegularGraph({ n: 64, k: 4, seed: 1, seconds: 1, tabu: true }), (e: unknown) => isRgpError(e) && /needs a swap budget/.test(e.message));
   assert.throws(() => searchRegularGraph({ n: 64, k: 4, seed: 1, maxSwaps: 100, tabu: true, diameterFirst: true }), (e: unknown) => isRgpError(e) && /ASPL alone/.test(e.message));
   await assert.rejects(graphCommand({ nodes: 64, degree: 4, swaps: 100, tabu: true, restarts: 2 }), (e: unknown) => isRgpError(e) && /--tabu restarts by itself/.test(e.message));
-  await assert.rejects(graphCommand({ nodes: big, degree: 8, swaps: 100, tabu: true }), (e: unknown) => isRgpError(e) && /at most 1024 edges/.test(e.message));
+  await assert.rejects(graphCommand({ nodes: big, degree: 8, swaps: 100, tabu: true }), (e: unknown) => isRgpError(e) && /scans about/.test(e.message));
   // Cancelled mid-scan: the signal is checked every 1024 evaluations.
   let polls = 0;
   const signal = {

@@ -107,7 +107,8 @@ export interface SearchOptions {
   /**
    * Iterated tabu search (`tabuSearch.ts`): repeatedly a short search of this kind (annealing, or the
    * descent with `descend`) from a fresh seed, then a tabu search over every swap of its graph until it
-   * stalls; the best graph wins. For small graphs (at most `MAX_TABU_EDGES` edges). Default false.
+   * stalls; the best graph wins. A step scans every move (at most `MAX_TABU_MOVES`: about 1024 edges plain, more under
+   * `symmetry`, which the tabu search then keeps unless `descend`). Default false.
    */
   tabu?: boolean;
   /** Overrides of the tabu constants (tuning and benchmarks; default `TABU`). */

@@ -130,9 +130,14 @@ export class OrbitSwapper {
    * among all n·k (edge (c,d)). False when the orbit swap would not keep the graph simple and symmetric.
    */
   propose(rng: Random): boolean {
+    // Arguments are evaluated left to right: i, then j, as the search has always drawn them.
+    return this.proposeAt(rng.int(this.m * this.k), rng.int(this.n * this.k));
+  }
+
+  /** The candidate of slot i among the representatives' m·k and slot j among all n·k (see `propose`). */
+  proposeAt(i: number, j: number): boolean {
     const { n, k, m, state } = this;
     const adj = state.adj;
-    const i = rng.int(m * k), j = rng.int(n * k);
     const a = (i / k) | 0, b = adj[i], c = (j / k) | 0, d = adj[j];
     if (a === c || a === d || b === c || b === d) return false;
     const h = this.halfTurn;

@@ -11,28 +11,37 @@
  * Search — Part I", ORSA Journal on Computing 1(3), 1989; the move is the 2-opt swap of the Graph Golf
  * heuristics (and of `swapSearch.ts`).
  *
+ * Under a cyclic symmetry of order g (`symmetry`, `symmetry.ts`) a move is an orbit swap — g swaps at once,
+ * the ASPL from the n/g representatives — and a step scans every (representative slot, slot) pair; tabu
+ * then applies to edge orbits. This is what makes larger graphs reachable: (256, 8) under order 32 is
+ * 131 072 candidates a step, each a BFS from 8 sources.
+ *
  * Why: late in an annealing run almost every random swap makes the graph worse — at (64, 4) one or two of
  * the ~16 000 swaps of a 2.89 graph improve it — so a random proposal rarely finds them, while a full scan
  * always does, and the tabu list walks it out of the local minimum instead of back into it. Measured at
- * (64, 4) (bench/search.ts): a short order-4 descent then tabu, repeated, reached ≤ 2.88 for four of six
- * seeds at 9·10⁶ evaluations, where annealed descents of the same budget reached it about once in 2.4·10⁷.
+ * (64, 4) (bench/search.ts): short order-4 descents each polished by tabu search reached ≤ 2.88 for 4 of
+ * seeds 1–12 at 9·10⁶ evaluations (median of seeds 1–3 2.87946), the descent alone at 1.5·10⁶ for 1 of 12;
+ * annealed descents reach it about once per 3·10⁷ swaps.
  *
- * Cost: a step is m(m−1) ≈ (nk/2)² evaluations (m edges), each O(n²k/128) at worst but mostly cut short:
- * a candidate's BFS stops as soon as its sum provably exceeds the best of the step so far. So the method is
- * for small graphs (`MAX_TABU_EDGES`); at (64, 4) a step is ~16 000 evaluations, ~17 ms here. The budget
- * counts evaluations as swaps tried (one evaluation = one proposed swap), so it is deterministic: the same
- * seed gives the same graph anywhere; a step counts as one swap kept.
+ * Cost: a step is `tabuMoves` evaluations — m(m−1) for m = nk/2 edges, (n/g)·k·n·k under symmetry g —
+ * each O(n²k/(128·g)) at worst but mostly cut short: a candidate's BFS stops as soon as its sum provably
+ * exceeds the best of the step so far. At most `MAX_TABU_MOVES` a step; at (64, 4) a step is ~16 000
+ * evaluations, ~20 ms on this project's machine. The budget counts evaluations as swaps tried (one
+ * evaluation = one proposed swap), so it is deterministic: the same seed gives the same graph anywhere; a
+ * step counts as one swap kept.
  */
 import { RgpError } from '../errors';
 import type { JobContext } from '../job';
 import { Random } from '../random';
-import { AsplEvaluator } from './aspl';
+import { AsplEvaluator, defaultLanes } from './aspl';
 import { fromAdjacency } from './graph';
 import { mooreBound } from './mooreBound';
+import { SwapState } from './proxyObjective';
 import { randomRegularGraph } from './regularGraph';
 import { restartSeed } from './searchRestarts';
 import { finalFigures, SearchParts, type Search } from './searchParts';
 import type { HistoryPoint, SearchOptions, SearchResult } from './swapSearch';
+import { equivariantForm, OrbitSwapper, randomSymmetricRegularGraph, validateSymmetry } from './symmetry';
 
 /** Constants of the tabu search and of the iterated search (tuning: `SearchOptions.tabuSchedule`). */
 export interface TabuSchedule {
@@ -45,58 +54,81 @@ export interface TabuSchedule {
 }
 
 /**
- * (64, 4), seeds 1–6, 9·10⁶ evaluations in all (bench/search.ts): tenure 10 / stall 60 / a start of 1/48
- * of the budget reached ≤ 2.88 for 4 of 6 seeds; stall 30, tenure 5 or 20: 3 of 6; starts of 1/96: 2 of 6,
- * of 1/24: 1 of 6.
+ * Tuned at (64, 4), 9·10⁶ evaluations, order-4 descents as starts (bench/search.ts, seeds 1–12): these
+ * reach ≤ 2.88 for 4 of 12 seeds, a 150-step stall or starts of 1/32 for 5 of 12 — within the spread; in a
+ * prototype over seeds 1–6, stall 30 or tenure 5 / 20 did no better, starts of 1/96 or 1/24 worse. Larger
+ * graphs want longer starts: (64, 8) reached the record's 1.927 with 1/10.
  */
 export const TABU: TabuSchedule = { tenure: 10, stall: 60, startShare: 1 / 48 };
 
-/** Largest edge count (n·k/2) the tabu search takes: a step evaluates about the square of it. */
-export const MAX_TABU_EDGES = 1024;
+/** Most candidate moves a tabu step may scan (plain (64, 8): 65 280; order 32 at (256, 8): 131 072). */
+export const MAX_TABU_MOVES = 1 << 20;
 
-/** Throws unless a tabu search of a k-regular graph on n nodes is practical. */
-export function validateTabu(n: number, k: number): void {
-  const m = (n * k) / 2;
-  if (m > MAX_TABU_EDGES) {
+/** Candidate moves of one step: every pair of edges in both rewirings, or with symmetry g every pair of a representative's slot and any slot. */
+export function tabuMoves(n: number, k: number, symmetry = 1): number {
+  const edges = (n * k) / 2;
+  return symmetry > 1 ? (n / symmetry) * k * n * k : edges * (edges - 1);
+}
+
+/** Throws unless a tabu search of a k-regular graph on n nodes (under the symmetry) is practical. */
+export function validateTabu(n: number, k: number, symmetry = 1): void {
+  if (symmetry > 1) validateSymmetry(n, k, symmetry);
+  const moves = tabuMoves(n, k, symmetry);
+  if (moves > MAX_TABU_MOVES) {
     throw new RgpError(
       'BAD_ARGUMENT',
-      `A tabu search of a graph with ${m} edges evaluates about ${Math.round((m * m) / 1e6)}·10⁶ swaps a step; it is meant for graphs of at most ${MAX_TABU_EDGES} edges (n·k/2).`,
-      'Drop --tabu for this size: the annealing search (with --symmetry) is the method for large graphs.',
+      `A tabu step at n = ${n}, k = ${k}${symmetry > 1 ? ` under symmetry ${symmetry}` : ''} scans about ${(moves / 1e6).toFixed(1)}·10⁶ moves; the tabu search takes at most ${MAX_TABU_MOVES} (about 1024 edges plain, more under a symmetry).`,
+      symmetry > 1 ? 'Use a higher --symmetry, or drop --tabu.' : 'Add --symmetry G (e.g. 32 at n = 256) so that a step scans orbit moves, or drop --tabu.',
     );
   }
 }
 
+/** Key of the orbit of edge {u, v} under i ↦ i + m (mod n): its representative with u or v moved below m. */
+function orbitKey(u: number, v: number, m: number, n: number): number {
+  const su = u - (u % m);
+  const sv = v - (v % m);
+  return Math.min((u - su) * n + ((v - su + n) % n), (v - sv) * n + ((u - sv + n) % n));
+}
+
 /**
  * One tabu search from `opts.initial` (or a random graph from the seed), budget `opts.maxSwaps`
- * evaluations (default: until it stalls), `opts.seconds` a cap. Plain graphs only (no symmetry).
+ * evaluations (default: until it stalls), `opts.seconds` a cap. With `opts.symmetry` g > 1 the graph stays
+ * invariant under i ↦ i + n/g: a move is an orbit swap (`OrbitSwapper`; every pair of a representative's
+ * slot and any slot is scanned), evaluated from the n/g representatives, and tabu applies to edge orbits.
  */
 export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
   const { n, k, seed } = opts;
-  validateTabu(n, k);
+  const sym = opts.symmetry ?? 1;
+  validateTabu(n, k, sym);
   const sched: TabuSchedule = { ...TABU, ...opts.tabuSchedule };
   const start = Date.now();
   const rng = new Random(seed);
-  const adj = opts.initial ? Int32Array.from(opts.initial) : Int32Array.from(randomRegularGraph(n, k, rng.nextUint32()).neighbors);
+  let adj: Int32Array;
+  if (sym > 1) {
+    const eq = opts.initial ? equivariantForm(n, k, sym, opts.initial) : randomSymmetricRegularGraph(n, k, sym, rng.nextUint32());
+    if (!eq) throw new RgpError('BAD_GRAPH', `The starting graph is not invariant under i ↦ i + ${n / sym} (mod ${n}).`, 'Start from a graph with that symmetry, or search without --symmetry.');
+    adj = eq;
+  } else adj = opts.initial ? Int32Array.from(opts.initial) : Int32Array.from(randomRegularGraph(n, k, rng.nextUint32()).neighbors);
   const graph = fromAdjacency(n, k, adj);
-  const evaluator = new AsplEvaluator({ kernel: opts.kernel ?? 'auto' });
+  const evaluator = new AsplEvaluator({ kernel: opts.kernel ?? 'auto', ...(sym > 1 ? { lanes: defaultLanes(n / sym) } : {}) });
   const pairs = n * (n - 1);
   const moore = mooreBound(n, k);
   const boundSum = moore.aspl * pairs + 1e-6;
   const maxEvals = opts.maxSwaps ?? Infinity;
   const deadline = opts.seconds === undefined ? Infinity : start + opts.seconds * 1000;
-
-  // The edge list (each edge once) and where each end sits in the adjacency.
-  const ends: number[] = [];
-  for (let v = 0; v < n; v++) for (let i = 0; i < k; i++) if (v < adj[v * k + i]) ends.push(v, adj[v * k + i]);
-  const m = ends.length / 2;
+  const m = n / sym;
   const slot = (v: number, w: number): number => {
     for (let i = v * k, e = i + k; i < e; i++) if (adj[i] === w) return i;
     return -1;
   };
-  // tabuUntil[u·n + v]: the first step at which edge {u, v} may be added again.
-  const tabuUntil = new Int32Array(n * n);
+  // tabuUntil[orbitKey(u, v)]: the first step at which edge {u, v} (its orbit) may be added again.
+  const tabuUntil = new Int32Array(m * n);
+  const isTabu = (u: number, v: number): boolean => tabuUntil[orbitKey(u, v, m, n)] > steps;
+  const makeTabu = (u: number, v: number): void => {
+    tabuUntil[orbitKey(u, v, m, n)] = steps + sched.tenure;
+  };
 
-  const initial = evaluator.evaluate(graph, Infinity, k);
+  const initial = evaluator.evaluate(graph, Infinity, k, Infinity, sym);
   let best = initial.distanceSum;
   let bestAdj = Int32Array.from(adj);
   const history: HistoryPoint[] = [{ t: 0, swapsTried: 0, bestAspl: initial.aspl }];
@@ -105,7 +137,8 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
   let sinceBest = 0;
   let capped = false;
   let lastReport = start;
-  const report = (cur: number) => {
+  let cur = initial.distanceSum;
+  const report = () => {
     const t = Date.now();
     lastReport = t;
     const fraction = Number.isFinite(maxEvals) ? Math.min(1, evals / Math.max(1, maxEvals)) : Math.min(1, sinceBest / sched.stall);
@@ -113,81 +146,130 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
     opts.onSample?.({ elapsed, swapsTried: evals, swapsAccepted: steps, currentAspl: cur / pairs, bestAspl: best / pairs, estimate: false, fraction, phase: 'exact' });
     ctx.progress.report({ fraction, message: `tabu step ${steps}, ${evals} swaps evaluated · ASPL ${(cur / pairs).toFixed(4)} (best ${(best / pairs).toFixed(4)}) · ${elapsed.toFixed(1)} s` });
   };
+  /** False when the budget or the cap ends the scan; polls cancellation and reports every 1024 evaluations. */
+  const mayEvaluate = (): boolean => {
+    if (evals >= maxEvals) return false;
+    if ((evals & 1023) === 0) {
+      ctx.signal.throwIfCancelled();
+      const t = Date.now();
+      if (t >= deadline) {
+        capped = true;
+        return false;
+      }
+      if (t - lastReport >= (opts.reportEveryMs ?? 100)) report();
+    }
+    return true;
+  };
 
-  let cur = initial.distanceSum;
+  // The step's pick: the lowest sum met so far and its move, uniformly among ties (reservoir sampling).
+  let stepBest = Infinity;
+  let ties = 0;
+  /** Evaluates the graph as it stands (one candidate applied); true when it becomes the step's pick. */
+  const considered = (tabu: boolean): boolean => {
+    // A tabu move counts only if it beats the best graph; any move only if it is no worse than the step's
+    // best so far — the evaluation stops as soon as its sum is proved larger.
+    const r = evaluator.evaluate(graph, tabu ? Math.min(stepBest, best - 1) : stepBest, k, Infinity, sym);
+    evals++;
+    if (!r.connected || r.aborted) return false;
+    if (r.distanceSum < stepBest) {
+      stepBest = r.distanceSum;
+      ties = 1;
+      return true;
+    }
+    return rng.int(++ties) === 0;
+  };
+
+  // Plain graphs: each unordered pair of edges from an edge list, both rewirings. Symmetric graphs: orbit
+  // swaps through `OrbitSwapper` (one rewiring per slot pair; the other comes from the reversed slot).
+  const ends: number[] = [];
+  if (sym === 1) for (let v = 0; v < n; v++) for (let i = 0; i < k; i++) if (v < adj[v * k + i]) ends.push(v, adj[v * k + i]);
+  const edges = ends.length / 2;
+  const orbit = sym > 1 ? new OrbitSwapper(new SwapState(n, k, adj, false), sym) : null;
+
   while (sinceBest < sched.stall && evals < maxEvals && !(best <= boundSum)) {
-    // The step's pick: the lowest sum met so far and its move, uniformly among ties (reservoir sampling).
-    let stepBest = Infinity;
+    stepBest = Infinity;
+    ties = 0;
     let moveE = -1;
     let moveF = -1;
     let moveCross = 0;
-    let ties = 0;
-    scan: for (let e = 0; e < m; e++) {
-      const a = ends[2 * e];
-      const b = ends[2 * e + 1];
-      const sab = slot(a, b);
-      const sba = slot(b, a);
-      for (let f = e + 1; f < m; f++) {
-        const c = ends[2 * f];
-        const d = ends[2 * f + 1];
-        if (a === c || a === d || b === c || b === d) continue;
-        for (let cross = 0; cross < 2; cross++) {
-          // New edges {a, x} and {b, y}.
-          const x = cross ? d : c;
-          const y = cross ? c : d;
-          if (slot(a, x) >= 0 || slot(b, y) >= 0) continue;
-          if (evals >= maxEvals) break scan;
-          if ((evals & 1023) === 0) {
-            ctx.signal.throwIfCancelled();
-            const t = Date.now();
-            if (t >= deadline) {
-              capped = true;
-              break scan;
-            }
-            if (t - lastReport >= (opts.reportEveryMs ?? 100)) report(cur);
+    if (orbit) {
+      scan: for (let i = 0; i < m * k; i++) {
+        for (let j = 0; j < n * k; j++) {
+          if (!orbit.proposeAt(i, j)) continue;
+          if (!mayEvaluate()) break scan;
+          // (a, b), (c, d) become (a, d), (c, b) at every shift.
+          const tabu = isTabu((i / k) | 0, adj[j]) || isTabu((j / k) | 0, adj[i]);
+          orbit.apply();
+          const picked = considered(tabu);
+          orbit.undo();
+          if (picked) {
+            moveE = i;
+            moveF = j;
           }
-          const tabu = tabuUntil[a * n + x] > steps || tabuUntil[b * n + y] > steps;
-          const scd = slot(c, d);
-          const sdc = slot(d, c);
-          adj[sab] = x;
-          adj[sba] = y;
-          adj[scd] = cross ? b : a;
-          adj[sdc] = cross ? a : b;
-          // A tabu move counts only if it beats the best graph; any move only if it is no worse than the
-          // step's best so far — the evaluation stops as soon as its sum is proved larger.
-          const r = evaluator.evaluate(graph, tabu ? Math.min(stepBest, best - 1) : stepBest, k);
-          evals++;
-          adj[sab] = b;
-          adj[sba] = a;
-          adj[scd] = d;
-          adj[sdc] = c;
-          if (!r.connected || r.aborted) continue;
-          if (r.distanceSum < stepBest) {
-            stepBest = r.distanceSum;
-            ties = 1;
-          } else if (rng.int(++ties) !== 0) continue;
-          moveE = e;
-          moveF = f;
-          moveCross = cross;
+        }
+      }
+    } else {
+      scan: for (let e = 0; e < edges; e++) {
+        const a = ends[2 * e];
+        const b = ends[2 * e + 1];
+        const sab = slot(a, b);
+        const sba = slot(b, a);
+        for (let f = e + 1; f < edges; f++) {
+          const c = ends[2 * f];
+          const d = ends[2 * f + 1];
+          if (a === c || a === d || b === c || b === d) continue;
+          for (let cross = 0; cross < 2; cross++) {
+            // New edges {a, x} and {b, y}.
+            const x = cross ? d : c;
+            const y = cross ? c : d;
+            if (slot(a, x) >= 0 || slot(b, y) >= 0) continue;
+            if (!mayEvaluate()) break scan;
+            const tabu = isTabu(a, x) || isTabu(b, y);
+            const scd = slot(c, d);
+            const sdc = slot(d, c);
+            adj[sab] = x;
+            adj[sba] = y;
+            adj[scd] = cross ? b : a;
+            adj[sdc] = cross ? a : b;
+            const picked = considered(tabu);
+            adj[sab] = b;
+            adj[sba] = a;
+            adj[scd] = d;
+            adj[sdc] = c;
+            if (picked) {
+              moveE = e;
+              moveF = f;
+              moveCross = cross;
+            }
+          }
         }
       }
     }
     if (moveE < 0 || capped) break;
-    const a = ends[2 * moveE];
-    const b = ends[2 * moveE + 1];
-    const c = ends[2 * moveF];
-    const d = ends[2 * moveF + 1];
-    const x = moveCross ? d : c;
-    const y = moveCross ? c : d;
-    adj[slot(a, b)] = x;
-    adj[slot(b, a)] = y;
-    adj[slot(c, d)] = moveCross ? b : a;
-    adj[slot(d, c)] = moveCross ? a : b;
-    ends[2 * moveE + 1] = x;
-    ends[2 * moveF] = b;
-    ends[2 * moveF + 1] = y;
     steps++;
-    tabuUntil[a * n + b] = tabuUntil[b * n + a] = tabuUntil[c * n + d] = tabuUntil[d * n + c] = steps + sched.tenure;
+    if (orbit) {
+      const a = (moveE / k) | 0, b = adj[moveE], c = (moveF / k) | 0, d = adj[moveF];
+      orbit.proposeAt(moveE, moveF);
+      orbit.apply();
+      makeTabu(a, b);
+      makeTabu(c, d);
+    } else {
+      const a = ends[2 * moveE];
+      const b = ends[2 * moveE + 1];
+      const c = ends[2 * moveF];
+      const d = ends[2 * moveF + 1];
+      const x = moveCross ? d : c;
+      const y = moveCross ? c : d;
+      adj[slot(a, b)] = x;
+      adj[slot(b, a)] = y;
+      adj[slot(c, d)] = moveCross ? b : a;
+      adj[slot(d, c)] = moveCross ? a : b;
+      ends[2 * moveE + 1] = x;
+      ends[2 * moveF] = b;
+      ends[2 * moveF + 1] = y;
+      makeTabu(a, b);
+      makeTabu(c, d);
+    }
     cur = stepBest;
     if (cur < best) {
       best = cur;
@@ -196,8 +278,9 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
       history.push({ t: (Date.now() - start) / 1000, swapsTried: evals, bestAspl: best / pairs });
     } else sinceBest++;
   }
-  report(cur);
+  report();
 
+  // The final figures from all n sources (no symmetry assumed): an independent check of the result.
   const final = evaluator.evaluate(fromAdjacency(n, k, bestAdj), Infinity, k);
   const seconds = (Date.now() - start) / 1000;
   history.push({ t: seconds, swapsTried: evals, bestAspl: final.aspl });
@@ -213,7 +296,7 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
     secondsLimit: opts.seconds ?? null,
     stoppedBy: final.distanceSum <= boundSum ? 'bound' : capped ? 'time-cap' : 'swaps',
     history,
-    symmetry: 1,
+    symmetry: sym,
     temperature: null,
   };
 }
@@ -238,7 +321,7 @@ export interface TabuStart {
  * derived from (seed, r) — deterministic. Needs a swap budget (the default one when none is given).
  */
 export function searchWithTabu(opts: SearchOptions, ctx: JobContext, search: Search, defaultBudget: number): SearchResult {
-  validateTabu(opts.n, opts.k);
+  validateTabu(opts.n, opts.k, opts.descend ? 1 : (opts.symmetry ?? 1));
   if ((opts.restarts ?? 1) > 1) throw new RgpError('BAD_ARGUMENT', 'The tabu search restarts by itself (a new start whenever one stalls); it does not take a restart count.', 'Drop --restarts, or drop --tabu.');
   if (opts.diameterFirst) throw new RgpError('BAD_ARGUMENT', 'The tabu search ranks graphs by ASPL alone.', 'Drop the diameter-first rule, or drop --tabu.');
   if (opts.maxSwaps === undefined && opts.seconds !== undefined) throw new RgpError('BAD_ARGUMENT', 'The tabu search needs a swap budget: it is where each start and each tabu search stop.', 'Give --swaps M (the seconds stay a cap).');
@@ -254,7 +337,9 @@ export function searchWithTabu(opts: SearchOptions, ctx: JobContext, search: Sea
     const first = parts.runFor(search, ctx, Math.min(startSwaps, total - parts.swapsTried), { seed, tabu: false, restarts: 1 }, label, best?.aspl ?? Infinity);
     let res = first;
     if (parts.swapsTried < total && !parts.capped && first.stoppedBy !== 'bound') {
-      const polished = parts.runFor(tabuSearch, ctx, total - parts.swapsTried, { seed, initial: first.adjacency, symmetry: 1, descend: false }, `${label}, tabu`, Math.min(best?.aspl ?? Infinity, first.aspl));
+      // A descent ends on a plain graph; a symmetric search's graph is polished under its symmetry.
+      const symmetry = opts.descend ? 1 : (opts.symmetry ?? 1);
+      const polished = parts.runFor(tabuSearch, ctx, total - parts.swapsTried, { seed, initial: first.adjacency, symmetry, descend: false }, `${label}, tabu`, Math.min(best?.aspl ?? Infinity, first.aspl));
       starts.push({ seed, startSwaps: first.swapsTried, startAspl: first.aspl, aspl: polished.aspl, steps: polished.swapsAccepted, swaps: polished.swapsTried });
       if (polished.distanceSum <= first.distanceSum) res = polished;
     } else starts.push({ seed, startSwaps: first.swapsTried, startAspl: first.aspl, aspl: first.aspl, steps: 0, swaps: 0 });
