@@ -40,8 +40,8 @@ import { AsplEvaluator, defaultLanes, type KernelChoice } from './aspl';
 import { fromAdjacency } from './graph';
 import { mooreBound } from './mooreBound';
 import { SwapState } from './proxyObjective';
-import { randomRegularGraph, validateRegularParams } from './regularGraph';
-import { equivariantForm, OrbitSwapper, randomSymmetricRegularGraph, validateSymmetry } from './symmetry';
+import { validateRegularParams } from './regularGraph';
+import { OrbitSwapper, startingAdjacency, validateSymmetry } from './symmetry';
 import { searchByDescent, type DescentLevel } from './symmetryDescent';
 import { MAX_RESTARTS, searchWithRestarts, type RestartOutcome } from './searchRestarts';
 import { finalFigures, thinHistory } from './searchParts';
@@ -275,19 +275,7 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
   const rng = new Random(seed);
   const start = now();
 
-  let adj: Int32Array;
-  if (opts.initial) {
-    if (opts.initial.length !== n * k) throw new RgpError('BAD_GRAPH', `The starting graph has ${opts.initial.length} adjacency entries, expected n·k = ${n * k}.`, 'Start from a k-regular graph with the same n and k.');
-    if (sym > 1) {
-      const eq = equivariantForm(n, k, sym, opts.initial);
-      if (!eq) throw new RgpError('BAD_GRAPH', `The starting graph is not invariant under i ↦ i + ${n / sym} (mod ${n}), so it has no symmetry of order ${sym}.`, 'Start from a graph with that symmetry, or search without --symmetry.');
-      adj = eq;
-    } else adj = Int32Array.from(opts.initial);
-  } else if (sym > 1) {
-    adj = randomSymmetricRegularGraph(n, k, sym, rng.nextUint32());
-  } else {
-    adj = Int32Array.from(randomRegularGraph(n, k, rng.nextUint32()).neighbors);
-  }
+  const adj = startingAdjacency(n, k, sym, opts.initial, rng);
   const graph = fromAdjacency(n, k, adj);
   // Symmetric evaluations run n/g sources: rows sized for them, not for n.
   const evaluator = new AsplEvaluator({ kernel: opts.kernel ?? 'auto', ...(sym > 1 ? { lanes: defaultLanes(n / sym) } : {}) });

@@ -23,7 +23,7 @@
  */
 import { RgpError } from '../errors';
 import { Random } from '../random';
-import { circulant, isConnectedAdj } from './regularGraph';
+import { circulant, isConnectedAdj, randomRegularGraph } from './regularGraph';
 import { SwapState } from './proxyObjective';
 
 /** Throws an RgpError unless g is a usable symmetry order for a k-regular graph on n nodes. */
@@ -199,4 +199,20 @@ export function randomSymmetricRegularGraph(n: number, k: number, g: number, see
     shuffle(Math.max(1, (m * k) >> 1));
   }
   return st.adj;
+}
+
+/**
+ * A search's starting graph as a flat n×k adjacency (a fresh copy): `initial` (its slot-equivariant form
+ * under symmetry g > 1), else a random graph from `rng` — symmetric under g > 1. Clear errors for a start
+ * of the wrong size or without the symmetry.
+ */
+export function startingAdjacency(n: number, k: number, g: number, initial: Int32Array | undefined, rng: Random): Int32Array {
+  if (initial) {
+    if (initial.length !== n * k) throw new RgpError('BAD_GRAPH', `The starting graph has ${initial.length} adjacency entries, expected n·k = ${n * k}.`, 'Start from a k-regular graph with the same n and k.');
+    if (g === 1) return Int32Array.from(initial);
+    const eq = equivariantForm(n, k, g, initial);
+    if (!eq) throw new RgpError('BAD_GRAPH', `The starting graph is not invariant under i ↦ i + ${n / g} (mod ${n}), so it has no symmetry of order ${g}.`, 'Start from a graph with that symmetry, or search without --symmetry.');
+    return eq;
+  }
+  return g > 1 ? randomSymmetricRegularGraph(n, k, g, rng.nextUint32()) : Int32Array.from(randomRegularGraph(n, k, rng.nextUint32()).neighbors);
 }

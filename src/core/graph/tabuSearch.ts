@@ -37,11 +37,11 @@ import { AsplEvaluator, defaultLanes } from './aspl';
 import { fromAdjacency } from './graph';
 import { mooreBound } from './mooreBound';
 import { SwapState } from './proxyObjective';
-import { randomRegularGraph } from './regularGraph';
+import { hasNeighbor, slotOf } from './regularGraph';
 import { restartSeed } from './searchRestarts';
 import { finalFigures, SearchParts, type Search } from './searchParts';
 import type { HistoryPoint, SearchOptions, SearchResult } from './swapSearch';
-import { equivariantForm, OrbitSwapper, randomSymmetricRegularGraph, validateSymmetry } from './symmetry';
+import { OrbitSwapper, startingAdjacency, validateSymmetry } from './symmetry';
 
 /** Constants of the tabu search and of the iterated search (tuning: `SearchOptions.tabuSchedule`). */
 export interface TabuSchedule {
@@ -103,12 +103,7 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
   const sched: TabuSchedule = { ...TABU, ...opts.tabuSchedule };
   const start = Date.now();
   const rng = new Random(seed);
-  let adj: Int32Array;
-  if (sym > 1) {
-    const eq = opts.initial ? equivariantForm(n, k, sym, opts.initial) : randomSymmetricRegularGraph(n, k, sym, rng.nextUint32());
-    if (!eq) throw new RgpError('BAD_GRAPH', `The starting graph is not invariant under i ↦ i + ${n / sym} (mod ${n}).`, 'Start from a graph with that symmetry, or search without --symmetry.');
-    adj = eq;
-  } else adj = opts.initial ? Int32Array.from(opts.initial) : Int32Array.from(randomRegularGraph(n, k, rng.nextUint32()).neighbors);
+  const adj = startingAdjacency(n, k, sym, opts.initial, rng);
   const graph = fromAdjacency(n, k, adj);
   const evaluator = new AsplEvaluator({ kernel: opts.kernel ?? 'auto', ...(sym > 1 ? { lanes: defaultLanes(n / sym) } : {}) });
   const pairs = n * (n - 1);
@@ -117,10 +112,6 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
   const maxEvals = opts.maxSwaps ?? Infinity;
   const deadline = opts.seconds === undefined ? Infinity : start + opts.seconds * 1000;
   const m = n / sym;
-  const slot = (v: number, w: number): number => {
-    for (let i = v * k, e = i + k; i < e; i++) if (adj[i] === w) return i;
-    return -1;
-  };
   // tabuUntil[orbitKey(u, v)]: the first step at which edge {u, v} (its orbit) may be added again.
   const tabuUntil = new Int32Array(m * n);
   const isTabu = (u: number, v: number): boolean => tabuUntil[orbitKey(u, v, m, n)] > steps;
@@ -212,8 +203,8 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
       scan: for (let e = 0; e < edges; e++) {
         const a = ends[2 * e];
         const b = ends[2 * e + 1];
-        const sab = slot(a, b);
-        const sba = slot(b, a);
+        const sab = slotOf(adj, k, a, b);
+        const sba = slotOf(adj, k, b, a);
         for (let f = e + 1; f < edges; f++) {
           const c = ends[2 * f];
           const d = ends[2 * f + 1];
@@ -222,11 +213,11 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
             // New edges {a, x} and {b, y}.
             const x = cross ? d : c;
             const y = cross ? c : d;
-            if (slot(a, x) >= 0 || slot(b, y) >= 0) continue;
+            if (hasNeighbor(adj, k, a, x) || hasNeighbor(adj, k, b, y)) continue;
             if (!mayEvaluate()) break scan;
             const tabu = isTabu(a, x) || isTabu(b, y);
-            const scd = slot(c, d);
-            const sdc = slot(d, c);
+            const scd = slotOf(adj, k, c, d);
+            const sdc = slotOf(adj, k, d, c);
             adj[sab] = x;
             adj[sba] = y;
             adj[scd] = cross ? b : a;
@@ -260,10 +251,10 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
       const d = ends[2 * moveF + 1];
       const x = moveCross ? d : c;
       const y = moveCross ? c : d;
-      adj[slot(a, b)] = x;
-      adj[slot(b, a)] = y;
-      adj[slot(c, d)] = moveCross ? b : a;
-      adj[slot(d, c)] = moveCross ? a : b;
+      adj[slotOf(adj, k, a, b)] = x;
+      adj[slotOf(adj, k, b, a)] = y;
+      adj[slotOf(adj, k, c, d)] = moveCross ? b : a;
+      adj[slotOf(adj, k, d, c)] = moveCross ? a : b;
       ends[2 * moveE + 1] = x;
       ends[2 * moveF] = b;
       ends[2 * moveF + 1] = y;
