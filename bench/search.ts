@@ -24,6 +24,7 @@ import { resolve } from 'node:path';
 import { bestKnownAspl } from '../src/core/graph/bestKnown';
 import { mooreBound } from '../src/core/graph/mooreBound';
 import { searchRegularGraph, type SearchOptions, type SearchResult } from '../src/core/graph/swapSearch';
+import type { TabuSchedule } from '../src/core/graph/tabuSearch';
 import { parallelSearch } from '../src/node/parallelSearch';
 
 const args = process.argv.slice(2);
@@ -61,10 +62,10 @@ const tabuScheduleArg = arg('tabu-schedule', '');
  * interleaved per-move ratio of bench/searchCost.ts at small budgets understates it (the plain run's fixed
  * set-up dominates there), so these come from whole runs at the full budget.
  */
-const targets: Array<{ n: number; k: number; seconds: number; swaps: number; chains: number; symmetry: Array<{ g: number; swaps: number; descend?: boolean; tabu?: boolean; costNote?: string }>; target: { aspl?: number; gapPct?: number } }> = [
+const targets: Array<{ n: number; k: number; seconds: number; swaps: number; chains: number; symmetry: Array<{ g: number; swaps: number; descend?: boolean; tabu?: boolean; tabuSchedule?: Partial<TabuSchedule>; costNote?: string }>; target: { aspl?: number; gapPct?: number } }> = [
   { n: 64, k: 8, seconds: 30, swaps: 3_000_000, chains: 1, symmetry: [{ g: 1, swaps: 3_000_000 }, { g: 8, swaps: 3_000_000, costNote: 'order-8 exact move ≈ 1.1× a plain exact move (10⁶ moves: 7.9 s at load 4.6; plain 6.9 s at load 7.2)' }, { g: 8, descend: true, swaps: 3_000_000, costNote: 'descent 8 → 4 → 2 → 1: every level an exact move on 64 nodes, ≈ a plain move; the seconds of each run are in its row' }], target: { aspl: 1.95 } },
   { n: 64, k: 4, seconds: 10, swaps: 1_000_000, chains: 1, symmetry: [{ g: 1, swaps: 1_000_000 }, { g: 4, descend: true, swaps: 1_500_000, costNote: 'descent 4 → 2 → 1: 1.5·10⁶ moves took 9.2–11.1 s at load 2.3–3.1 (one run per seed, the machine shared); the seconds of each run are in its row' }, { g: 4, descend: true, tabu: true, swaps: 9_000_000, costNote: 'descents of 1.875·10⁵ swaps, each polished by tabu search: 9·10⁶ swaps (tabu evaluations mostly stop early) took 12–14 s on a machine where the descent of 1.5·10⁶ took 4.4 s; the seconds of each run are in its row' }], target: { aspl: 2.88 } },
-  { n: 256, k: 8, seconds: 120, swaps: 2_000_000, chains: 2, symmetry: [{ g: 1, swaps: 2_000_000 }, { g: 64, swaps: 2_000_000, costNote: 'order-64 exact move ≤ 1× a plain exact move (2·10⁵ moves: 2.7 s at load 4.9; plain ≈ 7–10 s at load 10–11)' }], target: { gapPct: 0.9 } },
+  { n: 256, k: 8, seconds: 120, swaps: 2_000_000, chains: 2, symmetry: [{ g: 1, swaps: 2_000_000 }, { g: 64, swaps: 2_000_000, costNote: 'order-64 exact move ≤ 1× a plain exact move (2·10⁵ moves: 2.7 s at load 4.9; plain ≈ 7–10 s at load 10–11)' }, { g: 32, tabu: true, swaps: 16_000_000, tabuSchedule: { startShare: 0.0625 }, costNote: 'order-32 starts of 10⁶ swaps, each polished by tabu search on the quotient: 1.6·10⁷ swaps per chain took 37–39 s on two chains (Zen 3 class machine, nothing else running); 4.4·10⁷ fit in 120 s but gave no better median' }], target: { gapPct: 0.9 } },
   { n: 1024, k: 16, seconds: 10, swaps: 1_500_000, chains: 1, symmetry: [{ g: 1, swaps: 1_500_000 }, { g: 128, swaps: 160_000, costNote: 'same wall time as the plain budget: in one run (load 5–7) plain 1.5·10⁶ proxy moves took 6.8–7.2 s, order-16 exact 2·10⁵ moves 8.4–9.1 s → 1.6·10⁵ (order 128: 6.5 s at load 5)' }], target: { gapPct: 0.25 } },
   { n: 4096, k: 32, seconds: 10, swaps: 200_000, chains: 1, symmetry: [{ g: 1, swaps: 200_000 }, { g: 512, swaps: 16_000, costNote: 'same wall time as the plain budget: in one run (load 5.5) plain 2·10⁵ proxy moves 6.1–6.5 s, order-32 exact 1.6·10⁴ moves 5.8–6.4 s (order 512: 4.7 s at load 5.2)' }], target: { gapPct: 0.4 } },
 ];
@@ -78,7 +79,7 @@ async function run(o: SearchOptions, chains: number): Promise<SearchResult & { c
 const round = (x: number, d: number) => +x.toFixed(d);
 
 /** The variants `--symmetry g [--descend …]` selects; an order not in the table runs with the plain budget. */
-function variantsOf(list: Array<{ g: number; swaps: number; descend?: boolean; tabu?: boolean; costNote?: string }>, plainSwaps: number) {
+function variantsOf(list: Array<{ g: number; swaps: number; descend?: boolean; tabu?: boolean; tabuSchedule?: Partial<TabuSchedule>; costNote?: string }>, plainSwaps: number) {
   const g = Number(symmetryArg);
   const picked = list.filter((s) => s.g === g && (descendArg === '' || (s.descend ?? false) === (descendArg === 'true')));
   return picked.length > 0 ? picked : [{ g, swaps: plainSwaps, descend: descendArg === 'true' }];
@@ -87,11 +88,11 @@ function variantsOf(list: Array<{ g: number; swaps: number; descend?: boolean; t
 async function main(): Promise<void> {
   const rows: unknown[] = [];
   const medians: unknown[] = [];
-  for (const t of targets) for (const { g: symmetry, swaps: symSwaps, descend = false, tabu: tabuVariant = false, costNote } of symmetryArg ? variantsOf(t.symmetry, t.swaps) : t.symmetry) {
+  for (const t of targets) for (const { g: symmetry, swaps: symSwaps, descend = false, tabu: tabuVariant = false, tabuSchedule, costNote } of symmetryArg ? variantsOf(t.symmetry, t.swaps) : t.symmetry) {
     if (only && only !== `${t.n},${t.k}`) continue;
     const chains = t.chains > 1 ? chainsArg : 1;
     const budget = mode === 'swaps' ? { maxSwaps: Math.round((swapsArg ? Number(swapsArg) : symSwaps) * scale) } : { seconds: t.seconds * scale };
-    const tuning = { ...(annealArg ? { anneal: JSON.parse(annealArg) } : {}), ...(objectiveArg ? { objective: objectiveArg } : {}), ...(tabuScheduleArg ? { tabuSchedule: JSON.parse(tabuScheduleArg) } : {}) };
+    const tuning = { ...(annealArg ? { anneal: JSON.parse(annealArg) } : {}), ...(objectiveArg ? { objective: objectiveArg } : {}), ...(tabuScheduleArg ? { tabuSchedule: JSON.parse(tabuScheduleArg) } : tabuSchedule ? { tabuSchedule } : {}) };
     const tabu = tabuArg || tabuVariant;
     const runs: SearchResult[] = [];
     for (const seed of seeds) {
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
     const moore = mooreBound(t.n, t.k).aspl;
     const met = t.target.aspl !== undefined ? med.aspl <= t.target.aspl + 1e-12 : med.gapPct <= t.target.gapPct! + 1e-12;
     medians.push({
-      n: t.n, k: t.k, symmetry, descend, tabu, restarts: restartsArg, costNote: costNote ?? null, chains, ...budget, medianAspl: round(med.aspl, 6), medianGapPct: round(med.gapPct, 3), moore: round(moore, 6),
+      n: t.n, k: t.k, symmetry, descend, tabu, tabuSchedule: tabu ? (tuning.tabuSchedule ?? null) : null, restarts: restartsArg, costNote: costNote ?? null, chains, ...budget, medianAspl: round(med.aspl, 6), medianGapPct: round(med.gapPct, 3), moore: round(moore, 6),
       bestKnown: bestKnownAspl(t.n, t.k)?.aspl ?? null, target: t.target, targetSeconds: t.seconds, met,
       medianSeconds: round([...runs].map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)], 2),
     });

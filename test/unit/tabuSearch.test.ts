@@ -59,31 +59,34 @@ test('one tabu step scans every swap exactly once and takes the best (known by b
 });
 
 test('under a symmetry a tabu step scans every orbit swap, takes the best (brute force) and keeps the graph invariant', () => {
-  const [n, k, g] = [32, 4, 4];
-  const start = randomSymmetricRegularGraph(n, k, g, 9);
-  // The candidates, independently: every (representative slot, slot) pair the orbit swapper accepts,
-  // applied to a copy and measured by a plain BFS from all n sources.
-  const sums: number[] = [];
-  let valid = 0;
-  for (let i = 0; i < (n / g) * k; i++) {
-    for (let j = 0; j < n * k; j++) {
-      const copy = start.slice();
-      const swapper = new OrbitSwapper(new SwapState(n, k, copy, false), g);
-      if (!swapper.proposeAt(i, j)) continue;
-      valid++;
-      swapper.apply();
-      assert.ok(isSlotEquivariant(n, k, g, copy));
-      const truth = plainBfs(fromAdjacency(n, k, copy));
-      if (Number.isFinite(truth.sum)) sums.push(truth.sum);
+  // Order 4 at (32, 4) runs the BFS over the whole graph; order 16 at (64, 4) on the quotient, with each
+  // candidate written into the representatives' rows only (asplQuotient.ts, OrbitSwapper.applyToRepresentatives).
+  for (const [n, k, g] of [[32, 4, 4], [64, 4, 16]] as const) {
+    const start = randomSymmetricRegularGraph(n, k, g, 9);
+    // The candidates, independently: every (representative slot, slot) pair the orbit swapper accepts,
+    // applied to a copy and measured by a plain BFS from all n sources.
+    const sums: number[] = [];
+    let valid = 0;
+    for (let i = 0; i < (n / g) * k; i++) {
+      for (let j = 0; j < n * k; j++) {
+        const copy = start.slice();
+        const swapper = new OrbitSwapper(new SwapState(n, k, copy, false), g);
+        if (!swapper.proposeAt(i, j)) continue;
+        valid++;
+        swapper.apply();
+        assert.ok(isSlotEquivariant(n, k, g, copy));
+        const truth = plainBfs(fromAdjacency(n, k, copy));
+        if (Number.isFinite(truth.sum)) sums.push(truth.sum);
+      }
     }
+    // A budget of exactly one scan: every candidate evaluated once, then the step.
+    const r = tabuSearch({ n, k, seed: 9, symmetry: g, initial: start, maxSwaps: valid }, quietContext);
+    assert.equal(r.swapsTried, valid);
+    assert.equal(r.swapsAccepted, 1);
+    assert.equal(r.distanceSum, Math.min(plainBfs(fromAdjacency(n, k, start)).sum, ...sums));
+    assert.ok(isSlotEquivariant(n, k, g, r.adjacency));
+    assert.equal(checkSimpleRegular(n, k, r.adjacency), null);
   }
-  // A budget of exactly one scan: every candidate evaluated once, then the step.
-  const r = tabuSearch({ n, k, seed: 9, symmetry: g, initial: start, maxSwaps: valid }, quietContext);
-  assert.equal(r.swapsTried, valid);
-  assert.equal(r.swapsAccepted, 1);
-  assert.equal(r.distanceSum, Math.min(plainBfs(fromAdjacency(n, k, start)).sum, ...sums));
-  assert.ok(isSlotEquivariant(n, k, g, r.adjacency));
-  assert.equal(checkSimpleRegular(n, k, r.adjacency), null);
   // The iterated search polishes a symmetric search's graph under the same symmetry.
   const it = searchRegularGraph({ n: 64, k: 4, seed: 2, maxSwaps: 200_000, symmetry: 8, tabu: true, tabuSchedule: { startShare: 0.05, stall: 10 } });
   assert.equal(it.swapsTried, 200_000);

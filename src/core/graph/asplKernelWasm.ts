@@ -184,7 +184,7 @@ function levelExitFunc(lanes: number, shift: number, k: number): FuncDef {
 }
 
 /** Stores the accumulated row at ROWB and adds its popcount to the i64 local CNT. */
-function storeAndCount(c: Code, lanes: number, ROWB: number, ACC: (i: number) => number, CNT: number): void {
+export function storeAndCount(c: Code, lanes: number, ROWB: number, ACC: (i: number) => number, CNT: number): void {
   for (let i = 0; i < lanes; i++) {
     c.get(ROWB).get(ACC(i)).v128Store(16 * i);
     c.get(CNT).get(ACC(i)).i64x2ExtractLane(0).i64Popcnt().i64Add();

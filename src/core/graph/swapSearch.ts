@@ -16,6 +16,8 @@
  * Symmetric search (`symmetry: g`, `symmetry.ts`): the graph stays invariant under i ↦ i + n/g, a move is
  * the orbit of g swaps, and the exact sum is g × the sum from the n/g representatives — O(n²k/(128·g))
  * per exact move once n/g ≥ 128 (below, the 128-bit lane is only partly filled), plus O(g) slot writes.
+ * For g ≤ 32 (and n/g ≤ 64) the BFS runs on the quotient, O(m²k/4) vector steps a level for m = n/g
+ * (`asplQuotient.ts`), and a trial rewires only the representatives' rows — at most 4 of the g swaps.
  * The Metropolis test is run as a threshold drawn before the evaluation (accept iff Δ ≤ −T·ln u), so the
  * exact evaluation can stop early as soon as it proves the candidate exceeds that threshold.
  *
@@ -481,6 +483,9 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
     exactT = { start: Math.max(end, sched.exactStartPerRise * rise), end };
   }
   let T = polishOnly || !anneal ? 0 : exactT.start;
+  // Under symmetry with the quotient BFS a trial moves only the representatives' rows; a kept move is
+  // then completed (`OrbitSwapper.applyToRepresentatives`).
+  const repsOnly = orbits !== null && evaluator.readsRepresentativesOnly(n, sym);
   for (let it = 0; ; it++) {
     if ((it & 7) === 0 || n >= 512) {
       ctx.signal.throwIfCancelled();
@@ -497,9 +502,11 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
     if (!propose()) continue;
     swapsTried++;
     const threshold = T > 0 ? curSum + Math.floor(-T * Math.log(1 - rng.float())) : curSum;
-    applyMove();
+    if (repsOnly) orbits.applyToRepresentatives();
+    else applyMove();
     const ev = evaluator.evaluate(graph, threshold, k, diameterFirst ? curDiam : Infinity, sym);
     if (ev.connected && !ev.aborted) {
+      if (repsOnly) orbits.apply();
       curSum = ev.distanceSum;
       curDiam = ev.diameter;
       swapsAccepted++;
@@ -509,9 +516,8 @@ export function searchRegularGraph(opts: SearchOptions, ctx: JobContext = quietC
         bestAdj.set(adj);
         atBound = bestSum <= boundSum;
       }
-    } else {
-      undoMove();
-    }
+    } else if (repsOnly) orbits.undoRepresentatives();
+    else undoMove();
   }
 
   // The final figures from all n sources (no symmetry assumed): an independent check of the result.

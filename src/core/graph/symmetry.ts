@@ -7,7 +7,9 @@
  * structure the Graph Golf record methods search for large orders (e.g. R. Mizuno & Y. Ishida, "Constructing
  * large-scale low-latency network from small optimal networks", and the symmetric mode of M. Nakao's ODP
  * code): a swap moves a whole orbit of g edges at once, the search space shrinks g-fold, and the ASPL is exact
- * from the m representatives as BFS sources (`AsplEvaluator.evaluate(…, symmetry)`), g times cheaper.
+ * from the m representatives as BFS sources (`AsplEvaluator.evaluate(…, symmetry)`), g times cheaper —
+ * for g ≤ 32 by a BFS on the m-node quotient itself (`asplQuotient.ts`), which reads only the
+ * representatives' rows (`OrbitSwapper.applyToRepresentatives`).
  *
  * Representation: the usual flat n×k adjacency kept *slot-equivariant*: adj[σʲ(u)·k + p] = σʲ(adj[u·k + p])
  * for every node u, slot p and shift j. An orbit swap then rewrites the same slot positions in every row
@@ -154,24 +156,50 @@ export class OrbitSwapper {
 
   /** Rewires the proposed orbit: (a,b),(c,d) → (a,d),(c,b) at every shift. */
   apply(): void {
-    this.each(false);
+    for (let j = 0; j < this.g; j++) this.rewireAt(j, false);
   }
 
-  /** Restores the orbit changed by the last `apply`. */
+  /** Restores the orbit changed by the last `apply` (or `applyToRepresentatives`). */
   undo(): void {
-    this.each(true);
+    for (let j = 0; j < this.g; j++) this.rewireAt(j, true);
   }
 
-  private each(inverse: boolean): void {
-    const { n, k, m, g, state } = this;
-    for (let j = 0; j < g; j++) {
-      const sa = shiftNode(this.a, j, m, n) * k + this.pa;
-      const sb = shiftNode(this.b, j, m, n) * k + this.pb;
-      const sc = shiftNode(this.c, j, m, n) * k + this.pc;
-      const sd = shiftNode(this.d, j, m, n) * k + this.pd;
-      if (inverse) state.rewire(sa, sd, sc, sb);
-      else state.rewire(sa, sb, sc, sd);
-    }
+  /**
+   * The proposed orbit swap in the representatives' rows (nodes < m) only — all that the quotient BFS reads
+   * (`asplQuotient.ts`): each of a, b, c, d lands on its representative at one shift, so at most 4 of the g
+   * swaps. The rest of the adjacency is then inconsistent until `apply` completes the move (its writes are
+   * assignments, so repeating these is harmless) or `undoRepresentatives` restores it.
+   */
+  applyToRepresentatives(): void {
+    this.representativeShifts(false);
+  }
+
+  /** Restores what `applyToRepresentatives` changed. */
+  undoRepresentatives(): void {
+    this.representativeShifts(true);
+  }
+
+  private representativeShifts(inverse: boolean): void {
+    const { g, m } = this;
+    const ja = (g - ((this.a / m) | 0)) % g;
+    const jb = (g - ((this.b / m) | 0)) % g;
+    const jc = (g - ((this.c / m) | 0)) % g;
+    const jd = (g - ((this.d / m) | 0)) % g;
+    this.rewireAt(ja, inverse);
+    if (jb !== ja) this.rewireAt(jb, inverse);
+    if (jc !== ja && jc !== jb) this.rewireAt(jc, inverse);
+    if (jd !== ja && jd !== jb && jd !== jc) this.rewireAt(jd, inverse);
+  }
+
+  /** The swap of the orbit at shift j (or its inverse). */
+  private rewireAt(j: number, inverse: boolean): void {
+    const { n, k, m, state } = this;
+    const sa = shiftNode(this.a, j, m, n) * k + this.pa;
+    const sb = shiftNode(this.b, j, m, n) * k + this.pb;
+    const sc = shiftNode(this.c, j, m, n) * k + this.pc;
+    const sd = shiftNode(this.d, j, m, n) * k + this.pd;
+    if (inverse) state.rewire(sa, sd, sc, sb);
+    else state.rewire(sa, sb, sc, sd);
   }
 }
 

@@ -14,7 +14,8 @@
  * Under a cyclic symmetry of order g (`symmetry`, `symmetry.ts`) a move is an orbit swap — g swaps at once,
  * the ASPL from the n/g representatives — and a step scans every (representative slot, slot) pair; tabu
  * then applies to edge orbits. This is what makes larger graphs reachable: (256, 8) under order 32 is
- * 131 072 candidates a step, each a BFS from 8 sources.
+ * 131 072 candidates a step, each a BFS from 8 sources — on the 8-node quotient (`asplQuotient.ts`), with
+ * the candidate written into the representatives' rows only.
  *
  * Why: late in an annealing run almost every random swap makes the graph worse — at (64, 4) one or two of
  * the ~16 000 swaps of a 2.89 graph improve it — so a random proposal rarely finds them, while a full scan
@@ -176,6 +177,8 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
   if (sym === 1) for (let v = 0; v < n; v++) for (let i = 0; i < k; i++) if (v < adj[v * k + i]) ends.push(v, adj[v * k + i]);
   const edges = ends.length / 2;
   const orbit = sym > 1 ? new OrbitSwapper(new SwapState(n, k, adj, false), sym) : null;
+  // A candidate moves only the representatives' rows when the evaluator reads no others.
+  const repsOnly = orbit !== null && evaluator.readsRepresentativesOnly(n, sym);
 
   while (sinceBest < sched.stall && evals < maxEvals && !(best <= boundSum)) {
     stepBest = Infinity;
@@ -190,9 +193,11 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
           if (!mayEvaluate()) break scan;
           // (a, b), (c, d) become (a, d), (c, b) at every shift.
           const tabu = isTabu((i / k) | 0, adj[j]) || isTabu((j / k) | 0, adj[i]);
-          orbit.apply();
+          if (repsOnly) orbit.applyToRepresentatives();
+          else orbit.apply();
           const picked = considered(tabu);
-          orbit.undo();
+          if (repsOnly) orbit.undoRepresentatives();
+          else orbit.undo();
           if (picked) {
             moveE = i;
             moveF = j;

@@ -77,6 +77,7 @@ export class Code {
   i32GeU(): this { return this.op(0x4f); }
   i32LtU(): this { return this.op(0x49); }
   i32Add(): this { return this.op(0x6a); }
+  i32Sub(): this { return this.op(0x6b); }
   i32Shl(): this { return this.op(0x74); }
   i32ShrU(): this { return this.op(0x76); }
   i32And(): this { return this.op(0x71); }
@@ -92,6 +93,10 @@ export class Code {
   v128Not(): this { return this.op(0xfd, ...uleb(0x4d)); }
   v128AnyTrue(): this { return this.op(0xfd, ...uleb(0x53)); }
   i64x2ExtractLane(lane: number): this { return this.op(0xfd, ...uleb(0x1d), lane); }
+  i32x4Splat(): this { return this.op(0xfd, ...uleb(0x11)); }
+  /** Shifts every i32 lane by the same scalar amount (mod 32). */
+  i32x4Shl(): this { return this.op(0xfd, ...uleb(0xab)); }
+  i32x4ShrU(): this { return this.op(0xfd, ...uleb(0xad)); }
 }
 
 export interface FuncDef {

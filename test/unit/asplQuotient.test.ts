@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AsplEvaluator, usesQuotient } from '../../src/core/graph/aspl';
+import { fromAdjacency } from '../../src/core/graph/graph';
+import { SwapState } from '../../src/core/graph/proxyObjective';
+import { circulant } from '../../src/core/graph/regularGraph';
+import { OrbitSwapper, randomSymmetricRegularGraph } from '../../src/core/graph/symmetry';
+import { Random } from '../../src/core/random';
+import { plainBfs } from './graphHelpers';
+
+const kernels = ['wasm', 'ts'] as const;
+
+test('the quotient BFS gives hand-known sums: cycles under every order, the complete graph, and a disconnected lift', () => {
+  for (const kernel of kernels) {
+    const ev = new AsplEvaluator({ kernel, quotient: 'always' });
+    // C_n (n even): each source's sum is n²/4, diameter n/2 — for every order g ≤ 32 dividing n.
+    for (const n of [8, 12, 32, 64]) {
+      const ring = fromAdjacency(n, 2, circulant(n, 2));
+      for (let g = 2; g <= Math.min(32, n); g++) {
+        if (n % g !== 0) continue;
+        assert.ok(ev.readsRepresentativesOnly(n, g));
+        const r = ev.evaluate(ring, Infinity, 2, Infinity, g);
+        assert.deepEqual([r.distanceSum, r.diameter], [(n * n * n) / 4, n / 2], `C_${n}, order ${g}, ${kernel}`);
+      }
+    }
+    // K_8 is the circulant of degree 7 (i ± 1, 2, 3 and the antipode): every pair at distance 1.
+    const k8 = fromAdjacency(8, 7, circulant(8, 7));
+    assert.deepEqual(ev.evaluate(k8, Infinity, 7, Infinity, 8), { connected: true, aborted: false, distanceSum: 56, aspl: 1, diameter: 1 });
+    // i ~ i ± 2 on 12 nodes: two 6-cycles, invariant under i ↦ i + 1 (it swaps them). On the quotient of order
+    // 12 (one class, voltages ±2) the shifts reached from 0 never include odd ones.
+    const twoCycles = new Int32Array(24);
+    for (let i = 0; i < 12; i++) twoCycles.set([(i + 2) % 12, (i + 10) % 12], 2 * i);
+    const r = ev.evaluate(fromAdjacency(12, 2, twoCycles), Infinity, 2, Infinity, 12);
+    assert.equal(r.connected, false, kernel);
+    assert.equal(r.distanceSum, Infinity);
+  }
+});
+
+test('the quotient BFS agrees with the BFS over the whole graph, limits and diameter limits included', () => {
+  const lifted = new AsplEvaluator({ kernel: 'wasm', quotient: 'never' });
+  // Odd and even degree (odd k: frozen antipodal edges), classes not a multiple of 4, a full 32-bit word.
+  for (const [n, k, g] of [[64, 4, 4], [90, 5, 6], [100, 4, 25], [128, 3, 32], [256, 8, 32], [1024, 16, 16]] as const) {
+    for (let seed = 1; seed <= 2; seed++) {
+      const G = fromAdjacency(n, k, randomSymmetricRegularGraph(n, k, g, seed));
+      const full = lifted.evaluate(G, Infinity, k, Infinity, g);
+      if (n <= 256) {
+        const truth = plainBfs(G);
+        assert.deepEqual([full.distanceSum, full.diameter], [truth.sum, truth.diameter]);
+      }
+      for (const kernel of kernels) {
+        const q = new AsplEvaluator({ kernel, quotient: 'always' });
+        for (const limit of [Infinity, full.distanceSum, full.distanceSum - 1, Math.floor(full.distanceSum * 0.98)]) {
+          for (const regular of [k, undefined]) {
+            for (const maxDiameter of [Infinity, full.diameter, full.diameter - 1]) {
+              const a = q.evaluate(G, limit, regular, maxDiameter, g);
+              const b = lifted.evaluate(G, limit, regular, maxDiameter, g);
+              assert.deepEqual(a, b, `(${n}, ${k}) order ${g} seed ${seed}, ${kernel}, limit ${limit}, regular ${regular}, diameter ≤ ${maxDiameter}`);
+            }
+          }
+        }
+      }
+    }
+  }
+  // By default the quotient runs where it pays: g ≤ 32 (one word) and g ≥ 4·(n/g).
+  assert.deepEqual([usesQuotient(256, 32), usesQuotient(64, 16), usesQuotient(256, 16), usesQuotient(64, 4), usesQuotient(256, 64), usesQuotient(4096, 32)], [true, true, false, false, false, false]);
+  assert.equal(new AsplEvaluator().readsRepresentativesOnly(256, 32), true);
+  assert.equal(new AsplEvaluator().readsRepresentativesOnly(64, 4), false);
+  assert.equal(new AsplEvaluator({ quotient: 'always' }).readsRepresentativesOnly(64, 4), true);
+  assert.equal(new AsplEvaluator({ quotient: 'always' }).readsRepresentativesOnly(256, 64), false);
+  assert.equal(new AsplEvaluator({ quotient: 'never' }).readsRepresentativesOnly(256, 32), false);
+});
+
+test('an orbit swap in the representatives\' rows is what the quotient needs; apply completes it, undo restores it', () => {
+  for (const [n, k, g] of [[64, 4, 4], [48, 5, 8], [256, 8, 32], [36, 4, 36]] as const) {
+    const m = n / g;
+    const st = new SwapState(n, k, randomSymmetricRegularGraph(n, k, g, 3), false);
+    const sw = new OrbitSwapper(st, g);
+    const rng = new Random(n + g);
+    const ev = new AsplEvaluator({ quotient: 'always' });
+    let moves = 0;
+    for (let t = 0; t < 5000 && moves < 60; t++) {
+      if (!sw.propose(rng)) continue;
+      moves++;
+      const before = Int32Array.from(st.adj);
+      sw.apply();
+      const after = Int32Array.from(st.adj);
+      const afterSum = ev.evaluate(fromAdjacency(n, k, after), Infinity, k).distanceSum;
+      sw.undo();
+      assert.deepEqual(st.adj, before);
+      sw.applyToRepresentatives();
+      assert.deepEqual(st.adj.subarray(0, m * k), after.subarray(0, m * k), `(${n}, ${k}) order ${g}: representatives' rows`);
+      // Where the evaluator reads only those rows the trial evaluates as the whole move (order 36 > 32 does not).
+      if (ev.readsRepresentativesOnly(n, g)) assert.equal(ev.evaluate(fromAdjacency(n, k, st.adj), Infinity, k, Infinity, g).distanceSum, afterSum);
+      else assert.equal(g, 36);
+      if (moves % 2) {
+        sw.undoRepresentatives();
+        assert.deepEqual(st.adj, before);
+      } else {
+        sw.apply();
+        assert.deepEqual(st.adj, after);
+      }
+    }
+    assert.ok(moves >= 30, `(${n}, ${k}) order ${g}: ${moves} moves`);
+  }
+});
