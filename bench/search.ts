@@ -13,7 +13,7 @@
  * runs only that order (1 = only the plain search). A symmetric move (g swaps, BFS from n/g sources) costs
  * less than a plain exact move, so the same swap budget is a conservative stand-in for the same seconds.
  * Run: npx tsx bench/search.ts [--mode swaps|seconds] [--scale 1] [--only 64,8] [--seeds 1,2,3]
- * [--chains 2] [--symmetry g [--descend true|false]] [--restarts R] [--tabu true [--tabu-schedule JSON]]   (prints JSON)
+ * [--chains 2] [--symmetry g [--descend true|false]] [--restarts R] [--tabu true [--tabu-schedule JSON] | --tabu false]   (prints JSON)
  * A `descend` variant searches under order g, then relaxes the symmetry level by level to none
  * (src/core/graph/symmetryDescent.ts); its budget is the total over levels. A `tabu` variant (or --tabu true
  * for every run) polishes short searches by tabu search (src/core/graph/tabuSearch.ts); its budget counts
@@ -48,6 +48,7 @@ const swapsArg = arg('swaps', '');
 const restartsArg = Number(arg('restarts', '1'));
 // --tabu true: every run is the iterated tabu search (tabuSearch.ts); the table's tabu variants run either way.
 const tabuArg = arg('tabu', '') === 'true';
+const tabuOff = arg('tabu', '') === 'false';
 // Tuning: overrides of the tabu constants (JSON, e.g. '{"stall":150}').
 const tabuScheduleArg = arg('tabu-schedule', '');
 
@@ -81,7 +82,8 @@ const round = (x: number, d: number) => +x.toFixed(d);
 /** The variants `--symmetry g [--descend …]` selects; an order not in the table runs with the plain budget. */
 function variantsOf(list: Array<{ g: number; swaps: number; descend?: boolean; tabu?: boolean; tabuSchedule?: Partial<TabuSchedule>; costNote?: string }>, plainSwaps: number) {
   const g = Number(symmetryArg);
-  const picked = list.filter((s) => s.g === g && (descendArg === '' || (s.descend ?? false) === (descendArg === 'true')));
+  // --tabu false: only the variants without tabu search (annealing alone).
+  const picked = list.filter((s) => s.g === g && (descendArg === '' || (s.descend ?? false) === (descendArg === 'true')) && !(tabuOff && s.tabu));
   return picked.length > 0 ? picked : [{ g, swaps: plainSwaps, descend: descendArg === 'true' }];
 }
 
