@@ -105,6 +105,8 @@ export interface GraphSearchOutput {
 export type GraphEvaluateOutput = { mode: 'evaluate'; file: string } & Omit<GraphMetrics, 'aspl' | 'diameter'> & {
   aspl: number | null;
   diameter: number | null;
+  /** Best-known ASPL for a k-regular graph of this (n, k) (Graph Golf) where we can cite one, else null. */
+  bestKnownAspl: number | null;
   out: string | null;
 };
 
@@ -182,6 +184,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
         aspl: finiteOrNull(m.aspl),
         diameter: finiteOrNull(m.diameter),
         gapPct: m.gapPct === null ? null : finiteOrNull(m.gapPct),
+        bestKnownAspl: m.regular && m.k !== null ? (bestKnownAspl(m.n, m.k)?.aspl ?? null) : null,
         out,
       };
       if (out) await writeGraphFile(out, g, result, []);

@@ -9,6 +9,7 @@ import { searchGraphStructure, searchGraphStructureChains } from '../../src/jobs
 import { parseGraph } from '../../src/core/graph/graphIO';
 import { fromAdjacency } from '../../src/core/graph/graph';
 import { graphCommand, type GraphSearchOutput, type GraphEvaluateOutput } from '../../src/cli/graphCommand';
+import { graphText } from '../../src/cli/humanOutput';
 import { parallelSearch } from '../../src/node/parallelSearch';
 import { defaultSwapBudget, searchRegularGraph } from '../../src/core/graph/swapSearch';
 import { checkSimpleRegular, plainBfs } from './graphHelpers';
@@ -42,6 +43,9 @@ test('rgp graph: search prints the summary and writes edges + history atomically
     assert.equal(ev.aspl, r.aspl);
     assert.equal(ev.regular, true);
     assert.equal(ev.k, 4);
+    assert.equal(ev.bestKnownAspl, null, 'no value we could cite for (64, 4)');
+    assert.match(graphText(ev), /\nMoore bound +\d\.\d{4} \(n = 64, k = 4, diameter ≥ \d\); gap /);
+    assert.doesNotMatch(graphText(ev), /Best known/);
     // And improve it further from the file.
     const again = (await graphCommand({ in: out, swaps: 500, seed: 1 })) as GraphSearchOutput;
     assert.ok(again.aspl <= r.aspl);
@@ -60,6 +64,8 @@ test('rgp graph: an irregular edge list is evaluated, disconnected gives null AS
     assert.equal(r.regular, false);
     assert.equal(r.aspl, 1.5);
     assert.equal(r.diameter, 2);
+    assert.equal(r.bestKnownAspl, null);
+    assert.doesNotMatch(graphText(r), /Moore bound|Best known/, 'no bound for an irregular graph');
     await assert.rejects(graphCommand({ in: f, swaps: 10 }), (e: unknown) => isRgpError(e) && /not regular/.test(e.message));
     writeFileSync(f, '0 1\n2 3\n');
     const d = (await graphCommand({ in: f })) as GraphEvaluateOutput;
@@ -96,7 +102,18 @@ test('rgp graph: the budget is swaps by default, --seconds only caps it, and the
   const g = (await graphCommand({ nodes: 64, degree: 8, swaps: 300, seed: 1 })) as GraphSearchOutput;
   assert.equal(g.bestKnownAspl, 1.927);
   assert.ok(g.mooreBound < g.bestKnownAspl! && g.bestKnownAspl! <= g.aspl);
-  assert.equal(((await graphCommand({ nodes: 256, degree: 8, swaps: 0 })) as GraphSearchOutput).bestKnownAspl, 2.736);
+  const h = (await graphCommand({ nodes: 256, degree: 8, swaps: 0 })) as GraphSearchOutput;
+  assert.equal(h.bestKnownAspl, 2.736);
+  // The human output says it beside the Moore bound, and how far this graph is from it; none without a value.
+  const lines = graphText(h).split('\n');
+  assert.match(lines[lines.findIndex((l) => l.startsWith('Moore bound')) + 1], /^Best known +2\.736 \(Graph Golf, quoted to three decimals\); this graph is (\d\.\d{4}) above it$/);
+  assert.ok(graphText(h).includes(`this graph is ${(h.aspl - 2.736).toFixed(4)} above it`));
+  assert.match(graphText(g), /Best known +1\.927 /);
+  assert.doesNotMatch(graphText(d), /Best known/);
+  // Evaluating a (64, 8) graph at the record's three decimals says so (seed 3's tabu graph, ASPL 7768 / 4032).
+  const rec = (await graphCommand({ in: resolve(__dirname, '../../bench/results/graph-64-8-tabu-seed3-2026-12-02.edges') })) as GraphEvaluateOutput;
+  assert.deepEqual([rec.aspl, rec.bestKnownAspl], [7768 / 4032, 1.927]);
+  assert.match(graphText(rec), /\nBest known +1\.927 \(Graph Golf, quoted to three decimals\); this graph matches it at three decimals\n/);
   // A cap that bites is said so (10⁹ swaps cannot finish in 0.2 s).
   const c = (await graphCommand({ nodes: 64, degree: 4, swaps: '1000000000', seconds: '0.2' })) as GraphSearchOutput;
   assert.equal(c.stoppedBy, 'time-cap');
