@@ -13,10 +13,10 @@ const kernels = ['wasm', 'ts'] as const;
 test('the quotient BFS gives hand-known sums: cycles under every order, the complete graph, and a disconnected lift', () => {
   for (const kernel of kernels) {
     const ev = new AsplEvaluator({ kernel, quotient: 'always' });
-    // C_n (n even): each source's sum is n²/4, diameter n/2 — for every order g ≤ 32 dividing n.
+    // C_n (n even): each source's sum is n²/4, diameter n/2 — for every order g dividing n that the form takes.
     for (const n of [8, 12, 32, 64]) {
       const ring = fromAdjacency(n, 2, circulant(n, 2));
-      for (let g = 2; g <= Math.min(32, n); g++) {
+      for (let g = 2; g <= Math.min(kernel === 'wasm' ? 64 : 32, n); g++) {
         if (n % g !== 0) continue;
         assert.ok(ev.readsRepresentativesOnly(n, g));
         const r = ev.evaluate(ring, Infinity, 2, Infinity, g);
@@ -39,7 +39,8 @@ test('the quotient BFS gives hand-known sums: cycles under every order, the comp
 test('the quotient BFS agrees with the BFS over the whole graph, limits and diameter limits included', () => {
   const lifted = new AsplEvaluator({ kernel: 'wasm', quotient: 'never' });
   // Odd and even degree (odd k: frozen antipodal edges), classes not a multiple of 4, a full 32-bit word.
-  for (const [n, k, g] of [[64, 4, 4], [90, 5, 6], [100, 4, 25], [128, 3, 32], [256, 8, 32], [1024, 16, 16]] as const) {
+  // 64-bit shift sets from order 33 up: orders 33, 48, 64, odd k under order 64.
+  for (const [n, k, g] of [[64, 4, 4], [90, 5, 6], [100, 4, 25], [128, 3, 32], [256, 8, 32], [1024, 16, 16], [132, 6, 33], [96, 4, 48], [256, 8, 64], [192, 5, 64]] as const) {
     for (let seed = 1; seed <= 2; seed++) {
       const G = fromAdjacency(n, k, randomSymmetricRegularGraph(n, k, g, seed));
       const full = lifted.evaluate(G, Infinity, k, Infinity, g);
@@ -49,6 +50,8 @@ test('the quotient BFS agrees with the BFS over the whole graph, limits and diam
       }
       for (const kernel of kernels) {
         const q = new AsplEvaluator({ kernel, quotient: 'always' });
+        // The TypeScript form has 32-bit sets only; above order 32 it takes the whole-graph BFS.
+        assert.equal(q.readsRepresentativesOnly(n, g), kernel === 'wasm' || g <= 32);
         for (const limit of [Infinity, full.distanceSum, full.distanceSum - 1, Math.floor(full.distanceSum * 0.98)]) {
           for (const regular of [k, undefined]) {
             for (const maxDiameter of [Infinity, full.diameter, full.diameter - 1]) {
@@ -61,17 +64,20 @@ test('the quotient BFS agrees with the BFS over the whole graph, limits and diam
       }
     }
   }
-  // By default the quotient runs where it pays: g ≤ 32 (one word) and g ≥ 4·(n/g).
-  assert.deepEqual([usesQuotient(256, 32), usesQuotient(64, 16), usesQuotient(256, 16), usesQuotient(64, 4), usesQuotient(256, 64), usesQuotient(4096, 32)], [true, true, false, false, false, false]);
-  assert.equal(new AsplEvaluator().readsRepresentativesOnly(256, 32), true);
+  // By default the quotient runs where it pays: g ≤ 64 (one word) and g ≥ 4·(n/g).
+  const auto = [[256, 32], [64, 16], [256, 64], [1024, 64], [256, 16], [64, 4], [4096, 32], [4096, 64], [256, 128]].map(([n, g]) => usesQuotient(n, g));
+  assert.deepEqual(auto, [true, true, true, true, false, false, false, false, false]);
+  assert.equal(new AsplEvaluator({ kernel: 'wasm' }).readsRepresentativesOnly(256, 64), true);
+  assert.equal(new AsplEvaluator({ kernel: 'ts' }).readsRepresentativesOnly(256, 64), false);
+  assert.equal(new AsplEvaluator({ kernel: 'ts' }).readsRepresentativesOnly(256, 32), true);
   assert.equal(new AsplEvaluator().readsRepresentativesOnly(64, 4), false);
   assert.equal(new AsplEvaluator({ quotient: 'always' }).readsRepresentativesOnly(64, 4), true);
-  assert.equal(new AsplEvaluator({ quotient: 'always' }).readsRepresentativesOnly(256, 64), false);
+  assert.equal(new AsplEvaluator({ quotient: 'always' }).readsRepresentativesOnly(256, 128), false);
   assert.equal(new AsplEvaluator({ quotient: 'never' }).readsRepresentativesOnly(256, 32), false);
 });
 
 test('an orbit swap in the representatives\' rows is what the quotient needs; apply completes it, undo restores it', () => {
-  for (const [n, k, g] of [[64, 4, 4], [48, 5, 8], [256, 8, 32], [36, 4, 36]] as const) {
+  for (const [n, k, g] of [[64, 4, 4], [48, 5, 8], [256, 8, 32], [36, 4, 36], [256, 4, 128]] as const) {
     const m = n / g;
     const st = new SwapState(n, k, randomSymmetricRegularGraph(n, k, g, 3), false);
     const sw = new OrbitSwapper(st, g);
@@ -89,9 +95,9 @@ test('an orbit swap in the representatives\' rows is what the quotient needs; ap
       assert.deepEqual(st.adj, before);
       sw.applyToRepresentatives();
       assert.deepEqual(st.adj.subarray(0, m * k), after.subarray(0, m * k), `(${n}, ${k}) order ${g}: representatives' rows`);
-      // Where the evaluator reads only those rows the trial evaluates as the whole move (order 36 > 32 does not).
+      // Where the evaluator reads only those rows the trial evaluates as the whole move (order 128 > 64 does not).
       if (ev.readsRepresentativesOnly(n, g)) assert.equal(ev.evaluate(fromAdjacency(n, k, st.adj), Infinity, k, Infinity, g).distanceSum, afterSum);
-      else assert.equal(g, 36);
+      else assert.equal(g, 128);
       if (moves % 2) {
         sw.undoRepresentatives();
         assert.deepEqual(st.adj, before);

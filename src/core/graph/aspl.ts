@@ -25,7 +25,7 @@
 import type { Graph } from './graph';
 import { levelTs, popcount32, TS_ROW_WORDS } from './asplKernelTs';
 import { instantiateKernel, MAX_UNROLLED_DEGREE, wasmKernelAvailable, type LevelFn, type WasmKernelInstance } from './asplKernelWasm';
-import { QUOTIENT_MAX_ORDER, QuotientBfs } from './asplQuotient';
+import { QUOTIENT_MAX_ORDER, QUOTIENT_MAX_ORDER_TS, QuotientBfs } from './asplQuotient';
 import { mooreBound } from './mooreBound';
 
 export type KernelChoice = 'auto' | 'wasm' | 'ts';
@@ -52,17 +52,18 @@ export interface EvaluatorOptions {
   unroll?: boolean;
   /** Share of a block's pairs reached from which the early-exit step runs (default LATE_LEVEL_FROM; > 1: never). */
   lateFrom?: number;
-  /** Run a symmetric graph's BFS on its quotient: where that pays (`usesQuotient`, the default), whenever g ≤ 32, or never (for comparisons). */
+  /** Run a symmetric graph's BFS on its quotient: where that pays (`usesQuotient`, the default), whenever it can (g ≤ 64; 32 in TypeScript), or never (for comparisons). */
   quotient?: 'auto' | 'always' | 'never';
 }
 
 /**
  * Whether `evaluate` runs a graph of symmetry order g on its quotient (`asplQuotient.ts`) by default rather
- * than BFS from the m = n/g representatives over all n nodes: when g ≤ 32 (a shift set in one word) and
- * g ≥ 4m. Measured (bench/asplSymmetric.ts, and whole searches with a trial in the representatives' rows):
- * (256, 8) order 32 (m = 8) 2.9× faster per evaluation, 1.5–1.75× per annealing move; at g ≤ 2m the
- * per-call set-up and the rotations cost more than the BFS they replace — (64, 4) order 4, (64, 8) order 8,
- * (256, 8) order 16: 1.1–1.8× slower; (64, 8) order 16 (g = 4m) even.
+ * than BFS from the m = n/g representatives over all n nodes: when g ≤ 64 (a shift set in one word; the
+ * TypeScript form ≤ 32) and g ≥ 4m. Measured (bench/asplSymmetric.ts, interleaved; and whole searches with a
+ * trial in the representatives' rows): per evaluation (256, 8) order 32 (m = 8) 2.3 vs 5.4 µs, order 64
+ * 1.5 vs 5.0 µs, (1024, 16) order 64 15 vs 29 µs; per annealing move (256, 8) order 32 1.5–1.75× faster. At
+ * g ≤ 2m the per-call set-up and the rotations cost more than the BFS they replace — (64, 4) order 4,
+ * (256, 8) order 8, (1024, 16) order 16: 2–3.4× slower; (256, 8) order 16 and (1024, 16) order 32 even.
  */
 export function usesQuotient(n: number, g: number): boolean {
   return g > 1 && g <= QUOTIENT_MAX_ORDER && 4 * (n / g) <= g;
@@ -119,7 +120,9 @@ export class AsplEvaluator {
    * < n/g): it runs on the quotient. A search may then move only those rows for a trial (`OrbitSwapper`).
    */
   readsRepresentativesOnly(n: number, g: number): boolean {
-    if (this.quotient === 'always') return g > 1 && g <= QUOTIENT_MAX_ORDER && n % g === 0;
+    const maxOrder = this.kernel === 'wasm' ? QUOTIENT_MAX_ORDER : QUOTIENT_MAX_ORDER_TS;
+    if (g > maxOrder) return false;
+    if (this.quotient === 'always') return g > 1 && n % g === 0;
     return this.quotient === 'auto' && usesQuotient(n, g);
   }
 

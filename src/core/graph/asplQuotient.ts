@@ -12,9 +12,10 @@
  *   R'[r][s] = R[r][s] | OR over arcs (r → c, δ) of rotr_g(R[c][s], δ)      (bit t of the rotation is bit t + δ),
  *
  * the newly reached pairs are the popcounts' growth. Cost: m·k·⌈m/4⌉ rotations of 128-bit vectors a level
- * (four sources per vector: the rotation depends on the arc only), against n·k row ORs for the BFS over the
- * lifted graph — about g/(2⌈m/4⌉) times fewer instructions; and an orbit swap changes four arcs of the
- * quotient instead of 4g entries of the adjacency. Words are 32 bits, so g ≤ 32 (`QUOTIENT_MAX_ORDER`).
+ * (four sources per vector — two above order 32: the rotation depends on the arc only), against n·k row
+ * ORs for the BFS over the lifted graph — about g/(2⌈m/4⌉) times fewer instructions; and an orbit swap changes four arcs of the
+ * quotient instead of 4g entries of the adjacency. Words are 32 bits for g ≤ 32 and 64 bits (two sources a
+ * vector) for g ≤ 64 (`QUOTIENT_MAX_ORDER`; the TypeScript form only the former).
  * Where it pays is measured (`usesQuotient` in `aspl.ts`, bench/asplSymmetric.ts).
  *
  * Early abort: after each level, the same bound as the lifted BFS (reached pairs at their distance, the
@@ -24,8 +25,11 @@
 import { popcount32 } from './asplKernelTs';
 import { instantiateQuotientKernel, type QuotientWasm } from './asplQuotientWasm';
 
-/** Largest symmetry order whose shift sets fit one 32-bit word. */
-export const QUOTIENT_MAX_ORDER = 32;
+/** Largest symmetry order of the quotient BFS: shift sets of one 64-bit word (WebAssembly). */
+export const QUOTIENT_MAX_ORDER = 64;
+
+/** Largest order of its TypeScript form (32-bit words). */
+export const QUOTIENT_MAX_ORDER_TS = 32;
 
 /** The outcome for the representatives: their distance sum (a lower bound when aborted), levels, connectivity. */
 export interface QuotientSums {
@@ -57,9 +61,14 @@ export class QuotientBfs {
    */
   sums(offsets: Int32Array, neighbors: Int32Array, n: number, g: number, lowerBound: number, limitPart: number, limitLevels: number): QuotientSums {
     const m = n / g;
-    const full = g === 32 ? -1 : (1 << g) - 1;
-    const wasm = this.useWasm ? this.prepareWasm(offsets, neighbors, n, m) : null;
-    if (!wasm) this.prepareTs(offsets, neighbors, m);
+    const full = g >= 32 ? -1 : (1 << g) - 1;
+    // 64-bit sets: the upper word's mask (g ≤ 32: unused).
+    const fullHi = g >= 64 ? -1 : g > 32 ? (1 << (g - 32)) - 1 : 0;
+    const wasm = this.useWasm ? this.prepareWasm(offsets, neighbors, n, m, g > 32) : null;
+    if (!wasm) {
+      if (g > QUOTIENT_MAX_ORDER_TS) throw new Error(`the TypeScript quotient BFS takes orders up to ${QUOTIENT_MAX_ORDER_TS}, got ${g}`);
+      this.prepareTs(offsets, neighbors, m);
+    }
     const target = m * n;
     let reached = m;
     let sum = 0;
@@ -69,7 +78,7 @@ export class QuotientBfs {
     const useLimit = Number.isFinite(limitPart);
     while (reached < target) {
       d++;
-      const count = wasm ? wasm.level(a, b, this.arcsAt, this.endsAt, m, g, full) : this.levelTs(offsets, m, g, full);
+      const count = wasm ? wasm.level(a, b, this.arcsAt, this.endsAt, m, g, full, fullHi) : this.levelTs(offsets, m, g, full);
       const t = a;
       a = b;
       b = t;
@@ -97,16 +106,18 @@ export class QuotientBfs {
   private endsAt = 0;
 
   /** Writes the start rows and the arcs into the WebAssembly memory; null without WebAssembly SIMD. */
-  private prepareWasm(offsets: Int32Array, neighbors: Int32Array, n: number, m: number): QuotientWasm | null {
-    const vectors = Math.ceil(m / 4);
+  private prepareWasm(offsets: Int32Array, neighbors: Int32Array, n: number, m: number, wide: boolean): QuotientWasm | null {
+    // A vector holds four 32-bit shift sets, or two 64-bit ones.
+    const perVector = wide ? 2 : 4;
+    const vectors = Math.ceil(m / perVector);
     const rowWords = 4 * vectors;
     const arcs = offsets[m] - offsets[0];
     const bWord = m * rowWords;
     const arcsWord = 2 * bWord;
     const endsWord = arcsWord + 2 * arcs;
     const bytes = 4 * (endsWord + m);
-    if (!this.wasm || this.wasm.vectors !== vectors || this.mem.length * 4 < bytes) {
-      this.wasm = instantiateQuotientKernel(vectors, bytes);
+    if (!this.wasm || this.wasm.vectors !== vectors || this.wasm.wide !== wide || this.mem.length * 4 < bytes) {
+      this.wasm = instantiateQuotientKernel(vectors, wide, bytes);
       if (!this.wasm) return null;
       this.mem = new Int32Array(this.wasm.memory.buffer);
     }
@@ -130,7 +141,9 @@ export class QuotientBfs {
     }
     for (let r = 0; r < m; r++) mem[endsWord + r] = 4 * (arcsWord + 2 * (offsets[r + 1] - offsets[0]));
     mem.fill(0, 0, bWord);
-    for (let s = 0; s < m; s++) mem[s * rowWords + s] = 1;
+    // Source s reaches its own class at shift 0: bit 0 of its set (the low i32 of a 64-bit one).
+    const setWords = wide ? 2 : 1;
+    for (let s = 0; s < m; s++) mem[s * rowWords + s * setWords] = 1;
     this.aAt = 0;
     this.bAt = 4 * bWord;
     this.arcsAt = 4 * arcsWord;

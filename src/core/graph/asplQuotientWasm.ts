@@ -1,33 +1,37 @@
 /**
  * The WebAssembly-SIMD level step of the quotient BFS (`asplQuotient.ts` has the algorithm).
  *
- * `level(a, b, arcs, ends, m, g, full) → i32`: for every class r < m, B[r] = A[r] | OR over r's arcs
- * (c, δ) of rotr_g(A[c], δ) & full, and it returns the popcount of all of B. A row holds the shift sets of
- * every source as i32 lanes, `vectors` v128 per row (4 sources each), so one rotation serves four sources:
- * the rotation amount depends on the arc only. `arcs` holds (byte offset of A[c] from A, δ) pairs, `ends`
+ * `level(a, b, arcs, ends, m, g, fullLo, fullHi) → i32`: for every class r < m, B[r] = A[r] | OR over r's
+ * arcs (c, δ) of rotr_g(A[c], δ) & full, and it returns the popcount of all of B. A row holds the shift
+ * sets of every source as i32 lanes (g ≤ 32, 4 sources a vector) or, in the `wide` module, i64 lanes
+ * (g ≤ 64, 2 sources a vector; `full` is fullHi·2³² + fullLo), `vectors` v128 per row, so one rotation
+ * serves every source in a vector: the rotation amount depends on the arc only. `arcs` holds (byte offset of A[c] from A, δ) pairs, `ends`
  * the byte address where each class's arcs end. All pointers are byte offsets into the module's memory.
  */
 import { storeAndCount } from './asplKernelWasm';
 import { Code, emitModule, I32, I64, V128, type FuncDef, type ValType } from './wasmEmit';
 
-export type QuotientLevelFn = (a: number, b: number, arcs: number, ends: number, m: number, g: number, full: number) => number;
+export type QuotientLevelFn = (a: number, b: number, arcs: number, ends: number, m: number, g: number, fullLo: number, fullHi: number) => number;
 
 export interface QuotientWasm {
   memory: WebAssembly.Memory;
   level: QuotientLevelFn;
   /** v128 vectors per class row. */
   vectors: number;
+  /** 64-bit shift sets (g ≤ 64) rather than 32-bit ones (g ≤ 32). */
+  wide: boolean;
 }
 
-function levelFunc(vectors: number): FuncDef {
-  // params 0..6: a b arcs ends m g full; i32 locals 7..13; i64 local 14; v128 locals 15..
-  const [A, B, ARCS, ENDS, M, G, FULL] = [0, 1, 2, 3, 4, 5, 6];
-  const [R, P, END, ROWA, ROWB, BASE, SH, CNT] = [7, 8, 9, 10, 11, 12, 13, 14];
-  const FULLV = 15;
-  const X = 16;
-  const ACC = (i: number) => 17 + i;
+function levelFunc(vectors: number, wide: boolean): FuncDef {
+  // params 0..7: a b arcs ends m g fullLo fullHi; i32 locals 8..14; i64 local 15; v128 locals 16..
+  const [A, B, ARCS, ENDS, M, G, FULL_LO, FULL_HI] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [R, P, END, ROWA, ROWB, BASE, SH, CNT] = [8, 9, 10, 11, 12, 13, 14, 15];
+  const FULLV = 16;
+  const X = 17;
+  const ACC = (i: number) => 18 + i;
   const c = new Code();
-  c.get(FULL).i32x4Splat().set(FULLV);
+  if (wide) c.get(FULL_LO).i64ExtendI32U().get(FULL_HI).i64ExtendI32U().i64Const(32).i64Shl().i64Or().i64x2Splat().set(FULLV);
+  else c.get(FULL_LO).i32x4Splat().set(FULLV);
   c.get(ARCS).set(P);
   c.get(A).set(ROWA);
   c.get(B).set(ROWB);
@@ -40,8 +44,12 @@ function levelFunc(vectors: number): FuncDef {
   c.get(P).i32Load(4).set(SH);
   for (let i = 0; i < vectors; i++) {
     c.get(BASE).v128Load(16 * i).set(X);
-    c.get(X).get(SH).i32x4ShrU();
-    c.get(X).get(G).get(SH).i32Sub().i32x4Shl();
+    c.get(X).get(SH);
+    if (wide) c.i64x2ShrU();
+    else c.i32x4ShrU();
+    c.get(X).get(G).get(SH).i32Sub();
+    if (wide) c.i64x2Shl();
+    else c.i32x4Shl();
     c.v128Or().get(FULLV).v128And();
     c.get(ACC(i)).v128Or().set(ACC(i));
   }
@@ -54,28 +62,29 @@ function levelFunc(vectors: number): FuncDef {
   c.end();
   c.get(CNT).i32WrapI64();
   const locals: ValType[] = [I32, I32, I32, I32, I32, I32, I32, I64, V128, V128, ...Array<ValType>(vectors).fill(V128)];
-  return { name: 'level', params: [I32, I32, I32, I32, I32, I32, I32], results: [I32], locals, body: c };
+  return { name: 'level', params: [I32, I32, I32, I32, I32, I32, I32, I32], results: [I32], locals, body: c };
 }
 
-const modules = new Map<number, WebAssembly.Module | null>();
+const modules = new Map<string, WebAssembly.Module | null>();
 
-/** An instance for rows of `vectors` v128 with at least `bytes` of memory, or null without WebAssembly SIMD. */
-export function instantiateQuotientKernel(vectors: number, bytes: number): QuotientWasm | null {
-  if (!modules.has(vectors)) {
+/** An instance for rows of `vectors` v128 (of 64-bit sets when `wide`) with at least `bytes` of memory, or null without WebAssembly SIMD. */
+export function instantiateQuotientKernel(vectors: number, wide: boolean, bytes: number): QuotientWasm | null {
+  const key = `${vectors},${wide}`;
+  if (!modules.has(key)) {
     let mod: WebAssembly.Module | null = null;
     try {
-      const bytes = emitModule([levelFunc(vectors)], 1);
-      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) mod = new WebAssembly.Module(bytes);
+      const code = emitModule([levelFunc(vectors, wide)], 1);
+      if (typeof WebAssembly === 'object' && WebAssembly.validate(code)) mod = new WebAssembly.Module(code);
     } catch {
       mod = null;
     }
-    modules.set(vectors, mod);
+    modules.set(key, mod);
   }
-  const mod = modules.get(vectors);
+  const mod = modules.get(key);
   if (!mod) return null;
   const inst = new WebAssembly.Instance(mod, {});
   const memory = inst.exports.memory as WebAssembly.Memory;
   const need = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
   if (need > 0) memory.grow(need);
-  return { memory, level: inst.exports.level as QuotientLevelFn, vectors };
+  return { memory, level: inst.exports.level as QuotientLevelFn, vectors, wide };
 }

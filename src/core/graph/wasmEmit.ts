@@ -83,6 +83,9 @@ export class Code {
   i32And(): this { return this.op(0x71); }
   i32Or(): this { return this.op(0x72); }
   i64Popcnt(): this { return this.op(0x7b); }
+  i64Or(): this { return this.op(0x84); }
+  i64Shl(): this { return this.op(0x86); }
+  i64ExtendI32U(): this { return this.op(0xad); }
   i64Add(): this { return this.op(0x7c); }
   i32WrapI64(): this { return this.op(0xa7); }
   // SIMD: prefix 0xfd followed by the opcode as unsigned LEB128.
@@ -97,6 +100,10 @@ export class Code {
   /** Shifts every i32 lane by the same scalar amount (mod 32). */
   i32x4Shl(): this { return this.op(0xfd, ...uleb(0xab)); }
   i32x4ShrU(): this { return this.op(0xfd, ...uleb(0xad)); }
+  i64x2Splat(): this { return this.op(0xfd, ...uleb(0x12)); }
+  /** Shifts every i64 lane by the same scalar amount (mod 64). */
+  i64x2Shl(): this { return this.op(0xfd, ...uleb(0xcb)); }
+  i64x2ShrU(): this { return this.op(0xfd, ...uleb(0xcd)); }
 }
 
 export interface FuncDef {
