@@ -94,16 +94,17 @@ export class QuotientBfs {
     return { connected: true, aborted: false, sum, levels: d };
   }
 
-  // WebAssembly memory (byte offsets): rows A and B (m × 4·⌈m/4⌉ i32), the arcs as (byte offset of the
-  // target class's row, voltage) pairs, the byte address where each class's arcs end.
+  // WebAssembly memory (byte offsets): rows A and B (m rows of 4·vectors i32), the arcs as (byte offset of
+  // the target class's row, voltage) pairs, the byte address where each class's arcs end.
   private aAt = 0;
+  private bAt = 0;
+  private arcsAt = 0;
+  private endsAt = 0;
+  // Node u → (byte offset of its class's row, its shift), for the (n, m) in `tableN`, `tableM`.
   private rowOf = new Int32Array(0);
   private voltageOf = new Int32Array(0);
   private tableN = 0;
   private tableM = 0;
-  private bAt = 0;
-  private arcsAt = 0;
-  private endsAt = 0;
 
   /** Writes the start rows and the arcs into the WebAssembly memory; null without WebAssembly SIMD. */
   private prepareWasm(offsets: Int32Array, neighbors: Int32Array, n: number, m: number, wide: boolean): QuotientWasm | null {

@@ -16,8 +16,9 @@
  * Symmetric search (`symmetry: g`, `symmetry.ts`): the graph stays invariant under i ↦ i + n/g, a move is
  * the orbit of g swaps, and the exact sum is g × the sum from the n/g representatives — O(n²k/(128·g))
  * per exact move once n/g ≥ 128 (below, the 128-bit lane is only partly filled), plus O(g) slot writes.
- * For g ≤ 32 (and n/g ≤ 64) the BFS runs on the quotient, O(m²k/4) vector steps a level for m = n/g
- * (`asplQuotient.ts`), and a trial rewires only the representatives' rows — at most 4 of the g swaps.
+ * Where the BFS runs on the quotient instead (`usesQuotient`: g ≤ 64 and g ≥ 4·n/g; `asplQuotient.ts`,
+ * about m²k/4 vector steps a level for m = n/g), a trial rewires only the representatives' rows — at most
+ * 4 of the g swaps — and a kept move is completed.
  * The Metropolis test is run as a threshold drawn before the evaluation (accept iff Δ ≤ −T·ln u), so the
  * exact evaluation can stop early as soon as it proves the candidate exceeds that threshold.
  *

@@ -8,8 +8,8 @@
  * large-scale low-latency network from small optimal networks", and the symmetric mode of M. Nakao's ODP
  * code): a swap moves a whole orbit of g edges at once, the search space shrinks g-fold, and the ASPL is exact
  * from the m representatives as BFS sources (`AsplEvaluator.evaluate(…, symmetry)`), g times cheaper —
- * for g ≤ 32 by a BFS on the m-node quotient itself (`asplQuotient.ts`), which reads only the
- * representatives' rows (`OrbitSwapper.applyToRepresentatives`).
+ * where it pays (`usesQuotient` in `aspl.ts`) by a BFS on the m-node quotient itself (`asplQuotient.ts`),
+ * which reads only the representatives' rows (`OrbitSwapper.applyToRepresentatives`).
  *
  * Representation: the usual flat n×k adjacency kept *slot-equivariant*: adj[σʲ(u)·k + p] = σʲ(adj[u·k + p])
  * for every node u, slot p and shift j. An orbit swap then rewrites the same slot positions in every row
