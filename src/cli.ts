@@ -91,14 +91,15 @@ export function buildProgram(): Command {
     .option('--symmetry <g>', 'search only graphs invariant under node i ↦ i + n/g (g divides n): one swap moves g edges, the ASPL comes from n/g sources (default 1 = none)')
     .option('--descend', 'with --symmetry G: search under order G, then relax the symmetry level by level to none from the best graph (the swap budget is the total); usually a lower ASPL than either alone')
     .option('--restarts <r>', 'independent searches one after another, each with 1/r of the swap budget (with --descend, r whole descents); the best wins — on small graphs more starts beat one long walk (default 1)')
-    .option('--tabu', 'small graphs (n·k/2 ≤ 1024; larger with --symmetry, searched under it): repeatedly a short search (1/48 of the budget; with --descend a descent) from a new seed, then a tabu search that evaluates every swap each step until it stalls; the best wins (swaps evaluated count against --swaps)')
+    .option('--tabu', 'small graphs (n·k/2 ≤ 1024; larger with --symmetry, searched under it): repeatedly a short search (1/48 of the budget; with --descend a descent) from a new seed, then a tabu search that evaluates every swap (under --symmetry every orbit swap and voltage move) each step until it stalls; the best wins (swaps evaluated count against --swaps)')
+    .option('--start-swaps <m>', 'with --tabu: swaps of each start\'s search before its tabu search (default 1/48 of --swaps); larger graphs want longer starts, e.g. 1000000 at n = 256, k = 8')
     .option('--in <file>', 'a graph to evaluate (edge list "u v" per line, or JSON {nodes, edges}); with a budget, the start of the search')
     .option('--out <file>', 'write the graph (edges), its statistics and the ASPL history as JSON')
     .option('--overwrite', 'replace an existing --out file that rgp wrote')
     .option('--kernel <kind>', 'ASPL kernel: auto, wasm or ts (default auto)')
     .option('--json', 'print the result as JSON instead of text')
     .option('-q, --quiet', 'no progress on stderr')
-    .addHelpText('after', '\nExamples:\n  $ rgp graph --nodes 64 --degree 4 --swaps 50000 --seed 1\n  $ rgp graph --nodes 64 --degree 8 --swaps 3000000 --symmetry 8 --descend\n  $ rgp graph --nodes 64 --degree 4 --swaps 9000000 --symmetry 4 --descend --tabu\n  $ rgp graph --in out/model-rgp-0.9375/graph.json')
+    .addHelpText('after', '\nExamples:\n  $ rgp graph --nodes 64 --degree 4 --swaps 50000 --seed 1\n  $ rgp graph --nodes 64 --degree 8 --swaps 3000000 --symmetry 8 --descend\n  $ rgp graph --nodes 64 --degree 4 --swaps 9000000 --symmetry 4 --descend --tabu\n  $ rgp graph --nodes 256 --degree 8 --swaps 60000000 --symmetry 64 --tabu --start-swaps 1000000 --chains 2\n  $ rgp graph --in out/model-rgp-0.9375/graph.json')
     .action(async (opts: GraphCommandOptions & { quiet?: boolean; json?: boolean }) => {
       const { quiet, json, ...options } = opts;
       const { output } = await runCliJob<'graphCommand'>({ kind: 'graphCommand', options: { ...options } }, { quiet: quiet === true });

@@ -47,6 +47,8 @@ export interface GraphCommandOptions {
   /** Independent searches one after another, each with 1/r of the budget; the best wins. */
   restarts?: number | string;
   tabu?: boolean;
+  /** With tabu: swaps of each start's search before its tabu search (default: `TABU.startShare` of the budget). */
+  startSwaps?: number | string;
   out?: string;
   /** Replace an existing --out file, only one rgp wrote (src/jobs/outputFolder.ts). */
   overwrite?: boolean;
@@ -151,6 +153,8 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   if (restarts > MAX_RESTARTS) throw new RgpError('BAD_ARGUMENT', `--restarts ${restarts} is too many.`, `Use at most ${MAX_RESTARTS}; each restart gets 1/r of the swap budget.`);
   if (opts.descend && symmetry <= 1) throw new RgpError('BAD_ARGUMENT', '--descend relaxes a symmetry, and no --symmetry was given.', 'Add --symmetry G (a divisor of n, e.g. 8 for n = 64), or drop --descend.');
   if (opts.tabu && restarts > 1) throw new RgpError('BAD_ARGUMENT', '--tabu restarts by itself (a new start whenever a tabu search stalls) and does not take --restarts.', 'Drop --restarts, or drop --tabu.');
+  const startSwaps = num(opts.startSwaps, 'start-swaps', { integer: true, min: 1 });
+  if (startSwaps !== undefined && !opts.tabu) throw new RgpError('BAD_ARGUMENT', '--start-swaps sets the starts of --tabu, and --tabu was not given.', 'Add --tabu, or drop --start-swaps.');
   if (chains > 64) throw new RgpError('BAD_ARGUMENT', `--chains ${chains} is too many.`, 'Use at most one chain per core, e.g. --chains 2.');
   if (opts.out !== undefined && opts.in !== undefined && path.resolve(opts.out) === path.resolve(opts.in)) {
     throw new RgpError('UNSAFE_PATH', `--out ${opts.out} would overwrite the input graph.`, 'Write the result to a new file.');
@@ -208,7 +212,8 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   // Before any search time is spent.
   if (opts.tabu) validateTabu(n, k, opts.descend ? 1 : symmetry);
   const swapBudget = swaps ?? defaultSwapBudget(n, k);
-  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget, ...(symmetry > 1 ? { symmetry, descend: opts.descend === true } : {}), ...(restarts > 1 ? { restarts } : {}), ...(opts.tabu ? { tabu: true } : {}) };
+  if (startSwaps !== undefined && startSwaps >= swapBudget) throw new RgpError('BAD_ARGUMENT', `--start-swaps ${startSwaps} leaves nothing of the ${swapBudget} swaps for the tabu searches.`, 'Give a larger --swaps, or fewer --start-swaps (e.g. 1/50 of --swaps).');
+  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget, ...(symmetry > 1 ? { symmetry, descend: opts.descend === true } : {}), ...(restarts > 1 ? { restarts } : {}), ...(opts.tabu ? { tabu: true } : {}), ...(startSwaps !== undefined ? { tabuSchedule: { startShare: startSwaps / swapBudget } } : {}) };
   let r: SearchResult;
   if (chains > 1) {
     if (!deps.worker) throw new Error('internal: graphCommand needs deps.worker for --chains > 1');

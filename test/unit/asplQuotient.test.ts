@@ -4,9 +4,9 @@ import { AsplEvaluator, usesQuotient } from '../../src/core/graph/aspl';
 import { fromAdjacency } from '../../src/core/graph/graph';
 import { SwapState } from '../../src/core/graph/proxyObjective';
 import { circulant } from '../../src/core/graph/regularGraph';
-import { OrbitSwapper, randomSymmetricRegularGraph } from '../../src/core/graph/symmetry';
+import { isSlotEquivariant, OrbitSwapper, randomSymmetricRegularGraph } from '../../src/core/graph/symmetry';
 import { Random } from '../../src/core/random';
-import { plainBfs } from './graphHelpers';
+import { checkSimpleRegular, plainBfs } from './graphHelpers';
 
 const kernels = ['wasm', 'ts'] as const;
 
@@ -107,5 +107,59 @@ test('an orbit swap in the representatives\' rows is what the quotient needs; ap
       }
     }
     assert.ok(moves >= 30, `(${n}, ${k}) order ${g}: ${moves} moves`);
+  }
+});
+
+test('a voltage move shifts one edge orbit and keeps the graph simple, regular and symmetric; representatives first, then apply or undo', () => {
+  for (const [n, k, g] of [[64, 4, 4], [48, 5, 8], [256, 8, 32], [36, 4, 36], [64, 6, 64]] as const) {
+    const m = n / g;
+    const st = new SwapState(n, k, randomSymmetricRegularGraph(n, k, g, 5), false);
+    const sw = new OrbitSwapper(st, g);
+    const rng = new Random(n * g);
+    const ev = new AsplEvaluator({ quotient: 'always' });
+    let moves = 0;
+    let loops = 0;
+    for (let t = 0; t < 5000 && moves < 60; t++) {
+      const i = rng.int(m * k);
+      const shift = 1 + rng.int(g - 1);
+      const a = Math.floor(i / k), b = st.adj[i];
+      if (!sw.proposeVoltageAt(i, shift)) continue;
+      moves++;
+      if (a % m === b % m) loops++;
+      const before = Int32Array.from(st.adj);
+      sw.apply();
+      const after = Int32Array.from(st.adj);
+      assert.equal(checkSimpleRegular(n, k, after), null, `(${n}, ${k}) order ${g}`);
+      assert.ok(isSlotEquivariant(n, k, g, after));
+      // Exactly the orbit of {a, b} left and the orbit of {a, b + shift·m} came in.
+      const edges = (adj: Int32Array) => {
+        const set = new Set<number>();
+        for (let u = 0; u < n; u++) for (let p = 0; p < k; p++) if (u < adj[u * k + p]) set.add(u * n + adj[u * k + p]);
+        return set;
+      };
+      const [was, is] = [edges(before), edges(after)];
+      const gone = [...was].filter((e) => !is.has(e));
+      const came = [...is].filter((e) => !was.has(e));
+      assert.equal(gone.length, g);
+      assert.equal(came.length, g);
+      const b2 = (b + shift * m) % n;
+      assert.ok(came.includes(Math.min(a, b2) * n + Math.max(a, b2)));
+      assert.ok(gone.includes(Math.min(a, b) * n + Math.max(a, b)));
+      const afterSum = ev.evaluate(fromAdjacency(n, k, after), Infinity, k).distanceSum;
+      sw.undo();
+      assert.deepEqual(st.adj, before);
+      sw.applyToRepresentatives();
+      assert.deepEqual(st.adj.subarray(0, m * k), after.subarray(0, m * k), `(${n}, ${k}) order ${g}: representatives' rows`);
+      assert.equal(ev.evaluate(fromAdjacency(n, k, st.adj), Infinity, k, Infinity, g).distanceSum, afterSum);
+      if (moves % 2) {
+        sw.undoRepresentatives();
+        assert.deepEqual(st.adj, before);
+      } else {
+        sw.apply();
+        assert.deepEqual(st.adj, after);
+      }
+    }
+    assert.ok(moves >= 30, `(${n}, ${k}) order ${g}: ${moves} moves`);
+    if (m === 1) assert.equal(loops, moves);
   }
 });

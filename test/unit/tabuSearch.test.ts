@@ -58,7 +58,7 @@ test('one tabu step scans every swap exactly once and takes the best (known by b
   }
 });
 
-test('under a symmetry a tabu step scans every orbit swap, takes the best (brute force) and keeps the graph invariant', () => {
+test('under a symmetry a tabu step scans every orbit swap and voltage move, takes the best (brute force) and keeps the graph invariant', () => {
   // Order 4 at (32, 4) runs the BFS over the whole graph; order 16 at (64, 4) on the quotient, with each
   // candidate written into the representatives' rows only (asplQuotient.ts, OrbitSwapper.applyToRepresentatives).
   for (const [n, k, g] of [[32, 4, 4], [64, 4, 16]] as const) {
@@ -67,6 +67,7 @@ test('under a symmetry a tabu step scans every orbit swap, takes the best (brute
     // applied to a copy and measured by a plain BFS from all n sources.
     const sums: number[] = [];
     let valid = 0;
+    let voltages = 0;
     for (let i = 0; i < (n / g) * k; i++) {
       for (let j = 0; j < n * k; j++) {
         const copy = start.slice();
@@ -78,7 +79,20 @@ test('under a symmetry a tabu step scans every orbit swap, takes the best (brute
         const truth = plainBfs(fromAdjacency(n, k, copy));
         if (Number.isFinite(truth.sum)) sums.push(truth.sum);
       }
+      // And every voltage move of the orbit of that slot (`OrbitSwapper.proposeVoltageAt`).
+      for (let t = 1; t < g; t++) {
+        const copy = start.slice();
+        const swapper = new OrbitSwapper(new SwapState(n, k, copy, false), g);
+        if (!swapper.proposeVoltageAt(i, t)) continue;
+        valid++;
+        voltages++;
+        swapper.apply();
+        assert.ok(isSlotEquivariant(n, k, g, copy));
+        const truth = plainBfs(fromAdjacency(n, k, copy));
+        if (Number.isFinite(truth.sum)) sums.push(truth.sum);
+      }
     }
+    assert.ok(voltages > 0);
     // A budget of exactly one scan: every candidate evaluated once, then the step.
     const r = tabuSearch({ n, k, seed: 9, symmetry: g, initial: start, maxSwaps: valid }, quietContext);
     assert.equal(r.swapsTried, valid);
@@ -187,4 +201,11 @@ test('tabu search: a clear error for large graphs and clashing options; cancella
   assert.match(graphText(out), /polished by tabu search \(ASPL \d\.\d{4}–\d\.\d{4}\)/);
   const plain = (await graphCommand({ nodes: 40, degree: 3, swaps: 3_000, seed: 2 })) as GraphSearchOutput;
   assert.equal(plain.tabuStarts, null);
+  // --start-swaps sets each start's search exactly (here 2 000 of 30 000 swaps, not the default 1/48).
+  const long = (await graphCommand({ nodes: 40, degree: 3, swaps: 30_000, seed: 2, tabu: true, startSwaps: '2000' })) as GraphSearchOutput;
+  assert.equal(long.tabuStarts![0].startSwaps, 2_000);
+  assert.equal(long.tabuStarts![0].startAspl, searchRegularGraph({ n: 40, k: 3, seed: 2, maxSwaps: 2_000 }).aspl);
+  await assert.rejects(graphCommand({ nodes: 40, degree: 3, swaps: 30_000, startSwaps: 2_000 }), (e: unknown) => isRgpError(e) && /--tabu was not given/.test(e.message));
+  await assert.rejects(graphCommand({ nodes: 40, degree: 3, swaps: 30_000, tabu: true, startSwaps: 30_000 }), (e: unknown) => isRgpError(e) && /leaves nothing/.test(e.message));
+  await assert.rejects(graphCommand({ nodes: 40, degree: 3, swaps: 30_000, tabu: true, startSwaps: 'many' }), (e: unknown) => isRgpError(e) && /--start-swaps must be an integer ≥ 1/.test(e.message));
 });

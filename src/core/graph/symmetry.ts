@@ -22,6 +22,10 @@
  * k-regular and invariant again. Edges {u, u + n/2} (for g even) have orbits of size g/2; they never move
  * (they arise only for odd k, from the start graph). Cost per orbit swap: O(k) edge tests and g single swaps
  * on `SwapState` — O(g) slot writes, or O(g·k) when it keeps the proxy's pair matrix.
+ *
+ * Voltage move of the orbit of (a,b) by t: every edge σʲ(a)σʲ(b) becomes σʲ(a)σʲ⁺ᵗ(b) — in the quotient,
+ * one arc's shift changes. It keeps every degree and the symmetry, and no orbit swap makes it. Used by the
+ * tabu search only (it writes the adjacency directly, so not with the proxy's pair matrix).
  */
 import { RgpError } from '../errors';
 import { Random } from '../random';
@@ -118,6 +122,8 @@ export class OrbitSwapper {
   private pb = 0;
   private pc = 0;
   private pd = 0;
+  /** 0 for an orbit swap; t ≠ 0 for the voltage move of the orbit of (a, b) by t shifts (`proposeVoltageAt`). */
+  private t = 0;
 
   constructor(private readonly state: SwapState, g: number) {
     this.n = state.n;
@@ -147,6 +153,7 @@ export class OrbitSwapper {
     if (sameOrbit(a, b, c, d, m, n) || sameOrbit(a, d, c, b, m, n)) return false;
     if (state.hasEdge(a, d) || state.hasEdge(c, b)) return false;
     this.a = a; this.b = b; this.c = c; this.d = d;
+    this.t = 0;
     this.pa = i - a * k;
     this.pb = state.slotOf(b, a) - b * k;
     this.pc = j - c * k;
@@ -154,7 +161,28 @@ export class OrbitSwapper {
     return true;
   }
 
-  /** Rewires the proposed orbit: (a,b),(c,d) → (a,d),(c,b) at every shift. */
+  /**
+   * The voltage move of the edge orbit of slot i among the representatives' m·k (edge (a, b), a < m) by t
+   * shifts, 0 < t < g: every edge σʲ(a)σʲ(b) becomes σʲ(a)σʲ⁺ᵗ(b). In the quotient this changes one arc's
+   * voltage and nothing else, so degrees and the symmetry are kept; no orbit swap does it (an orbit swapped
+   * with itself is not a move). False when the new orbit is not of full size g or already has an edge.
+   */
+  proposeVoltageAt(i: number, t: number): boolean {
+    const { n, k, m, state } = this;
+    if (state.hasProxy) throw new Error('internal: a voltage move writes the adjacency directly, without the pair matrix');
+    const a = (i / k) | 0, b = state.adj[i];
+    const b2 = shiftNode(b, t, m, n);
+    if (b2 === a) return false;
+    const h = this.halfTurn;
+    if (h >= 0 && (!fullOrbit(a, b, n, h) || !fullOrbit(a, b2, n, h))) return false;
+    if (state.hasEdge(a, b2)) return false;
+    this.a = a; this.b = b; this.t = t;
+    this.pa = i - a * k;
+    this.pb = state.slotOf(b, a) - b * k;
+    return true;
+  }
+
+  /** Rewires the proposed orbit: (a,b),(c,d) → (a,d),(c,b) at every shift (or the voltage move). */
   apply(): void {
     for (let j = 0; j < this.g; j++) this.rewireAt(j, false);
   }
@@ -183,6 +211,14 @@ export class OrbitSwapper {
     const { g, m } = this;
     const ja = (g - ((this.a / m) | 0)) % g;
     const jb = (g - ((this.b / m) | 0)) % g;
+    if (this.t !== 0) {
+      // Slot pa of row a itself, and slot pb of the row of b's representative σ^jb(b).
+      const { n, k, state } = this;
+      const t = inverse ? 0 : this.t;
+      state.adj[this.a * k + this.pa] = shiftNode(this.b, t, m, n);
+      state.adj[shiftNode(this.b, jb, m, n) * k + this.pb] = shiftNode(this.a, (jb - t + g) % g, m, n);
+      return;
+    }
     const jc = (g - ((this.c / m) | 0)) % g;
     const jd = (g - ((this.d / m) | 0)) % g;
     this.rewireAt(ja, inverse);
@@ -194,6 +230,14 @@ export class OrbitSwapper {
   /** The swap of the orbit at shift j (or its inverse). */
   private rewireAt(j: number, inverse: boolean): void {
     const { n, k, m, state } = this;
+    if (this.t !== 0) {
+      // Assignments, not a swap: σʲ(a) ↔ σʲ⁺ᵗ(b) at slots pa, pb (inverse: σʲ(a) ↔ σʲ(b)).
+      const adj = state.adj;
+      const t = inverse ? 0 : this.t;
+      adj[shiftNode(this.a, j, m, n) * k + this.pa] = shiftNode(this.b, j + t, m, n);
+      adj[shiftNode(this.b, j + t, m, n) * k + this.pb] = shiftNode(this.a, j, m, n);
+      return;
+    }
     const sa = shiftNode(this.a, j, m, n) * k + this.pa;
     const sb = shiftNode(this.b, j, m, n) * k + this.pb;
     const sc = shiftNode(this.c, j, m, n) * k + this.pc;

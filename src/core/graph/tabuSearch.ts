@@ -12,10 +12,14 @@
  * heuristics (and of `swapSearch.ts`).
  *
  * Under a cyclic symmetry of order g (`symmetry`, `symmetry.ts`) a move is an orbit swap — g swaps at once,
- * the ASPL from the n/g representatives — and a step scans every (representative slot, slot) pair; tabu
- * then applies to edge orbits. This is what makes larger graphs reachable: (256, 8) under order 32 is
- * 131 072 candidates a step, each a BFS from 8 sources — on the 8-node quotient (`asplQuotient.ts`), with
- * the candidate written into the representatives' rows only.
+ * the ASPL from the n/g representatives — or a voltage move (one edge orbit turned by t shifts), and a step
+ * scans every (representative slot, slot) pair and every (representative slot, t); tabu then applies to edge
+ * orbits. This is what makes larger graphs reachable: (256, 8) under order 64 is 65 536 + 2 016 candidates
+ * a step, each a BFS from 4 sources — on the 4-node quotient (`asplQuotient.ts`), with the candidate
+ * written into the representatives' rows only. Why voltage moves: the orbit swaps never change one arc's
+ * shift of the quotient alone, and with them the tabu walks at (256, 8) end lower — order 64, two chains
+ * of 8·10⁷ evaluations, seeds 1–3: 0.794 / 0.722 / 0.830 % above the Moore bound against 1.010 / 1.046 /
+ * 1.046 % with orbit swaps alone (bench/search.ts).
  *
  * Why: late in an annealing run almost every random swap makes the graph worse — at (64, 4) one or two of
  * the ~16 000 swaps of a 2.89 graph improve it — so a random proposal rarely finds them, while a full scan
@@ -24,7 +28,7 @@
  * seeds 1–12 at 9·10⁶ evaluations (median of seeds 1–3 2.87946), the descent alone at 1.5·10⁶ for 1 of 12;
  * annealed descents reach it about once per 3·10⁷ swaps.
  *
- * Cost: a step is `tabuMoves` evaluations — m(m−1) for m = nk/2 edges, (n/g)·k·n·k under symmetry g —
+ * Cost: a step is `tabuMoves` evaluations — m(m−1) for m = nk/2 edges, (n/g)·k·(n·k + g − 1) under symmetry g —
  * each O(n²k/(128·g)) at worst but mostly cut short: a candidate's BFS stops as soon as its sum provably
  * exceeds the best of the step so far. At most `MAX_TABU_MOVES` a step; at (64, 4) a step is ~16 000
  * evaluations, ~20 ms on this project's machine. The budget counts evaluations as swaps tried (one
@@ -42,7 +46,7 @@ import { hasNeighbor, slotOf } from './regularGraph';
 import { restartSeed } from './searchRestarts';
 import { finalFigures, SearchParts, type Search } from './searchParts';
 import type { HistoryPoint, SearchOptions, SearchResult } from './swapSearch';
-import { OrbitSwapper, startingAdjacency, validateSymmetry } from './symmetry';
+import { OrbitSwapper, shiftNode, startingAdjacency, validateSymmetry } from './symmetry';
 
 /** Constants of the tabu search and of the iterated search (tuning: `SearchOptions.tabuSchedule`). */
 export interface TabuSchedule {
@@ -52,6 +56,11 @@ export interface TabuSchedule {
   stall: number;
   /** Share of the whole budget each start's search (annealing or descent) gets before its tabu search. */
   startShare: number;
+  /**
+   * Under a symmetry, also scan every voltage move of every edge orbit (`OrbitSwapper.proposeVoltageAt`);
+   * false scans orbit swaps only (the search before voltage moves, for comparison).
+   */
+  voltage: boolean;
 }
 
 /**
@@ -60,15 +69,18 @@ export interface TabuSchedule {
  * prototype over seeds 1–6, stall 30 or tenure 5 / 20 did no better, starts of 1/96 or 1/24 worse. Larger
  * graphs want longer starts: (64, 8) reached the record's 1.927 with 1/10.
  */
-export const TABU: TabuSchedule = { tenure: 10, stall: 60, startShare: 1 / 48 };
+export const TABU: TabuSchedule = { tenure: 10, stall: 60, startShare: 1 / 48, voltage: true };
 
 /** Most candidate moves a tabu step may scan (plain (64, 8): 65 280; order 32 at (256, 8): 131 072). */
 export const MAX_TABU_MOVES = 1 << 20;
 
-/** Candidate moves of one step: every pair of edges in both rewirings, or with symmetry g every pair of a representative's slot and any slot. */
+/**
+ * Candidate moves of one step: every pair of edges in both rewirings, or with symmetry g every pair of a
+ * representative's slot and any slot, and every voltage move of a representative's slot.
+ */
 export function tabuMoves(n: number, k: number, symmetry = 1): number {
   const edges = (n * k) / 2;
-  return symmetry > 1 ? (n / symmetry) * k * n * k : edges * (edges - 1);
+  return symmetry > 1 ? (n / symmetry) * k * (n * k + symmetry - 1) : edges * (edges - 1);
 }
 
 /** Throws unless a tabu search of a k-regular graph on n nodes (under the symmetry) is practical. */
@@ -204,6 +216,24 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
           }
         }
       }
+      if (sched.voltage) {
+        voltage: for (let i = 0; i < m * k; i++) {
+          for (let t = 1; t < sym; t++) {
+            if (!orbit.proposeVoltageAt(i, t)) continue;
+            if (!mayEvaluate()) break voltage;
+            const tabu = isTabu((i / k) | 0, shiftNode(adj[i], t, m, n));
+            if (repsOnly) orbit.applyToRepresentatives();
+            else orbit.apply();
+            const picked = considered(tabu);
+            if (repsOnly) orbit.undoRepresentatives();
+            else orbit.undo();
+            if (picked) {
+              moveE = i;
+              moveF = -t;
+            }
+          }
+        }
+      }
     } else {
       scan: for (let e = 0; e < edges; e++) {
         const a = ends[2 * e];
@@ -244,11 +274,17 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
     if (moveE < 0 || capped) break;
     steps++;
     if (orbit) {
-      const a = (moveE / k) | 0, b = adj[moveE], c = (moveF / k) | 0, d = adj[moveF];
-      orbit.proposeAt(moveE, moveF);
-      orbit.apply();
-      makeTabu(a, b);
-      makeTabu(c, d);
+      if (moveF < 0) {
+        makeTabu((moveE / k) | 0, adj[moveE]);
+        orbit.proposeVoltageAt(moveE, -moveF);
+        orbit.apply();
+      } else {
+        const a = (moveE / k) | 0, b = adj[moveE], c = (moveF / k) | 0, d = adj[moveF];
+        orbit.proposeAt(moveE, moveF);
+        orbit.apply();
+        makeTabu(a, b);
+        makeTabu(c, d);
+      }
     } else {
       const a = ends[2 * moveE];
       const b = ends[2 * moveE + 1];
