@@ -99,7 +99,7 @@ export function buildProgram(): Command {
     .option('--kernel <kind>', 'ASPL kernel: auto, wasm or ts (default auto)')
     .option('--json', 'print the result as JSON instead of text')
     .option('-q, --quiet', 'no progress on stderr')
-    .addHelpText('after', '\nExamples:\n  $ rgp graph --nodes 64 --degree 4 --swaps 50000 --seed 1\n  $ rgp graph --nodes 64 --degree 8 --swaps 3000000 --symmetry 8 --descend\n  $ rgp graph --nodes 64 --degree 4 --swaps 9000000 --symmetry 4 --descend --tabu\n  $ rgp graph --nodes 256 --degree 8 --swaps 60000000 --symmetry 64 --tabu --start-swaps 1000000 --chains 2\n  $ rgp graph --in out/model-rgp-0.9375/graph.json')
+    .addHelpText('after', '\nExamples:\n  $ rgp graph --nodes 64 --degree 4 --swaps 50000 --seed 1\n  $ rgp graph --nodes 64 --degree 8 --swaps 3000000 --symmetry 8 --descend\n  $ rgp graph --nodes 64 --degree 4 --swaps 9000000 --symmetry 4 --descend --tabu\n  $ rgp graph --nodes 256 --degree 8 --swaps 56000000 --symmetry 64 --tabu --start-swaps 1000000 --chains 2\n  $ rgp graph --in out/model-rgp-0.9375/graph.json')
     .action(async (opts: GraphCommandOptions & { quiet?: boolean; json?: boolean }) => {
       const { quiet, json, ...options } = opts;
       const { output } = await runCliJob<'graphCommand'>({ kind: 'graphCommand', options: { ...options } }, { quiet: quiet === true });

@@ -71,7 +71,7 @@ export interface TabuSchedule {
  */
 export const TABU: TabuSchedule = { tenure: 10, stall: 60, startShare: 1 / 48, voltage: true };
 
-/** Most candidate moves a tabu step may scan (plain (64, 8): 65 280; order 32 at (256, 8): 131 072). */
+/** Most candidate moves a tabu step may scan (plain (64, 8): 65 280; order 64 at (256, 8): 67 552). */
 export const MAX_TABU_MOVES = 1 << 20;
 
 /**
@@ -216,7 +216,7 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
           }
         }
       }
-      if (sched.voltage) {
+      if (sched.voltage && !capped) {
         voltage: for (let i = 0; i < m * k; i++) {
           for (let t = 1; t < sym; t++) {
             if (!orbit.proposeVoltageAt(i, t)) continue;
