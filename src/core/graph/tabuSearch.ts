@@ -191,6 +191,15 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
   const orbit = sym > 1 ? new OrbitSwapper(new SwapState(n, k, adj, false), sym) : null;
   // A candidate moves only the representatives' rows when the evaluator reads no others.
   const repsOnly = orbit !== null && evaluator.readsRepresentativesOnly(n, sym);
+  /** Evaluates the orbit move `swapper` proposed, then undoes it; true when it becomes the step's pick. */
+  const orbitTrial = (swapper: OrbitSwapper, tabu: boolean): boolean => {
+    if (repsOnly) swapper.applyToRepresentatives();
+    else swapper.apply();
+    const picked = considered(tabu);
+    if (repsOnly) swapper.undoRepresentatives();
+    else swapper.undo();
+    return picked;
+  };
 
   while (sinceBest < sched.stall && evals < maxEvals && !(best <= boundSum)) {
     stepBest = Infinity;
@@ -204,13 +213,7 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
           if (!orbit.proposeAt(i, j)) continue;
           if (!mayEvaluate()) break scan;
           // (a, b), (c, d) become (a, d), (c, b) at every shift.
-          const tabu = isTabu((i / k) | 0, adj[j]) || isTabu((j / k) | 0, adj[i]);
-          if (repsOnly) orbit.applyToRepresentatives();
-          else orbit.apply();
-          const picked = considered(tabu);
-          if (repsOnly) orbit.undoRepresentatives();
-          else orbit.undo();
-          if (picked) {
+          if (orbitTrial(orbit, isTabu((i / k) | 0, adj[j]) || isTabu((j / k) | 0, adj[i]))) {
             moveE = i;
             moveF = j;
           }
@@ -221,13 +224,7 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
           for (let t = 1; t < sym; t++) {
             if (!orbit.proposeVoltageAt(i, t)) continue;
             if (!mayEvaluate()) break voltage;
-            const tabu = isTabu((i / k) | 0, shiftNode(adj[i], t, m, n));
-            if (repsOnly) orbit.applyToRepresentatives();
-            else orbit.apply();
-            const picked = considered(tabu);
-            if (repsOnly) orbit.undoRepresentatives();
-            else orbit.undo();
-            if (picked) {
+            if (orbitTrial(orbit, isTabu((i / k) | 0, shiftNode(adj[i], t, m, n)))) {
               moveE = i;
               moveF = -t;
             }
