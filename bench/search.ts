@@ -51,7 +51,7 @@ const tabuArg = arg('tabu', '') === 'true';
 const tabuOff = arg('tabu', '') === 'false';
 // --tabu only: only the table's tabu variants (with --symmetry).
 const tabuOnly = arg('tabu', '') === 'only';
-// Tuning: overrides of the tabu constants (JSON, e.g. '{"stall":150}').
+// Tuning: overrides of the tabu constants (JSON, e.g. '{"stall":150}'), on top of a table variant's own.
 const tabuScheduleArg = arg('tabu-schedule', '');
 
 /** The issue's targets; `swaps` is the deterministic budget standing in for the time budget. */
@@ -65,7 +65,10 @@ const tabuScheduleArg = arg('tabu-schedule', '');
  * interleaved per-move ratio of bench/searchCost.ts at small budgets understates it (the plain run's fixed
  * set-up dominates there), so these come from whole runs at the full budget.
  */
-const targets: Array<{ n: number; k: number; seconds: number; swaps: number; chains: number; symmetry: Array<{ g: number; swaps: number; descend?: boolean; tabu?: boolean; tabuSchedule?: Partial<TabuSchedule>; costNote?: string }>; target: { aspl?: number; gapPct?: number } }> = [
+/** One search variant of a target: its symmetry order, swap budget and method. */
+type Variant = { g: number; swaps: number; descend?: boolean; tabu?: boolean; tabuSchedule?: Partial<TabuSchedule>; costNote?: string };
+
+const targets: Array<{ n: number; k: number; seconds: number; swaps: number; chains: number; symmetry: Variant[]; target: { aspl?: number; gapPct?: number } }> = [
   { n: 64, k: 8, seconds: 30, swaps: 3_000_000, chains: 1, symmetry: [{ g: 1, swaps: 3_000_000 }, { g: 8, swaps: 3_000_000, costNote: 'order-8 exact move ≈ 1.1× a plain exact move (10⁶ moves: 7.9 s at load 4.6; plain 6.9 s at load 7.2)' }, { g: 8, descend: true, swaps: 3_000_000, costNote: 'descent 8 → 4 → 2 → 1: every level an exact move on 64 nodes, ≈ a plain move; the seconds of each run are in its row' }], target: { aspl: 1.95 } },
   { n: 64, k: 4, seconds: 10, swaps: 1_000_000, chains: 1, symmetry: [{ g: 1, swaps: 1_000_000 }, { g: 4, descend: true, swaps: 1_500_000, costNote: 'descent 4 → 2 → 1: 1.5·10⁶ moves took 9.2–11.1 s at load 2.3–3.1 (one run per seed, the machine shared); the seconds of each run are in its row' }, { g: 4, descend: true, tabu: true, swaps: 9_000_000, costNote: 'descents of 1.875·10⁵ swaps, each polished by tabu search: 9·10⁶ swaps (tabu evaluations mostly stop early) took 12–14 s on a machine where the descent of 1.5·10⁶ took 4.4 s; the seconds of each run are in its row' }], target: { aspl: 2.88 } },
   { n: 256, k: 8, seconds: 120, swaps: 2_000_000, chains: 2, symmetry: [{ g: 1, swaps: 2_000_000 }, { g: 64, swaps: 2_000_000, costNote: 'order-64 exact move ≤ 1× a plain exact move (2·10⁵ moves: 2.7 s at load 4.9; plain ≈ 7–10 s at load 10–11)' }, { g: 64, tabu: true, swaps: 56_000_000, tabuSchedule: { startShare: 1 / 56 }, costNote: 'order-64 starts of 10⁶ swaps, each polished by tabu search (orbit swaps and voltage moves) on the quotient: 6·10⁷ swaps per chain took 100–122 s on two chains (Zen 3 class machine, nothing else running), so 5.6·10⁷ for 120 s' }], target: { gapPct: 0.9 } },
@@ -82,9 +85,9 @@ async function run(o: SearchOptions, chains: number): Promise<SearchResult & { c
 const round = (x: number, d: number) => +x.toFixed(d);
 
 /** The variants `--symmetry g [--descend …]` selects; an order not in the table runs with the plain budget. */
-function variantsOf(list: Array<{ g: number; swaps: number; descend?: boolean; tabu?: boolean; tabuSchedule?: Partial<TabuSchedule>; costNote?: string }>, plainSwaps: number) {
+function variantsOf(list: Variant[], plainSwaps: number): Variant[] {
   const g = Number(symmetryArg);
-  // --tabu false: only the variants without tabu search (annealing alone).
+  // --tabu false: only the variants without tabu search (annealing alone); --tabu only: only those with it.
   const picked = list.filter((s) => s.g === g && (descendArg === '' || (s.descend ?? false) === (descendArg === 'true')) && !(tabuOff && s.tabu) && !(tabuOnly && !s.tabu));
   return picked.length > 0 ? picked : [{ g, swaps: plainSwaps, descend: descendArg === 'true' }];
 }
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
     if (only && only !== `${t.n},${t.k}`) continue;
     const chains = t.chains > 1 ? chainsArg : 1;
     const budget = mode === 'swaps' ? { maxSwaps: Math.round((swapsArg ? Number(swapsArg) : symSwaps) * scale) } : { seconds: t.seconds * scale };
-    const tuning = { ...(annealArg ? { anneal: JSON.parse(annealArg) } : {}), ...(objectiveArg ? { objective: objectiveArg } : {}), ...(tabuScheduleArg ? { tabuSchedule: JSON.parse(tabuScheduleArg) } : tabuSchedule ? { tabuSchedule } : {}) };
+    const tuning = { ...(annealArg ? { anneal: JSON.parse(annealArg) } : {}), ...(objectiveArg ? { objective: objectiveArg } : {}), ...(tabuScheduleArg || tabuSchedule ? { tabuSchedule: { ...tabuSchedule, ...(tabuScheduleArg ? JSON.parse(tabuScheduleArg) : {}) } } : {}) };
     const tabu = tabuArg || tabuVariant;
     const runs: SearchResult[] = [];
     for (const seed of seeds) {
