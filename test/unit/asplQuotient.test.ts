@@ -4,7 +4,7 @@ import { AsplEvaluator, usesQuotient } from '../../src/core/graph/aspl';
 import { fromAdjacency } from '../../src/core/graph/graph';
 import { SwapState } from '../../src/core/graph/proxyObjective';
 import { circulant } from '../../src/core/graph/regularGraph';
-import { isSlotEquivariant, OrbitSwapper, randomSymmetricRegularGraph } from '../../src/core/graph/symmetry';
+import { isSlotEquivariant, OrbitSwapper, randomSymmetricRegularGraph, shiftNode } from '../../src/core/graph/symmetry';
 import { Random } from '../../src/core/random';
 import { checkSimpleRegular, plainBfs } from './graphHelpers';
 
@@ -160,5 +160,54 @@ test('a voltage move shifts one edge orbit and keeps the graph simple, regular a
     }
     assert.ok(moves >= 30, `(${n}, ${k}) order ${g}: ${moves} moves`);
     if (m === 1) assert.equal(loops, moves);
+  }
+});
+
+test('each edge orbit is reached from two representative slots (one for a half-turn orbit) whose voltage moves by t and −t are the same move; the scan takes each distinct move once', () => {
+  for (const [n, k, g] of [[64, 4, 4], [48, 5, 8], [36, 4, 36], [64, 6, 64], [24, 3, 4]] as const) {
+    const m = n / g;
+    const start = randomSymmetricRegularGraph(n, k, g, 7);
+    const sw = new OrbitSwapper(new SwapState(n, k, start.slice(), false), g);
+    const edgeKey = (adj: Int32Array) => {
+      const list: number[] = [];
+      for (let u = 0; u < n; u++) for (let p = 0; p < k; p++) if (u < adj[u * k + p]) list.push(u * n + adj[u * k + p]);
+      return list.sort((x, y) => x - y).join(',');
+    };
+    const moved = (i: number, t: number): string | null => {
+      const copy = start.slice();
+      const s = new OrbitSwapper(new SwapState(n, k, copy, false), g);
+      if (!s.proposeVoltageAt(i, t)) return null;
+      s.apply();
+      return edgeKey(copy);
+    };
+    const all = new Set<string>();
+    const once = new Set<string>();
+    let onceCount = 0;
+    let selfTwins = 0;
+    for (let i = 0; i < m * k; i++) {
+      const twin = sw.voltageTwin(i);
+      assert.equal(sw.voltageTwin(twin), i, `(${n}, ${k}) order ${g}: twin of the twin of slot ${i}`);
+      // The twin holds the same edge orbit, seen from b's representative.
+      const a = Math.floor(i / k), b = start[i];
+      const ta = Math.floor(twin / k), tb = start[twin];
+      assert.equal(ta, b % m);
+      const j = ((ta - b + n) % n) / m;
+      assert.equal(shiftNode(a, j, m, n), tb, 'σʲ(b) = the twin\'s row, σʲ(a) its neighbour');
+      if (twin === i) selfTwins++;
+      for (let t = 1; t < g; t++) {
+        const r = moved(i, t);
+        assert.equal(r, moved(twin, g - t), `(${n}, ${k}) order ${g}: slot ${i} by ${t} and slot ${twin} by ${g - t}`);
+        if (r === null) continue;
+        all.add(r);
+        if (sw.scansVoltage(i, t)) {
+          once.add(r);
+          onceCount++;
+        }
+      }
+    }
+    // The scan reaches every distinct voltage move exactly once.
+    assert.equal(once.size, all.size);
+    assert.equal(onceCount, all.size);
+    if (k % 2 === 1) assert.ok(selfTwins > 0, 'odd k: the half-turn orbits are their own twins');
   }
 });

@@ -79,11 +79,12 @@ test('under a symmetry a tabu step scans every orbit swap and voltage move, take
         const truth = plainBfs(fromAdjacency(n, k, copy));
         if (Number.isFinite(truth.sum)) sums.push(truth.sum);
       }
-      // And every voltage move of the orbit of that slot (`OrbitSwapper.proposeVoltageAt`).
+      // And every voltage move of the orbit of that slot (`OrbitSwapper.proposeVoltageAt`), each distinct
+      // move once (`scansVoltage`: the orbit's other end reaches the same moves).
       for (let t = 1; t < g; t++) {
         const copy = start.slice();
         const swapper = new OrbitSwapper(new SwapState(n, k, copy, false), g);
-        if (!swapper.proposeVoltageAt(i, t)) continue;
+        if (!swapper.scansVoltage(i, t) || !swapper.proposeVoltageAt(i, t)) continue;
         valid++;
         voltages++;
         swapper.apply();

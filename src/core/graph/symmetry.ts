@@ -182,6 +182,33 @@ export class OrbitSwapper {
     return true;
   }
 
+  /**
+   * The representative slot at which the edge orbit of representative slot i is seen from its other end:
+   * the edge σʲ(b)σʲ(a) that lands b on its representative (slot-equivariance puts it at b's slot for a).
+   * Its voltage move by −t is slot i's by t. Equal to i for an orbit of g/2 edges ({a, σ^(g/2)(a)}), which
+   * only one slot reaches.
+   */
+  voltageTwin(i: number): number {
+    const { k, m, state } = this;
+    const a = (i / k) | 0, b = state.adj[i];
+    return (b % m) * k + state.slotOf(b, a) - b * k;
+  }
+
+  /**
+   * Whether a scan takes the voltage move (i, t): true for exactly one of the (slot, shift) pairs that give
+   * the same graph, so that each is evaluated once. Those pairs: (i, t) and (twin, −t) always; and for an
+   * orbit joining a to its own class ({a, σˢ(a)}, a loop of the quotient) the moves to σᵘ(a) and σ⁻ᵘ(a),
+   * which are one orbit — the scan takes u < g/2.
+   */
+  scansVoltage(i: number, t: number): boolean {
+    if (this.voltageTwin(i) < i) return false;
+    const { k, m, g } = this;
+    const a = (i / k) | 0, b = this.state.adj[i];
+    if (b % m !== a) return true;
+    const u = (((b / m) | 0) + t) % g;
+    return 2 * u < g;
+  }
+
   /** Rewires the proposed orbit: (a,b),(c,d) → (a,d),(c,b) at every shift (or the voltage move). */
   apply(): void {
     for (let j = 0; j < this.g; j++) this.rewireAt(j, false);

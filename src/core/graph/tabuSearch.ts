@@ -13,8 +13,8 @@
  *
  * Under a cyclic symmetry of order g (`symmetry`, `symmetry.ts`) a move is an orbit swap — g swaps at once,
  * the ASPL from the n/g representatives — or a voltage move (one edge orbit turned by t shifts), and a step
- * scans every (representative slot, slot) pair and every (representative slot, t); tabu then applies to edge
- * orbits. This is what makes larger graphs reachable: (256, 8) under order 64 is 65 536 + 2 016 candidates
+ * scans every (representative slot, slot) pair and every (edge orbit, t); tabu then applies to edge
+ * orbits. This is what makes larger graphs reachable: (256, 8) under order 64 is 65 536 + 1 008 candidates
  * a step, each a BFS from 4 sources — on the 4-node quotient (`asplQuotient.ts`), with the candidate
  * written into the representatives' rows only. Why voltage moves: the orbit swaps never change one arc's
  * shift of the quotient alone, and with them the tabu walks at (256, 8) end lower — order 64, two chains
@@ -28,7 +28,7 @@
  * seeds 1–12 at 9·10⁶ evaluations (median of seeds 1–3 2.87946), the descent alone at 1.5·10⁶ for 1 of 12;
  * annealed descents reach it about once per 3·10⁷ swaps.
  *
- * Cost: a step is `tabuMoves` evaluations — m(m−1) for m = nk/2 edges, (n/g)·k·(n·k + g − 1) under symmetry g —
+ * Cost: a step is `tabuMoves` evaluations — m(m−1) for m = nk/2 edges, s·n·k + s(g−1)/2 under symmetry g (s = n·k/g slots) —
  * each O(n²k/(128·g)) at worst but mostly cut short: a candidate's BFS stops as soon as its sum provably
  * exceeds the best of the step so far. At most `MAX_TABU_MOVES` a step; at (64, 4) a step is ~16 000
  * evaluations, ~20 ms on this project's machine. The budget counts evaluations as swaps tried (one
@@ -71,16 +71,18 @@ export interface TabuSchedule {
  */
 export const TABU: TabuSchedule = { tenure: 10, stall: 60, startShare: 1 / 48, voltage: true };
 
-/** Most candidate moves a tabu step may scan (plain (64, 8): 65 280; order 64 at (256, 8): 67 552). */
+/** Most candidate moves a tabu step may scan (plain (64, 8): 65 280; order 64 at (256, 8): 66 544). */
 export const MAX_TABU_MOVES = 1 << 20;
 
 /**
  * Candidate moves of one step: every pair of edges in both rewirings, or with symmetry g every pair of a
- * representative's slot and any slot, and every voltage move of a representative's slot.
+ * representative's slot and any slot, and every voltage move of each edge orbit (about half the
+ * representatives' slots: an orbit is reached from both ends).
  */
 export function tabuMoves(n: number, k: number, symmetry = 1): number {
   const edges = (n * k) / 2;
-  return symmetry > 1 ? (n / symmetry) * k * (n * k + symmetry - 1) : edges * (edges - 1);
+  const slots = (n / symmetry) * k;
+  return symmetry > 1 ? slots * n * k + Math.ceil((slots * (symmetry - 1)) / 2) : edges * (edges - 1);
 }
 
 /** Throws unless a tabu search of a k-regular graph on n nodes (under the symmetry) is practical. */
@@ -222,7 +224,7 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
       if (sched.voltage && !capped) {
         voltage: for (let i = 0; i < m * k; i++) {
           for (let t = 1; t < sym; t++) {
-            if (!orbit.proposeVoltageAt(i, t)) continue;
+            if (!orbit.scansVoltage(i, t) || !orbit.proposeVoltageAt(i, t)) continue;
             if (!mayEvaluate()) break voltage;
             if (orbitTrial(orbit, isTabu((i / k) | 0, shiftNode(adj[i], t, m, n)))) {
               moveE = i;
