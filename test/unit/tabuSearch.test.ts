@@ -268,6 +268,8 @@ test('tabu search: a clear error for large graphs and clashing options; cancella
   // --kicks: each start's best graph kicked and searched again that many times.
   const kicked = (await graphCommand({ nodes: 40, degree: 3, swaps: 200_000, seed: 2, tabu: true, startSwaps: '4000', kicks: '2' })) as GraphSearchOutput;
   assert.deepEqual(kicked.tabuStarts!.slice(0, 2).map((s) => s.kick), [0, 1]);
+  const kickCount = kicked.tabuStarts!.filter((s) => s.kick > 0).length;
+  assert.match(graphText(kicked), new RegExp(`polished by tabu search and kicked \\(${kickCount} kicks? in all\\) \\(ASPL`));
   assert.deepEqual(kicked.tabuStarts, searchRegularGraph({ n: 40, k: 3, seed: 2, maxSwaps: 200_000, tabu: true, tabuSchedule: { startShare: 0.02, kicks: 2 } }).tabuStarts);
   await assert.rejects(graphCommand({ nodes: 40, degree: 3, swaps: 30_000, kicks: 2 }), (e: unknown) => isRgpError(e) && /--tabu was not given/.test(e.message));
   await assert.rejects(graphCommand({ nodes: 40, degree: 3, swaps: 30_000, tabu: true, kicks: '-1' }), (e: unknown) => isRgpError(e) && /--kicks must be an integer ≥ 0/.test(e.message));
