@@ -114,6 +114,10 @@ test('rgp graph: the budget is swaps by default, --seconds only caps it, and the
   const rec = (await graphCommand({ in: resolve(__dirname, '../../bench/results/graph-64-8-tabu-seed3-2026-12-02.edges') })) as GraphEvaluateOutput;
   assert.deepEqual([rec.aspl, rec.bestKnownAspl], [7768 / 4032, 1.927]);
   assert.match(graphText(rec), /\nBest known +1\.927 \(Graph Golf, quoted to three decimals\); this graph matches it at three decimals\n/);
+  // The kept (256, 8) graph (seed 3's, ASPL 178368 / 65280 by igraph too) is below the quoted 2.736.
+  const below = (await graphCommand({ in: resolve(__dirname, '../../bench/results/graph-256-8-tabu-seed3-2026-12-03.edges') })) as GraphEvaluateOutput;
+  assert.deepEqual([below.aspl, below.diameter, below.bestKnownAspl], [178368 / 65280, 4, 2.736]);
+  assert.match(graphText(below), /\nBest known +2\.736 \(Graph Golf, quoted to three decimals\); this graph is below it\n/);
   // A cap that bites is said so (10⁹ swaps cannot finish in 0.2 s).
   const c = (await graphCommand({ nodes: 64, degree: 4, swaps: '1000000000', seconds: '0.2' })) as GraphSearchOutput;
   assert.equal(c.stoppedBy, 'time-cap');

@@ -19,7 +19,9 @@
  * written into the representatives' rows only. Why voltage moves: the orbit swaps never change one arc's
  * shift of the quotient alone, and with them the tabu walks at (256, 8) end lower — order 64, two chains
  * of 8·10⁷ evaluations, seeds 1–3: 0.794 / 0.722 / 0.830 % above the Moore bound against 1.010 / 1.046 /
- * 1.046 % with orbit swaps alone (bench/search.ts).
+ * 1.046 % with orbit swaps alone (bench/search.ts; the scan then took each voltage move twice, from both
+ * ends of its orbit — `OrbitSwapper.scansVoltage` now takes it once). Two chains of 3.5·10⁸ evaluations
+ * reach ASPL 2.73235–2.73922 (README).
  *
  * Why: late in an annealing run almost every random swap makes the graph worse — at (64, 4) one or two of
  * the ~16 000 swaps of a 2.89 graph improve it — so a random proposal rarely finds them, while a full scan
