@@ -93,7 +93,6 @@ export function buildProgram(): Command {
     .option('--restarts <r>', 'independent searches one after another, each with 1/r of the swap budget (with --descend, r whole descents); the best wins — on small graphs more starts beat one long walk (default 1)')
     .option('--tabu', 'small graphs (n·k/2 ≤ 1024; larger with --symmetry, searched under it): repeatedly a short search (1/48 of the budget; with --descend a descent) from a new seed, then a tabu search that evaluates every swap (under --symmetry every orbit swap and voltage move) each step until it stalls; the best wins (swaps evaluated count against --swaps)')
     .option('--start-swaps <m>', 'with --tabu: swaps of each start\'s search before its tabu search (default 1/48 of --swaps); larger graphs want longer starts, e.g. 1000000 at n = 256, k = 8')
-    .option('--kicks <q>', 'with --tabu: after each start\'s tabu search, perturb its best graph by a few random moves and search again, q times, keeping what is no worse (iterated local search; default 0)')
     .option('--in <file>', 'a graph to evaluate (edge list "u v" per line, or JSON {nodes, edges}); with a budget, the start of the search')
     .option('--out <file>', 'write the graph (edges), its statistics and the ASPL history as JSON')
     .option('--overwrite', 'replace an existing --out file that rgp wrote')

@@ -49,8 +49,6 @@ export interface GraphCommandOptions {
   tabu?: boolean;
   /** With tabu: swaps of each start's search before its tabu search (default: `TABU.startShare` of the budget). */
   startSwaps?: number | string;
-  /** With tabu: kicks of each start's best graph, each searched again by tabu search (default 0: none). */
-  kicks?: number | string;
   out?: string;
   /** Replace an existing --out file, only one rgp wrote (src/jobs/outputFolder.ts). */
   overwrite?: boolean;
@@ -157,8 +155,6 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   if (opts.tabu && restarts > 1) throw new RgpError('BAD_ARGUMENT', '--tabu restarts by itself (a new start whenever a tabu search stalls) and does not take --restarts.', 'Drop --restarts, or drop --tabu.');
   const startSwaps = num(opts.startSwaps, 'start-swaps', { integer: true, min: 1 });
   if (startSwaps !== undefined && !opts.tabu) throw new RgpError('BAD_ARGUMENT', '--start-swaps sets the starts of --tabu, and --tabu was not given.', 'Add --tabu, or drop --start-swaps.');
-  const kicks = num(opts.kicks, 'kicks', { integer: true, min: 0 });
-  if (kicks !== undefined && !opts.tabu) throw new RgpError('BAD_ARGUMENT', '--kicks perturbs the graphs of --tabu, and --tabu was not given.', 'Add --tabu, or drop --kicks.');
   if (chains > 64) throw new RgpError('BAD_ARGUMENT', `--chains ${chains} is too many.`, 'Use at most one chain per core, e.g. --chains 2.');
   if (opts.out !== undefined && opts.in !== undefined && path.resolve(opts.out) === path.resolve(opts.in)) {
     throw new RgpError('UNSAFE_PATH', `--out ${opts.out} would overwrite the input graph.`, 'Write the result to a new file.');
@@ -217,7 +213,7 @@ export async function graphCommand(opts: GraphCommandOptions, deps: GraphCommand
   if (opts.tabu) validateTabu(n, k, opts.descend ? 1 : symmetry);
   const swapBudget = swaps ?? defaultSwapBudget(n, k);
   if (startSwaps !== undefined && startSwaps >= swapBudget) throw new RgpError('BAD_ARGUMENT', `--start-swaps ${startSwaps} leaves nothing of the ${swapBudget} swaps for the tabu searches.`, 'Give a larger --swaps, or fewer --start-swaps (e.g. 1/50 of --swaps).');
-  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget, ...(symmetry > 1 ? { symmetry, descend: opts.descend === true } : {}), ...(restarts > 1 ? { restarts } : {}), ...(opts.tabu ? { tabu: true } : {}), ...(startSwaps !== undefined || kicks !== undefined ? { tabuSchedule: { ...(startSwaps !== undefined ? { startShare: startSwaps / swapBudget } : {}), ...(kicks !== undefined ? { kicks } : {}) } } : {}) };
+  const searchOpts = { n, k, seed, kernel: opts.kernel, ...(initial ? { initial } : {}), ...(seconds !== undefined ? { seconds } : {}), maxSwaps: swapBudget, ...(symmetry > 1 ? { symmetry, descend: opts.descend === true } : {}), ...(restarts > 1 ? { restarts } : {}), ...(opts.tabu ? { tabu: true } : {}), ...(startSwaps !== undefined ? { tabuSchedule: { startShare: startSwaps / swapBudget } } : {}) };
   let r: SearchResult;
   if (chains > 1) {
     if (!deps.worker) throw new Error('internal: graphCommand needs deps.worker for --chains > 1');

@@ -97,7 +97,7 @@ export function graphText(r: GraphCommandOutput): string {
       field('ASPL', `${r.aspl.toFixed(4)} (start ${r.initialAspl.toFixed(4)}), diameter ${r.diameter}`),
       field('Moore bound', `${r.mooreBound.toFixed(4)} (diameter ≥ ${r.mooreDiameter}); gap ${percent(r.gapPct / 100)}${r.gapPct <= 1e-9 ? ' — at the bound, so the search stopped' : ''}`),
       bestKnownField(r.aspl, r.bestKnownAspl),
-      field('Search', `${r.swapsTried} swaps tried, ${r.swapsAccepted} kept, ${r.seconds.toFixed(1)} s, ${r.chains} chain${r.chains === 1 ? '' : 's'}${r.restartOutcomes ? `, best of ${r.restarts} starts (${restartRange(r.restartOutcomes)})` : ''}${r.tabuStarts ? `, ${tabuStartsText(r.tabuStarts)}` : ''}${r.symmetry > 1 ? `, symmetry ${r.symmetry}${r.descent ? ` relaxed to none (${r.descent.map((l) => `${l.symmetry}: ${l.aspl.toFixed(4)}`).join(' → ')})` : ''}` : ''} (${r.objective}, ${r.kernel})`),
+      field('Search', `${r.swapsTried} swaps tried, ${r.swapsAccepted} kept, ${r.seconds.toFixed(1)} s, ${r.chains} chain${r.chains === 1 ? '' : 's'}${r.restartOutcomes ? `, best of ${r.restarts} starts (${restartRange(r.restartOutcomes)})` : ''}${r.tabuStarts ? `, ${r.tabuStarts.length === 1 ? 'one start' : `best of ${r.tabuStarts.length} starts`} polished by tabu search (${restartRange(r.tabuStarts)})` : ''}${r.symmetry > 1 ? `, symmetry ${r.symmetry}${r.descent ? ` relaxed to none (${r.descent.map((l) => `${l.symmetry}: ${l.aspl.toFixed(4)}`).join(' → ')})` : ''}` : ''} (${r.objective}, ${r.kernel})`),
       r.out ? field('Written to', r.out) : '',
     ]
       .filter((x) => x)
@@ -136,13 +136,6 @@ export function withStderrProgress(ctx: JobContext, quiet: boolean): { ctx: JobC
 }
 
 /** "2.8795–2.8948" over the restarts' ASPLs. */
-/** "best of 3 starts polished by tabu search, each kicked 4 times (ASPL a–b)": fresh starts and kicks counted apart. */
-function tabuStartsText(starts: ReadonlyArray<{ aspl: number; kick: number }>): string {
-  const fresh = starts.filter((s) => s.kick === 0).length;
-  const kicks = starts.length - fresh;
-  return `${fresh === 1 ? 'one start' : `best of ${fresh} starts`} polished by tabu search${kicks > 0 ? ` and kicked (${kicks} kick${kicks === 1 ? '' : 's'} in all)` : ''} (${restartRange(starts)})`;
-}
-
 function restartRange(outcomes: ReadonlyArray<{ aspl: number }>): string {
   const a = outcomes.map((o) => o.aspl);
   return `ASPL ${Math.min(...a).toFixed(4)}–${Math.max(...a).toFixed(4)}`;

@@ -8,9 +8,7 @@ import { fromAdjacency } from '../../src/core/graph/graph';
 import { randomRegularGraph } from '../../src/core/graph/regularGraph';
 import { restartSeed } from '../../src/core/graph/searchRestarts';
 import { searchRegularGraph, type SearchSample } from '../../src/core/graph/swapSearch';
-import { kickedGraph, MAX_TABU_MOVES, TABU, tabuMoves, tabuSearch } from '../../src/core/graph/tabuSearch';
-import { Random } from '../../src/core/random';
-import { circulant, isConnectedAdj } from '../../src/core/graph/regularGraph';
+import { MAX_TABU_MOVES, TABU, tabuMoves, tabuSearch } from '../../src/core/graph/tabuSearch';
 import { SwapState } from '../../src/core/graph/proxyObjective';
 import { equivariantForm, isSlotEquivariant, OrbitSwapper, randomSymmetricRegularGraph } from '../../src/core/graph/symmetry';
 import { assertRunsForward, checkSimpleRegular, plainBfs } from './graphHelpers';
@@ -168,60 +166,6 @@ test('iterated tabu search: starts and tabu searches share the budget exactly; e
   assert.equal(d.symmetry, 4);
 });
 
-/** The edges of a flat adjacency as sorted "u-v" keys (u < v). */
-function edgeKeys(n: number, k: number, adj: Int32Array): Set<string> {
-  const out = new Set<string>();
-  for (let u = 0; u < n; u++) for (let i = 0; i < k; i++) if (u < adj[u * k + i]) out.add(`${u}-${adj[u * k + i]}`);
-  return out;
-}
-
-test('kickedGraph: a few random moves away, simple, regular, connected, symmetric; deterministic; a graph without moves is kept', () => {
-  for (const [n, k, g, moves] of [[40, 3, 1, 8], [64, 4, 8, 8], [256, 8, 64, 8], [64, 5, 8, 3]] as const) {
-    const start = g > 1 ? randomSymmetricRegularGraph(n, k, g, 5) : Int32Array.from(randomRegularGraph(n, k, 5).neighbors);
-    const before = start.slice();
-    const kicked = kickedGraph(start, n, k, g, moves, new Random(3));
-    assert.deepEqual(start, before, 'the input is not modified');
-    assert.equal(checkSimpleRegular(n, k, kicked), null);
-    assert.ok(isConnectedAdj(n, k, kicked));
-    if (g > 1) assert.ok(isSlotEquivariant(n, k, g, kicked));
-    // A move rewires at most one orbit of two edges, g shifts each: at most 2·g·moves edges leave.
-    const old = edgeKeys(n, k, start);
-    const gone = [...old].filter((e) => !edgeKeys(n, k, kicked).has(e)).length;
-    assert.ok(gone > 0 && gone <= 2 * g * moves, `${gone} edges changed`);
-    assert.deepEqual(kickedGraph(start, n, k, g, moves, new Random(3)), kicked);
-    assert.notDeepEqual(kickedGraph(start, n, k, g, moves, new Random(4)), kicked);
-    assert.deepEqual(kickedGraph(start, n, k, g, 0, new Random(3)), start);
-  }
-  // K5 (the complete graph, 4-regular) has no double-edge swap: returned as it is, without looping.
-  assert.deepEqual(kickedGraph(circulant(5, 4), 5, 4, 1, 8, new Random(1)), circulant(5, 4));
-});
-
-test('iterated tabu search with kicks: each start kicked `kicks` times from its best graph, every walk reproducible, the budget shared exactly', () => {
-  const sched = { startShare: 0.02, stall: 5, kicks: 2 };
-  const r = searchRegularGraph({ n: 40, k: 3, seed: 7, maxSwaps: 200_000, tabu: true, tabuSchedule: sched });
-  assert.equal(r.swapsTried, 200_000);
-  const starts = r.tabuStarts!;
-  assert.deepEqual(starts.slice(0, 5).map((s) => s.kick), [0, 1, 2, 0, 1]);
-  assert.deepEqual(starts.filter((s) => s.kick === 0).map((s) => s.seed), starts.filter((s) => s.kick === 0).map((_, i) => restartSeed(7, i)));
-  assert.equal(starts.reduce((a, s) => a + s.startSwaps + s.swaps, 0), 200_000);
-  assert.equal(r.aspl, Math.min(...starts.map((s) => s.aspl)));
-  // Start 1 and its first kick, step by step: the start's search, its tabu search, the kick of the better graph, the kick's tabu search.
-  const tabuOpts = { n: 40, k: 3, tabuSchedule: sched };
-  const first = searchRegularGraph({ n: 40, k: 3, seed: 7, maxSwaps: 4_000 });
-  const polished = tabuSearch({ ...tabuOpts, seed: 7, initial: first.adjacency, maxSwaps: 196_000 }, quietContext);
-  assert.equal(polished.aspl, starts[0].aspl);
-  const base = polished.distanceSum <= first.distanceSum ? polished : first;
-  assert.equal(starts[1].seed, restartSeed((7 ^ 0x5bd1e995) >>> 0, 1));
-  const kicked = kickedGraph(base.adjacency, 40, 3, 1, TABU.kickMoves, new Random(starts[1].seed));
-  const walk = tabuSearch({ ...tabuOpts, seed: starts[1].seed, initial: kicked, maxSwaps: 196_000 - polished.swapsTried }, quietContext);
-  assert.deepEqual([walk.initialAspl, walk.aspl, walk.swapsTried], [starts[1].startAspl, starts[1].aspl, starts[1].swaps]);
-  assert.deepEqual(searchRegularGraph({ n: 40, k: 3, seed: 7, maxSwaps: 200_000, tabu: true, tabuSchedule: sched }).adjacency, r.adjacency);
-  // Under a symmetry the kicks keep it.
-  const sym = searchRegularGraph({ n: 64, k: 4, seed: 2, maxSwaps: 100_000, symmetry: 8, tabu: true, tabuSchedule: { startShare: 0.05, stall: 5, kicks: 1 } });
-  assert.ok(sym.tabuStarts!.some((s) => s.kick === 1));
-  assert.notEqual(equivariantForm(64, 4, 8, sym.adjacency), null);
-});
-
 test('tabu search: a clear error for large graphs and clashing options; cancellable; the CLI reports each start', async () => {
   assert.ok(TABU.stall > 0 && TABU.tenure > 0 && TABU.startShare > 0 && TABU.startShare < 1);
   // Plain (256, 8) has 1024 edges, 1 047 552 moves a step: the largest plain size taken; (264, 8) is not.
@@ -265,12 +209,4 @@ test('tabu search: a clear error for large graphs and clashing options; cancella
   await assert.rejects(graphCommand({ nodes: 40, degree: 3, swaps: 30_000, startSwaps: 2_000 }), (e: unknown) => isRgpError(e) && /--tabu was not given/.test(e.message));
   await assert.rejects(graphCommand({ nodes: 40, degree: 3, swaps: 30_000, tabu: true, startSwaps: 30_000 }), (e: unknown) => isRgpError(e) && /leaves nothing/.test(e.message));
   await assert.rejects(graphCommand({ nodes: 40, degree: 3, swaps: 30_000, tabu: true, startSwaps: 'many' }), (e: unknown) => isRgpError(e) && /--start-swaps must be an integer ≥ 1/.test(e.message));
-  // --kicks: each start's best graph kicked and searched again that many times.
-  const kicked = (await graphCommand({ nodes: 40, degree: 3, swaps: 200_000, seed: 2, tabu: true, startSwaps: '4000', kicks: '2' })) as GraphSearchOutput;
-  assert.deepEqual(kicked.tabuStarts!.slice(0, 2).map((s) => s.kick), [0, 1]);
-  const kickCount = kicked.tabuStarts!.filter((s) => s.kick > 0).length;
-  assert.match(graphText(kicked), new RegExp(`polished by tabu search and kicked \\(${kickCount} kicks? in all\\) \\(ASPL`));
-  assert.deepEqual(kicked.tabuStarts, searchRegularGraph({ n: 40, k: 3, seed: 2, maxSwaps: 200_000, tabu: true, tabuSchedule: { startShare: 0.02, kicks: 2 } }).tabuStarts);
-  await assert.rejects(graphCommand({ nodes: 40, degree: 3, swaps: 30_000, kicks: 2 }), (e: unknown) => isRgpError(e) && /--tabu was not given/.test(e.message));
-  await assert.rejects(graphCommand({ nodes: 40, degree: 3, swaps: 30_000, tabu: true, kicks: '-1' }), (e: unknown) => isRgpError(e) && /--kicks must be an integer ≥ 0/.test(e.message));
 });

@@ -44,7 +44,7 @@ import { AsplEvaluator, defaultLanes } from './aspl';
 import { fromAdjacency } from './graph';
 import { mooreBound } from './mooreBound';
 import { SwapState } from './proxyObjective';
-import { hasNeighbor, isConnectedAdj, slotOf } from './regularGraph';
+import { hasNeighbor, slotOf } from './regularGraph';
 import { restartSeed } from './searchRestarts';
 import { finalFigures, SearchParts, type Search } from './searchParts';
 import type { HistoryPoint, SearchOptions, SearchResult } from './swapSearch';
@@ -63,14 +63,6 @@ export interface TabuSchedule {
    * false scans orbit swaps only (the search before voltage moves, for comparison).
    */
   voltage: boolean;
-  /**
-   * Kicks after each start's tabu search (iterated local search): the start's best graph is perturbed by
-   * `kickMoves` random moves (`kickedGraph`) and searched by tabu search again, the result kept when it is
-   * no worse; after `kicks` of them, the next fresh start. 0: every tabu search begins at a fresh start.
-   */
-  kicks: number;
-  /** Random moves of one kick. */
-  kickMoves: number;
 }
 
 /**
@@ -79,7 +71,7 @@ export interface TabuSchedule {
  * prototype over seeds 1–6, stall 30 or tenure 5 / 20 did no better, starts of 1/96 or 1/24 worse. Larger
  * graphs want longer starts: (64, 8) reached the record's 1.927 with 1/10.
  */
-export const TABU: TabuSchedule = { tenure: 10, stall: 60, startShare: 1 / 48, voltage: true, kicks: 0, kickMoves: 8 };
+export const TABU: TabuSchedule = { tenure: 10, stall: 60, startShare: 1 / 48, voltage: true };
 
 /** Most candidate moves a tabu step may scan (plain (64, 8): 65 280; order 64 at (256, 8): 66 544). */
 export const MAX_TABU_MOVES = 1 << 20;
@@ -342,36 +334,9 @@ export function tabuSearch(opts: SearchOptions, ctx: JobContext): SearchResult {
   };
 }
 
-/**
- * The graph `adj` perturbed by `moves` random moves from `rng` — under a symmetry of order g > 1 orbit swaps
- * and voltage moves, drawn half and half, else double-edge swaps: the kick of an iterated local search, big
- * enough that the tabu search does not walk straight back, small enough to stay near a good graph. Redrawn
- * while the result is disconnected (at most 16 times, then `adj` itself unchanged). A fresh copy; keeps
- * degrees and the symmetry. O(moves·g + n·k) per draw.
- */
-export function kickedGraph(adj: Int32Array, n: number, k: number, g: number, moves: number, rng: Random): Int32Array {
-  const slots = (n / g) * k;
-  for (let attempt = 0; attempt < 16; attempt++) {
-    const out = Int32Array.from(adj);
-    const swapper = new OrbitSwapper(new SwapState(n, k, out, false), g);
-    // Bounded: a graph with no legal move (a complete graph) is returned as it is.
-    for (let done = 0, tries = 0; done < moves && tries < 1000 * moves; tries++) {
-      const voltage = g > 1 && rng.int(2) === 0;
-      if (voltage ? swapper.proposeVoltageAt(rng.int(slots), 1 + rng.int(g - 1)) : swapper.propose(rng)) {
-        swapper.apply();
-        done++;
-      }
-    }
-    if (isConnectedAdj(n, k, out)) return out;
-  }
-  return Int32Array.from(adj);
-}
-
-/** What one start of the iterated search did (or one kick of it). */
+/** What one start of the iterated search did. */
 export interface TabuStart {
   seed: number;
-  /** 0 for a fresh start; q for the q-th kick from that start's best graph (`TabuSchedule.kicks`). */
-  kick: number;
   /** Swaps of the start's search. */
   startSwaps: number;
   /** ASPL of the start's search (annealing or descent) and after its tabu search. */
@@ -398,8 +363,6 @@ export function searchWithTabu(opts: SearchOptions, ctx: JobContext, search: Sea
   const total = parts.total!;
   const startSwaps = Math.max(1, Math.round(total * sched.startShare));
   const starts: TabuStart[] = [];
-  // A descent ends on a plain graph; a symmetric search's graph is polished (and kicked) under its symmetry.
-  const symmetry = opts.descend ? 1 : (opts.symmetry ?? 1);
   let best: SearchResult | null = null;
   for (let r = 0; parts.swapsTried < total && !parts.capped && !(best && best.stoppedBy === 'bound'); r++) {
     const seed = restartSeed(opts.seed, r);
@@ -407,18 +370,12 @@ export function searchWithTabu(opts: SearchOptions, ctx: JobContext, search: Sea
     const first = parts.runFor(search, ctx, Math.min(startSwaps, total - parts.swapsTried), { seed, tabu: false, restarts: 1 }, label, best?.aspl ?? Infinity);
     let res = first;
     if (parts.swapsTried < total && !parts.capped && first.stoppedBy !== 'bound') {
+      // A descent ends on a plain graph; a symmetric search's graph is polished under its symmetry.
+      const symmetry = opts.descend ? 1 : (opts.symmetry ?? 1);
       const polished = parts.runFor(tabuSearch, ctx, total - parts.swapsTried, { seed, initial: first.adjacency, symmetry, descend: false }, `${label}, tabu`, Math.min(best?.aspl ?? Infinity, first.aspl));
-      starts.push({ seed, kick: 0, startSwaps: first.swapsTried, startAspl: first.aspl, aspl: polished.aspl, steps: polished.swapsAccepted, swaps: polished.swapsTried });
+      starts.push({ seed, startSwaps: first.swapsTried, startAspl: first.aspl, aspl: polished.aspl, steps: polished.swapsAccepted, swaps: polished.swapsTried });
       if (polished.distanceSum <= first.distanceSum) res = polished;
-    } else starts.push({ seed, kick: 0, startSwaps: first.swapsTried, startAspl: first.aspl, aspl: first.aspl, steps: 0, swaps: 0 });
-    // Iterated local search around this start: kick its best graph, search again, keep what is no worse.
-    for (let q = 1; q <= sched.kicks && parts.swapsTried < total && !parts.capped && res.stoppedBy !== 'bound'; q++) {
-      const kickSeed = restartSeed((seed ^ 0x5bd1e995) >>> 0, q);
-      const kicked = kickedGraph(res.adjacency, opts.n, opts.k, symmetry, sched.kickMoves, new Random(kickSeed));
-      const walk = parts.runFor(tabuSearch, ctx, total - parts.swapsTried, { seed: kickSeed, initial: kicked, symmetry, descend: false }, `${label}, kick ${q}`, Math.min(best?.aspl ?? Infinity, res.aspl));
-      starts.push({ seed: kickSeed, kick: q, startSwaps: 0, startAspl: walk.initialAspl, aspl: walk.aspl, steps: walk.swapsAccepted, swaps: walk.swapsTried });
-      if (walk.distanceSum <= res.distanceSum) res = walk;
-    }
+    } else starts.push({ seed, startSwaps: first.swapsTried, startAspl: first.aspl, aspl: first.aspl, steps: 0, swaps: 0 });
     if (!best || res.distanceSum < best.distanceSum) best = res;
   }
   return { ...parts.result(best!), symmetry: opts.symmetry ?? 1, temperature: parts.first!.temperature, tabuStarts: starts };
