@@ -1,12 +1,18 @@
 """Independent check of a graph file kept in bench/results: igraph's ASPL, diameter, degrees and simplicity.
 
-Usage: python3 bench/graph_check.py FILE   (an edge list "u v" per line, '#' comments; or rgp's graph JSON)
-Prints one JSON object. Uses Debian's python3-igraph, not our kernel, so it checks what rgp graph reports.
+Usage: /usr/bin/python3 bench/graph_check.py FILE   (an edge list "u v" per line, '#' comments; or rgp's
+graph JSON). Prints one JSON object. Uses Debian's python3-igraph (apt-get install python3-igraph; hence the
+system interpreter), not our kernel, so it checks what rgp graph reports.
 """
 import json
 import sys
 
-import igraph
+if len(sys.argv) != 2:
+    sys.exit('usage: /usr/bin/python3 bench/graph_check.py FILE (an edge list or rgp graph JSON)')
+try:
+    import igraph
+except ImportError:
+    sys.exit('graph_check.py needs python-igraph: apt-get install python3-igraph, then run it with /usr/bin/python3')
 
 
 def read_edges(path):
