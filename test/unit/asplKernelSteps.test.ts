@@ -1,7 +1,8 @@
 /**
  * The WASM kernel's extra steps against its plain level step, on the same memory: the late step (early
- * exit per complete row), the scattered first level and the block start. Each must produce the very
- * rows and counts the plain step does, since the evaluator switches between them per level.
+ * exit per complete row), the scattered first level, the block start and the prescaled neighbours. Each
+ * must produce the very rows and counts the plain step does, since the evaluator switches between them
+ * per level.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,19 +16,32 @@ import { Random } from '../../src/core/random';
 
 const skip = !wasmKernelAvailable();
 
-/** Memory layout for one test: CSR at 0, rows A and B after it (64-byte aligned). */
+/**
+ * Memory layout for one test: CSR offsets at 0, the neighbours, the neighbours prescaled to row addresses
+ * in A and in B, then rows A and B (64-byte aligned). The prescaled arrays come from the kernel's own
+ * `scaleAdj` and are checked against the definition here.
+ */
 function setup(g: Graph, lanes: number, k: number) {
   const n = g.n;
   const row = 16 * lanes;
-  const adj = (n + 1) * 4;
-  const a = Math.ceil((adj + g.neighbors.length * 4) / 64) * 64;
+  const entries = g.neighbors.length;
+  const vectors = Math.ceil(entries / 4) * 16;
+  const adj = Math.ceil(((n + 1) * 4) / 16) * 16;
+  const adjA = adj + vectors;
+  const adjB = adjA + vectors;
+  const a = Math.ceil((adjB + vectors) / 64) * 64;
   const b = a + n * row;
   const pad = b + n * row;
   const w = instantiateKernel(lanes, pad + row, k)!;
   const mem32 = new Int32Array(w.memory.buffer);
   mem32.set(g.offsets, 0);
   mem32.set(g.neighbors, adj >> 2);
-  return { w, n, row, adj, a, b, pad, mem32, bytes: new Uint8Array(w.memory.buffer) };
+  w.scaleAdj(adj, entries, adjA, a, adjB, b);
+  for (let j = 0; j < entries; j++) {
+    assert.equal(mem32[(adjA >> 2) + j], a + g.neighbors[j] * row, `prescaled A entry ${j}`);
+    assert.equal(mem32[(adjB >> 2) + j], b + g.neighbors[j] * row, `prescaled B entry ${j}`);
+  }
+  return { w, n, row, adj, adjA, adjB, a, b, pad, mem32, bytes: new Uint8Array(w.memory.buffer) };
 }
 
 /** Random rows where each bit is one with probability `density` (some rows all ones). */
@@ -51,21 +65,28 @@ test('the late step (early exit on a complete row) gives the rows and count of t
       // Densities from sparse (no row completes) to nearly full (most rows complete after one neighbour).
       for (const density of [0.1, 0.9, 0.99, 0.999, 1]) {
         randomRows(s.bytes, s.a, n * s.row, density, rng);
-        const c1 = plain(0, s.adj, s.a, s.b, n);
+        const c1 = plain(0, s.adjA, s.a, s.b, n);
         const rowsPlain = s.bytes.slice(s.b, s.b + n * s.row);
+        assert.deepEqual(rowsPlain, orRows(g, s.bytes.slice(s.a, s.a + n * s.row), s.row), `plain rows (${n}, ${k}) lanes ${lanes} unrolled ${unrolled}`);
+        assert.equal(c1, popcount(rowsPlain));
         s.bytes.fill(0x5a, s.b, s.b + n * s.row);
-        const c2 = late(0, s.adj, s.a, s.b, n);
+        const c2 = late(0, s.adjA, s.a, s.b, n);
         assert.equal(c2, c1, `count (${n}, ${k}) lanes ${lanes} unrolled ${unrolled} density ${density}`);
         assert.deepEqual(s.bytes.slice(s.b, s.b + n * s.row), rowsPlain, `rows (${n}, ${k}) density ${density}`);
+        // The other direction, B → A through the array prescaled for B.
+        const c3 = plain(0, s.adjB, s.b, s.a, n);
+        assert.deepEqual(s.bytes.slice(s.a, s.a + n * s.row), orRows(g, rowsPlain, s.row), `B → A rows (${n}, ${k})`);
+        assert.equal(c3, popcount(s.bytes.slice(s.a, s.a + n * s.row)));
       }
     }
   }
 });
 
 test('the block start and the scattered first level equal the plain step from the start', { skip }, () => {
-  for (const [n, k, lanes, s0, cnt] of [[64, 8, 1, 0, 64], [300, 6, 4, 0, 300], [520, 16, 4, 512, 8], [1030, 5, 2, 256, 256], [97, 4, 1, 90, 7]]) {
+  const cases = [[64, 8, 1, 0, 64], [300, 6, 4, 0, 300], [520, 16, 4, 512, 8], [520, 16, 4, 0, 512], [1030, 5, 2, 256, 256], [97, 4, 1, 90, 7], [130, 3, 1, 0, 128]];
+  for (const [n, k, lanes, s0, cnt] of cases) for (const unrolled of [false, true]) {
     const g = randomRegularGraph(n, k, n + cnt);
-    const s = setup(g, lanes, 0);
+    const s = setup(g, lanes, unrolled ? k : 0);
     // Pad row: ones for the bits ≥ cnt, as the evaluator writes it.
     for (let bit = 0; bit < 128 * lanes; bit++) if (bit >= cnt) s.bytes[s.pad + (bit >> 3)] |= 1 << (bit & 7);
     s.bytes.fill(0x33, s.a, s.a + n * s.row);
@@ -79,14 +100,32 @@ test('the block start and the scattered first level equal the plain step from th
     const start = s.bytes.slice(s.a, s.a + n * s.row);
     let before = 0;
     for (const x of start) for (let bit = 0; bit < 8; bit++) before += (x >> bit) & 1;
-    const c1 = s.w.level(0, s.adj, s.a, s.b, n);
+    const c1 = s.w.level(0, s.adjA, s.a, s.b, n);
     const rowsPlain = s.bytes.slice(s.b, s.b + n * s.row);
-    s.bytes.set(start, s.b); // the scatter expects B to hold the start
-    const added = s.w.levelOne(0, s.adj, s.b, s0, cnt);
-    assert.equal(before + added, c1, `first-level count (${n}, ${k}) block ${s0}+${cnt}`);
-    assert.deepEqual(s.bytes.slice(s.b, s.b + n * s.row), rowsPlain, `first-level rows (${n}, ${k})`);
+    const one = unrolled ? s.w.levelOneReg! : s.w.levelOne;
+    const added = one(0, s.adjA, s0, cnt); // in place, on the start in A
+    assert.equal(before + added, c1, `first-level count (${n}, ${k}) block ${s0}+${cnt} unrolled ${unrolled}`);
+    assert.deepEqual(s.bytes.slice(s.a, s.a + n * s.row), rowsPlain, `first-level rows (${n}, ${k})`);
   }
 });
+
+/** One level by definition: row v of the result is the OR of the rows of v and its neighbours. */
+function orRows(g: Graph, rows: Uint8Array, row: number): Uint8Array {
+  const out = rows.slice();
+  for (let v = 0; v < g.n; v++) {
+    for (let p = g.offsets[v]; p < g.offsets[v + 1]; p++) {
+      const u = g.neighbors[p];
+      for (let i = 0; i < row; i++) out[v * row + i] |= rows[u * row + i];
+    }
+  }
+  return out;
+}
+
+function popcount(bytes: Uint8Array): number {
+  let c = 0;
+  for (const x of bytes) for (let bit = 0; bit < 8; bit++) c += (x >> bit) & 1;
+  return c;
+}
 
 test('the evaluator gives the same exact sums whichever level takes the late step', { skip }, () => {
   const graphs: Array<{ g: Graph; k?: number; sym?: number }> = [];

@@ -11,7 +11,8 @@
  * Cost: O(⌈n/b⌉ · diam · (n + m)) word operations of b bits. Two steps cut the first and the last level
  * (WASM): level 1 scatters each source's bit into its neighbours' rows (Σ deg byte writes instead of n·k row
  * ORs), and once most pairs are reached a row stops reading neighbours as soon as it is complete — late in
- * a BFS one or two neighbours complete a row. (1024, 16): ≈ 0.09 ms with WASM SIMD (bench/aspl.ts).
+ * a BFS one or two neighbours complete a row. (1024, 16): 0.11 ms with WASM SIMD on a 2-core Zen 3
+ * (bench/aspl.ts, 2026-12-03; the kernel's memory layout is in asplKernelWasm.ts).
  * The idea is standard in the Graph Golf community (e.g. M. Nakao, H. Murai, M. Sato, "Parallelization of
  * all-pairs-shortest-path algorithms in unweighted graph", HPC Asia 2020).
  *
@@ -24,7 +25,7 @@
  */
 import type { Graph } from './graph';
 import { levelTs, popcount32, TS_ROW_WORDS } from './asplKernelTs';
-import { instantiateKernel, MAX_UNROLLED_DEGREE, wasmKernelAvailable, type LevelFn, type WasmKernelInstance } from './asplKernelWasm';
+import { instantiateKernel, MAX_UNROLLED_DEGREE, wasmKernelAvailable, type LevelFn, type LevelOneFn, type WasmKernelInstance } from './asplKernelWasm';
 import { QUOTIENT_MAX_ORDER, QUOTIENT_MAX_ORDER_TS, QuotientBfs } from './asplQuotient';
 import { mooreBound } from './mooreBound';
 
@@ -136,9 +137,8 @@ export class AsplEvaluator {
     const capN = Math.max(n, this.capN);
     const capEntries = Math.max(entries, this.capEntries);
     const lanes = this.wantLanes ?? defaultLanes(capN);
-    // Unrolled only for rows of ≤ 2 vectors: measured faster there (1.2× at (256, 8)), slower with 4 (V8
-    // keeps the 4-vector loop tighter) — see bench/aspl.ts.
-    const wantK = this.kernel === 'wasm' && this.unroll && lanes <= 2 && k >= 1 && k <= MAX_UNROLLED_DEGREE ? k : this.capK;
+    // The module for a degree k carries the unrolled steps (which ones: `buildLevelModule`).
+    const wantK = this.kernel === 'wasm' && this.unroll && k >= 1 && k <= MAX_UNROLLED_DEGREE ? k : this.capK;
     if (n <= this.capN && entries <= this.capEntries && wantK === this.capK) return;
     if (this.kernel === 'wasm') {
       this.lanes = lanes;
@@ -158,14 +158,22 @@ export class AsplEvaluator {
     this.capEntries = capEntries;
   }
 
+  /**
+   * The WASM memory: CSR offsets, the neighbours as given, the neighbours prescaled to row addresses in A
+   * and in B (`scaleAdj` reads and writes whole vectors, hence the rounding), the row buffers A and B, the
+   * pad row.
+   */
   private layout(n: number, entries: number) {
     const off = 0;
-    const adj = (n + 1) * 4;
-    const a = Math.ceil((adj + entries * 4) / 64) * 64;
+    const adj = Math.ceil(((n + 1) * 4) / 16) * 16;
+    const vectors = Math.ceil(entries / 4) * 16;
+    const adjA = adj + vectors;
+    const adjB = adjA + vectors;
+    const a = Math.ceil((adjB + vectors) / 64) * 64;
     const row = 16 * this.lanes;
     const b = a + n * row;
     const pad = b + n * row;
-    return { off, adj, a, b, pad, end: pad + row };
+    return { off, adj, adjA, adjB, a, b, pad, end: pad + row };
   }
 
   /** Moore's bound on one source's distance sum in a k-regular graph on n nodes (cached per (n, k)). */
@@ -220,13 +228,12 @@ export class AsplEvaluator {
       return { connected: true, aborted: q.aborted, distanceSum: sum, aspl: sum / pairs, diameter: q.levels };
     }
 
-    // Buffers 0 and 1 hold the rows of consecutive levels; blocks start in buffer 0 (WASM: byte offsets
-    // into its memory; TypeScript: tsA and tsB).
+    // Buffers 0 and 1 hold the rows of consecutive levels; blocks start in buffer 0 (WASM: A and B in its
+    // memory; TypeScript: tsA and tsB).
     const w = this.kernel === 'wasm' ? this.wasm! : null;
-    let buf0 = 0, buf1 = 1;
     const lay = this.layout(this.capN, this.capEntries);
     const mem = this.mem; // empty with the TypeScript kernel
-    let plain: LevelFn | null = null, late: LevelFn | null = null;
+    let plain: LevelFn | null = null, late: LevelFn | null = null, one: LevelOneFn | null = null;
     if (w) {
       // CSR offsets always start at 0 (Graph invariant), so they index the neighbours copy directly. A
       // regular graph's offsets are v·k: the copy is skipped when the last graph had the same (n, k).
@@ -236,11 +243,12 @@ export class AsplEvaluator {
         this.offsetsK = regular;
       }
       mem.set(g.neighbors, lay.adj >> 2);
-      buf0 = lay.a;
-      buf1 = lay.b;
-      const unrolled = regular && w.k === regular && w.levelReg && w.levelExitReg;
-      plain = unrolled ? w.levelReg! : w.level;
-      late = unrolled ? w.levelExitReg! : w.levelExit;
+      w.scaleAdj(lay.adj, g.neighbors.length, lay.adjA, lay.a, lay.adjB, lay.b);
+      // The module for this degree carries the unrolled steps it has measured faster (asplKernelWasm.ts).
+      const forK = regular !== 0 && w.k === regular;
+      plain = (forK && w.levelReg) || w.level;
+      late = (forK && w.levelExitReg) || w.levelExit;
+      one = (forK && w.levelOneReg) || w.levelOne;
     }
     // Scattering the first level pays when the ORs it replaces (n·lanes vectors per neighbour) are several
     // times the byte updates it does (cnt per neighbour): measured a loss at ratio 1–2, a gain from 8 up.
@@ -256,10 +264,10 @@ export class AsplEvaluator {
       // sources a partial block lacks are one in every row from the start, so a row that every source of
       // the block has reached is all ones (what the late step tests); they add n·(bits − cnt) to every
       // count, so differences of counts and the unreached pairs, target − reached, are unchanged.
-      let a = buf0, b = buf1;
+      let cur = 0; // the buffer holding the rows of the current level
       if (w) {
         for (let j = 0; j < words; j++) mem[(lay.pad >> 2) + j] = padWord(cnt, j);
-        w.startBlock(lay.pad, buf0, n, s0, cnt);
+        w.startBlock(lay.pad, lay.a, n, s0, cnt);
       } else {
         startBlockTs(this.tsA, n, words, s0, cnt);
       }
@@ -273,19 +281,20 @@ export class AsplEvaluator {
         d++;
         let r: number;
         if (!w) {
-          r = levelTs(g.offsets, g.neighbors, a === buf0 ? this.tsA : this.tsB, a === buf0 ? this.tsB : this.tsA, n);
+          r = levelTs(g.offsets, g.neighbors, cur === 0 ? this.tsA : this.tsB, cur === 0 ? this.tsB : this.tsA, n);
+          cur ^= 1;
         } else if (d === 1 && cnt <= scatterUpTo) {
-          mem.copyWithin(b >> 2, a >> 2, (a >> 2) + n * words);
-          r = reached + w.levelOne(lay.off, lay.adj, b, s0, cnt);
+          r = reached + one!(lay.off, lay.adjA, s0, cnt); // in place: buffer 0 stays current
         } else {
-          r = (reached >= lateFrom ? late! : plain!)(lay.off, lay.adj, a, b, n);
+          const step = reached >= lateFrom ? late! : plain!;
+          r = cur === 0 ? step(lay.off, lay.adjA, lay.a, lay.b, n) : step(lay.off, lay.adjB, lay.b, lay.a, n);
+          cur ^= 1;
         }
         if (r === reached) {
           return { connected: false, aborted: false, distanceSum: Infinity, aspl: Infinity, diameter: Infinity };
         }
         blockSum += d * (r - reached);
         reached = r;
-        const t = a; a = b; b = t;
         if (d >= limitDiameter && reached < target) {
           const lb = (exact + blockSum + (target - reached) * (d + 1) + lbRest) * symmetry;
           return { connected: true, aborted: true, distanceSum: lb, aspl: lb / pairs, diameter: NaN };

@@ -1,14 +1,22 @@
 /**
  * The WebAssembly-SIMD steps of the bit-parallel BFS (see `aspl.ts` for the algorithm).
  *
+ * The neighbour array is *prescaled*, once per buffer: entry j holds the byte address of its vertex's row
+ * in that buffer (`scaleAdj` writes both in one pass per graph), so a neighbour's row is a single load of an
+ * address, where a plain index costs a shift and an add per neighbour. Measured at (1024, 16), with the
+ * in-place first level and its unrolling: 0.118 ms against 0.132 ms; row offsets (one array, an add per
+ * neighbour) were 0.122 ms. Interleaving the two buffers' rows, so that one array of addresses would serve
+ * both, was 1.16× slower at (4096, 32): a random row read also pulls in the adjacent line (the other
+ * buffer's row), which halves the useful cache.
+ *
  * The level step `level(off, adj, a, b, n) → i32`: for every vertex v, B[v] = A[v] | OR_{u ∈ N(v)} A[u]
  * over rows of `lanes` × 128 bits, and it returns Σ_v popcount(B[v]). Beside it each module exports the
- * same step with an early exit on complete rows (`levelExit`), the first level by scattering
- * (`levelOne`), a block's start (`startBlock`) and, for a degree k, the k-unrolled steps (`levelReg`,
- * `levelExitReg`).
- * Rows are v128 vectors, so one OR covers 128 BFS sources; `lanes` > 1 amortises the neighbour-index
- * load over more sources. Pointers are byte offsets into the module's own memory; `off` is the CSR
- * offsets array (n+1 × i32), `adj` the CSR neighbour array.
+ * same step with an early exit on complete rows (`levelExit`), the first level by scattering (`levelOne`,
+ * in place), a block's start (`startBlock`), the prescaling (`scaleAdj`) and, for a degree k, the
+ * k-unrolled steps (`levelReg`, `levelExitReg`, `levelOneReg`). Rows are v128 vectors, so one OR covers 128 BFS
+ * sources; `lanes` > 1 amortises the neighbour-address load over more sources. Pointers are byte offsets
+ * into the module's own memory; `off` is the CSR offsets array (n+1 × i32) and `adj` the neighbour array
+ * prescaled for the buffer read (A).
  *
  * The module bytes are produced by `wasmEmit.ts` at load time and compiled synchronously. If the engine
  * lacks SIMD (validation fails) `wasmKernelAvailable()` is false and callers use the TypeScript kernel.
@@ -16,48 +24,83 @@
 import { Code, emitModule, I32, I64, V128, type FuncDef, type ValType } from './wasmEmit';
 
 export type LevelFn = (off: number, adj: number, a: number, b: number, n: number) => number;
+export type StartBlockFn = (pad: number, a: number, n: number, s0: number, cnt: number) => void;
+export type LevelOneFn = (off: number, adj: number, s0: number, cnt: number) => number;
+export type ScaleAdjFn = (src: number, cnt: number, dstA: number, a: number, dstB: number, b: number) => void;
 
 export interface WasmKernelInstance {
   memory: WebAssembly.Memory;
-  level: LevelFn;
   lanes: number;
-  /** The degree `levelReg` is unrolled for (0: none). */
+  /** The degree the unrolled steps are built for (0: none). */
   k: number;
-  /** The level step for k-regular CSR graphs (offsets v·k), unrolled; `off` is ignored. */
-  levelReg?: LevelFn;
+  level: LevelFn;
   /** `level` with an early exit per row: stops reading neighbours once the row is all ones (see below). */
   levelExit: LevelFn;
+  /** The level step for k-regular CSR graphs (offsets v·k), unrolled; `off` is ignored. Rows of ≤ 2 vectors only. */
+  levelReg?: LevelFn;
   /** `levelReg` with the same early exit. */
   levelExitReg?: LevelFn;
   /** The first level by scattering the block's sources into their neighbours' rows (see `levelOneFunc`). */
   levelOne: LevelOneFn;
+  /** `levelOne` for k-regular graphs, the neighbour loop unrolled. */
+  levelOneReg?: LevelOneFn;
   /** Writes a block's start rows (see `startBlockFunc`). */
   startBlock: StartBlockFn;
+  /** Writes the prescaled neighbour array (see `scaleAdjFunc`). */
+  scaleAdj: ScaleAdjFn;
 }
-
-export type StartBlockFn = (pad: number, a: number, n: number, s0: number, cnt: number) => void;
-
-export type LevelOneFn = (off: number, adj: number, b: number, s0: number, cnt: number) => number;
 
 /**
  * Builds the module bytes of the level kernel for rows of `lanes` v128 vectors (lanes ∈ {1,2,4,8}). With a
- * degree `k` > 0 the module also exports `levelReg`, the same step specialised for k-regular CSR graphs
- * (offsets v·k): the neighbour loop is fully unrolled (k index loads at constant offsets, no offsets array,
- * no loop branch), which is what a C compiler does with a known k — the main gap to the reference C code.
+ * degree `k` > 0 the module also exports steps specialised for k-regular CSR graphs (offsets v·k): the
+ * neighbour loop is fully unrolled (k address loads at constant offsets, no offsets array, no loop branch),
+ * which is what a C compiler does with a known k. The first level is unrolled for any row width; the level
+ * steps only for rows of ≤ 2 vectors: measured faster there (1.2× at (256, 8)), slower with 4 (0.155
+ * against 0.115 ms at (1024, 16)): V8's TurboFan schedules all k·lanes loads of a vertex ahead of the ORs,
+ * and with 4 vectors per row they no longer fit its 15 vector registers (its code spills them to the
+ * stack; seen with node --print-wasm-code).
  */
 export function buildLevelModule(lanes: number, k = 0): Uint8Array<ArrayBuffer> {
   const shift = Math.log2(16 * lanes);
   if (!Number.isInteger(shift)) throw new Error(`lanes must be a power of two, got ${lanes}`);
   if (!(Number.isInteger(k) && k >= 0 && k <= MAX_UNROLLED_DEGREE)) throw new Error(`k must be an integer in [0, ${MAX_UNROLLED_DEGREE}], got ${k}`);
-  const funcs = [levelFunc(lanes, shift), levelExitFunc(lanes, shift, 0), levelOneFunc(shift), startBlockFunc(lanes, shift)];
-  if (k > 0) funcs.push(levelRegFunc(lanes, shift, k), levelExitFunc(lanes, shift, k));
+  const funcs = [startBlockFunc(lanes, shift), scaleAdjFunc(shift), levelOneFunc(0), levelFunc(lanes, 0), levelExitFunc(lanes, 0)];
+  if (k > 0) funcs.push(levelOneFunc(k));
+  if (k > 0 && lanes <= 2) funcs.push(levelFunc(lanes, k), levelExitFunc(lanes, k));
   return emitModule(funcs, 1);
 }
 
 /**
- * A block's start, `startBlock(pad, a, n, s0, cnt)`: every row of A becomes the pad row (the 16·lanes bytes
- * at `pad`: ones for the sources the block lacks) and row s0 + i gets bit i, source s0 + i reaching itself.
- * In JS a row-by-row fill costs more than the whole BFS of a 64-node graph.
+ * `scaleAdj(src, cnt, dstA, a, dstB, b)`: dstA[j] = a + (src[j] << shift) and dstB[j] = b + (src[j] << shift),
+ * the addresses of vertex src[j]'s rows in the buffers at a and b, for j < cnt rounded up to a multiple of 4
+ * (the destinations must have that room; src is read as far).
+ */
+function scaleAdjFunc(shift: number): FuncDef {
+  const [SRC, CNT, DA, A, DB, B] = [0, 1, 2, 3, 4, 5];
+  const [END, X, VA, VB] = [6, 7, 8, 9];
+  const c = new Code();
+  c.get(A).i32x4Splat().set(VA);
+  c.get(B).i32x4Splat().set(VB);
+  c.get(SRC).get(CNT).i32Const(2).i32Shl().i32Add().set(END);
+  c.block();
+  c.get(SRC).get(END).i32GeU().brIf(0);
+  c.loop();
+  c.get(SRC).v128Load().i32Const(shift).i32x4Shl().set(X);
+  c.get(DA).get(X).get(VA).i32x4Add().v128Store();
+  c.get(DB).get(X).get(VB).i32x4Add().v128Store();
+  c.get(DA).i32Const(16).i32Add().set(DA);
+  c.get(DB).i32Const(16).i32Add().set(DB);
+  c.get(SRC).i32Const(16).i32Add().tee(SRC).get(END).i32LtU().brIf(0);
+  c.end().end();
+  return { name: 'scaleAdj', params: [I32, I32, I32, I32, I32, I32], results: [], locals: [I32, V128, V128, V128], body: c };
+}
+
+/**
+ * A block's start, `startBlock(pad, a, n, s0, cnt)`: every row of A becomes the pad row (the
+ * 16·lanes bytes at `pad`: ones for the sources the block lacks) and row s0 + i gets bit i, source s0 + i
+ * reaching itself. In JS a row-by-row fill costs more than the whole BFS of a 64-node graph. A full
+ * block's pad row is zero, and `memory.fill` (the engine's memset) clears the rows in half the time of the
+ * vector-store loop (1.1 against 2.4 µs for 64 KiB).
  */
 function startBlockFunc(lanes: number, shift: number): FuncDef {
   // params 0..4: pad a n s0 cnt; i32 locals 5..7; v128 locals 8..
@@ -65,6 +108,9 @@ function startBlockFunc(lanes: number, shift: number): FuncDef {
   const [ROW, END, ADDR] = [5, 6, 7];
   const PV = (i: number) => 8 + i;
   const c = new Code();
+  c.block(); // $rows
+  c.block(); // $full
+  c.get(CNT).i32Const(128 * lanes).i32Eq().brIf(0);
   for (let i = 0; i < lanes; i++) c.get(PAD).v128Load(16 * i).set(PV(i));
   c.get(A).set(ROW);
   c.get(A).get(N).i32Const(shift).i32Shl().i32Add().set(END);
@@ -72,6 +118,10 @@ function startBlockFunc(lanes: number, shift: number): FuncDef {
   for (let i = 0; i < lanes; i++) c.get(ROW).get(PV(i)).v128Store(16 * i);
   c.get(ROW).i32Const(16 * lanes).i32Add().tee(ROW).get(END).i32LtU().brIf(0);
   c.end();
+  c.br(1);
+  c.end(); // $full
+  c.get(A).i32Const(0).get(N).i32Const(shift).i32Shl().memoryFill();
+  c.end(); // $rows
   c.i32Const(0).set(ROW); // from here ROW counts the sources i
   c.block().loop();
   c.get(ROW).get(CNT).i32GeU().brIf(1);
@@ -84,34 +134,94 @@ function startBlockFunc(lanes: number, shift: number): FuncDef {
 }
 
 /**
- * The first BFS level of a block without reading rows: `levelOne(off, adj, b, s0, cnt)` expects B to hold
- * the block's start (each source's own bit, padding) and sets, for every source s0 + i of the block and
- * every neighbour u of it, bit i of B[u]; it returns how many bits turned on (the pairs at distance 1,
- * duplicates and self-loops counted once, as the OR step would). That is cnt·k byte updates instead of
- * n·k row ORs — at (1024, 16) with 512-bit rows 8 192 against 65 536.
+ * The first BFS level of a block without reading rows: `levelOne(off, adj, s0, cnt)` expects A (the buffer
+ * `adj` is prescaled for) to hold the block's start (each source's own bit, padding) and sets, in place, for every source s0 + i of
+ * the block and every neighbour u of it, bit i of u's row; it returns how many bits turned on (the pairs
+ * at distance 1, duplicates and self-loops counted once, as the OR step would). That is cnt·k byte updates
+ * instead of n·k row ORs — at (1024, 16) with 512-bit rows 8 192 against 65 536. In place because the
+ * step only sets bits: the start rows need no copy. With `k` > 0 the neighbour loop is unrolled for
+ * k-regular CSR graphs.
  */
-function levelOneFunc(shift: number): FuncDef {
-  // params 0..4: off adj b s0 cnt; i32 locals 5..11
-  const [OFF, ADJ, B, S0, CNT] = [0, 1, 2, 3, 4];
-  const [I, P, ENDP, ADDR, M, BYTE, NEW] = [5, 6, 7, 8, 9, 10, 11];
+function levelOneFunc(k: number): FuncDef {
+  // params 0..3: off adj s0 cnt; i32 locals 4..11
+  const [OFF, ADJ, S0, CNT] = [0, 1, 2, 3];
+  const [I, P, ENDP, ADDR, M, BYTE, NEW, BI] = [4, 5, 6, 7, 8, 9, 10, 11];
   const c = new Code();
+  const update = (at: number) => {
+    c.get(P).i32Load(at).get(BI).i32Add().set(ADDR);
+    c.get(ADDR).i32Load8U().set(BYTE);
+    c.get(NEW).get(BYTE).get(M).i32And().i32Eqz().i32Add().set(NEW);
+    c.get(ADDR).get(BYTE).get(M).i32Or().i32Store8();
+  };
+  if (k > 0) c.get(ADJ).get(S0).i32Const(4 * k).i32Mul().i32Add().set(P);
   c.loop(); // over the block's sources
-  c.get(OFF).get(S0).get(I).i32Add().i32Const(2).i32Shl().i32Add().set(ADDR); // &off[s0 + i]
-  c.get(ADJ).get(ADDR).i32Load().i32Const(2).i32Shl().i32Add().set(P);
-  c.get(ADJ).get(ADDR).i32Load(4).i32Const(2).i32Shl().i32Add().set(ENDP);
   c.i32Const(1).get(I).i32Const(7).i32And().i32Shl().set(M);
-  c.block().loop(); // over the source's neighbours
-  c.get(P).get(ENDP).i32GeU().brIf(1);
-  c.get(B).get(P).i32Load().i32Const(shift).i32Shl().i32Add().get(I).i32Const(3).i32ShrU().i32Add().set(ADDR);
-  c.get(ADDR).i32Load8U().set(BYTE);
-  c.get(NEW).get(BYTE).get(M).i32And().i32Eqz().i32Add().set(NEW);
-  c.get(ADDR).get(BYTE).get(M).i32Or().i32Store8();
-  c.get(P).i32Const(4).i32Add().set(P);
-  c.br(0).end().end();
+  c.get(I).i32Const(3).i32ShrU().set(BI); // the source's byte in a row
+  if (k > 0) {
+    for (let j = 0; j < k; j++) update(4 * j);
+    c.get(P).i32Const(4 * k).i32Add().set(P);
+  } else {
+    c.get(OFF).get(S0).get(I).i32Add().i32Const(2).i32Shl().i32Add().set(ADDR); // &off[s0 + i]
+    c.get(ADJ).get(ADDR).i32Load().i32Const(2).i32Shl().i32Add().set(P);
+    c.get(ADJ).get(ADDR).i32Load(4).i32Const(2).i32Shl().i32Add().set(ENDP);
+    c.block().loop(); // over the source's neighbours
+    c.get(P).get(ENDP).i32GeU().brIf(1);
+    update(0);
+    c.get(P).i32Const(4).i32Add().set(P);
+    c.br(0).end().end();
+  }
   c.get(I).i32Const(1).i32Add().tee(I).get(CNT).i32LtU().brIf(0);
   c.end();
   c.get(NEW);
-  return { name: 'levelOne', params: [I32, I32, I32, I32, I32], results: [I32], locals: Array<ValType>(7).fill(I32), body: c };
+  return { name: k > 0 ? 'levelOneReg' : 'levelOne', params: [I32, I32, I32, I32], results: [I32], locals: Array<ValType>(8).fill(I32), body: c };
+}
+
+/**
+ * The level step. With `k` > 0 the neighbour loop is unrolled for k-regular CSR graphs (offsets v·k; `off`
+ * unused).
+ */
+function levelFunc(lanes: number, k: number): FuncDef {
+  // params 0..4: off adj a b n; i32 locals 5..11; i64 local 12; v128 locals 13..
+  const [OFF, ADJ, A, B, N] = [0, 1, 2, 3, 4];
+  const [P, ENDP, OFFP, ROWA, ROWB, V, BASE, CNT] = [5, 6, 7, 8, 9, 10, 11, 12];
+  const ACC = (i: number) => 13 + i;
+  const c = new Code();
+  const orNeighbour = (pOff: number) => {
+    c.get(P).i32Load(pOff).set(BASE);
+    for (let i = 0; i < lanes; i++) c.get(ACC(i)).get(BASE).v128Load(16 * i).v128Or().set(ACC(i));
+  };
+  startRows(c, { OFF, ADJ, A, B, P, OFFP, ROWA, ROWB }, k);
+  c.loop(); // over vertices
+  for (let i = 0; i < lanes; i++) c.get(ROWA).v128Load(16 * i).set(ACC(i));
+  if (k > 0) {
+    for (let j = 0; j < k; j++) orNeighbour(4 * j);
+    c.get(P).i32Const(4 * k).i32Add().set(P);
+  } else {
+    c.get(ADJ).get(OFFP).i32Load(4).i32Const(2).i32Shl().i32Add().set(ENDP);
+    c.block().loop(); // over neighbours
+    c.get(P).get(ENDP).i32GeU().brIf(1);
+    orNeighbour(0);
+    c.get(P).i32Const(4).i32Add().set(P);
+    c.br(0).end().end();
+  }
+  storeAndCount(c, lanes, ROWB, ACC, CNT);
+  nextVertex(c, lanes, { OFFP: k > 0 ? undefined : OFFP, ROWA, ROWB, V, N });
+  c.end();
+  c.get(CNT).i32WrapI64();
+  const locals: ValType[] = [I32, I32, I32, I32, I32, I32, I32, I64, ...Array<ValType>(lanes).fill(V128)];
+  return { name: k > 0 ? 'levelReg' : 'level', params: [I32, I32, I32, I32, I32], results: [I32], locals, body: c };
+}
+
+/** Sets the row pointers and the neighbour pointer P (and the offsets pointer, for a general CSR). */
+function startRows(c: Code, r: { OFF: number; ADJ: number; A: number; B: number; P: number; OFFP: number; ROWA: number; ROWB: number }, k: number): void {
+  c.get(r.A).set(r.ROWA);
+  c.get(r.B).set(r.ROWB);
+  if (k > 0) {
+    c.get(r.ADJ).set(r.P);
+  } else {
+    c.get(r.OFF).set(r.OFFP);
+    c.get(r.ADJ).get(r.OFF).i32Load().i32Const(2).i32Shl().i32Add().set(r.P);
+  }
 }
 
 /**
@@ -122,9 +232,9 @@ function levelOneFunc(shift: number): FuncDef {
  * the rows are nearly full — at (1024, 16) a row holds ~98 % of its sources before the last level — and
  * one or two neighbours complete it instead of all k. Early on no row is complete and the test per
  * neighbour is pure overhead, so the evaluator uses this step only once most pairs are reached.
- * With `k` > 0 the neighbour loop is unrolled for k-regular CSR graphs, as in `levelReg`.
+ * With `k` > 0 the neighbour loop is unrolled for k-regular CSR graphs, as in `level`.
  */
-function levelExitFunc(lanes: number, shift: number, k: number): FuncDef {
+function levelExitFunc(lanes: number, k: number): FuncDef {
   // params 0..4: off adj a b n; i32 locals 5..11; i64 local 12; v128 locals 13..
   const [OFF, ADJ, A, B, N] = [0, 1, 2, 3, 4];
   const [P, ENDP, OFFP, ROWA, ROWB, V, BASE, CNT] = [5, 6, 7, 8, 9, 10, 11, 12];
@@ -136,15 +246,11 @@ function levelExitFunc(lanes: number, shift: number, k: number): FuncDef {
     for (let i = 1; i < lanes; i++) c.get(ACC(i)).v128And();
     c.v128Not().v128AnyTrue().i32Eqz();
   };
-  const orNeighbour = (at: number) => {
-    c.get(A).get(P).i32Load(at).i32Const(shift).i32Shl().i32Add().set(BASE);
+  const orNeighbour = (pOff: number) => {
+    c.get(P).i32Load(pOff).set(BASE);
     for (let i = 0; i < lanes; i++) c.get(ACC(i)).get(BASE).v128Load(16 * i).v128Or().set(ACC(i));
   };
-  c.get(OFF).set(OFFP);
-  c.get(A).set(ROWA);
-  c.get(B).set(ROWB);
-  if (k > 0) c.get(ADJ).set(P);
-  else c.get(ADJ).get(OFF).i32Load().i32Const(2).i32Shl().i32Add().set(P);
+  startRows(c, { OFF, ADJ, A, B, P, OFFP, ROWA, ROWB }, k);
   c.loop(); // over vertices
   if (k === 0) c.get(ADJ).get(OFFP).i32Load(4).i32Const(2).i32Shl().i32Add().set(ENDP);
   for (let i = 0; i < lanes; i++) c.get(ROWA).v128Load(16 * i).set(ACC(i));
@@ -176,7 +282,7 @@ function levelExitFunc(lanes: number, shift: number, k: number): FuncDef {
   c.end(); // $next
   if (k > 0) c.get(P).i32Const(4 * k).i32Add().set(P);
   else c.get(ENDP).set(P);
-  nextVertex(c, lanes, { OFFP, ROWA, ROWB, V, N });
+  nextVertex(c, lanes, { OFFP: k > 0 ? undefined : OFFP, ROWA, ROWB, V, N });
   c.end();
   c.get(CNT).i32WrapI64();
   const locals: ValType[] = [I32, I32, I32, I32, I32, I32, I32, I64, ...Array<ValType>(lanes).fill(V128)];
@@ -202,57 +308,6 @@ function nextVertex(c: Code, lanes: number, r: { OFFP?: number; ROWA: number; RO
 
 /** Largest degree with an unrolled kernel (code size grows as k·lanes). */
 export const MAX_UNROLLED_DEGREE = 64;
-
-function levelRegFunc(lanes: number, shift: number, k: number): FuncDef {
-  // params 0..4: off (unused) adj a b n; i32 locals 5..9; i64 local 10; v128 locals 11..
-  const [ADJ, A, B, N] = [1, 2, 3, 4];
-  const [P, ROWA, ROWB, V, BASE, CNT] = [5, 6, 7, 8, 9, 10];
-  const ACC = (i: number) => 11 + i;
-  const c = new Code();
-  c.get(ADJ).set(P);
-  c.get(A).set(ROWA);
-  c.get(B).set(ROWB);
-  c.loop(); // over vertices
-  for (let i = 0; i < lanes; i++) c.get(ROWA).v128Load(16 * i).set(ACC(i));
-  for (let j = 0; j < k; j++) {
-    c.get(A).get(P).i32Load(4 * j).i32Const(shift).i32Shl().i32Add().set(BASE);
-    for (let i = 0; i < lanes; i++) c.get(ACC(i)).get(BASE).v128Load(16 * i).v128Or().set(ACC(i));
-  }
-  storeAndCount(c, lanes, ROWB, ACC, CNT);
-  c.get(P).i32Const(4 * k).i32Add().set(P);
-  nextVertex(c, lanes, { ROWA, ROWB, V, N });
-  c.end();
-  c.get(CNT).i32WrapI64();
-  const locals: ValType[] = [I32, I32, I32, I32, I32, I64, ...Array<ValType>(lanes).fill(V128)];
-  return { name: 'levelReg', params: [I32, I32, I32, I32, I32], results: [I32], locals, body: c };
-}
-
-function levelFunc(lanes: number, shift: number): FuncDef {
-  // params 0..4: off adj a b n; i32 locals 5..11; i64 local 12; v128 locals 13..
-  const [OFF, ADJ, A, B, N] = [0, 1, 2, 3, 4];
-  const [P, ENDP, OFFP, ROWA, ROWB, V, BASE, CNT] = [5, 6, 7, 8, 9, 10, 11, 12];
-  const ACC = (i: number) => 13 + i;
-  const c = new Code();
-  c.get(OFF).set(OFFP);
-  c.get(A).set(ROWA);
-  c.get(B).set(ROWB);
-  c.get(ADJ).get(OFF).i32Load().i32Const(2).i32Shl().i32Add().set(P);
-  c.loop(); // over vertices
-  c.get(ADJ).get(OFFP).i32Load(4).i32Const(2).i32Shl().i32Add().set(ENDP);
-  for (let i = 0; i < lanes; i++) c.get(ROWA).v128Load(16 * i).set(ACC(i));
-  c.block().loop(); // over neighbours
-  c.get(P).get(ENDP).i32GeU().brIf(1);
-  c.get(A).get(P).i32Load().i32Const(shift).i32Shl().i32Add().set(BASE);
-  for (let i = 0; i < lanes; i++) c.get(ACC(i)).get(BASE).v128Load(16 * i).v128Or().set(ACC(i));
-  c.get(P).i32Const(4).i32Add().set(P);
-  c.br(0).end().end();
-  storeAndCount(c, lanes, ROWB, ACC, CNT);
-  nextVertex(c, lanes, { OFFP, ROWA, ROWB, V, N });
-  c.end();
-  c.get(CNT).i32WrapI64();
-  const locals: ValType[] = [I32, I32, I32, I32, I32, I32, I32, I64, ...Array<ValType>(lanes).fill(V128)];
-  return { name: 'level', params: [I32, I32, I32, I32, I32], results: [I32], locals, body: c };
-}
 
 const modules = new Map<string, WebAssembly.Module | null>();
 
@@ -292,5 +347,16 @@ export function instantiateKernel(lanes: number, bytes: number, k = 0): WasmKern
   const need = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
   if (need > 0) memory.grow(need);
   const fn = (name: string) => inst.exports[name] as LevelFn;
-  return { memory, level: fn('level'), levelExit: fn('levelExit'), levelOne: inst.exports.levelOne as LevelOneFn, startBlock: inst.exports.startBlock as StartBlockFn, lanes, k: kk, ...(kk ? { levelReg: fn('levelReg'), levelExitReg: fn('levelExitReg') } : {}) };
+  return {
+    memory,
+    lanes,
+    k: kk,
+    level: fn('level'),
+    levelExit: fn('levelExit'),
+    levelOne: inst.exports.levelOne as LevelOneFn,
+    startBlock: inst.exports.startBlock as StartBlockFn,
+    scaleAdj: inst.exports.scaleAdj as ScaleAdjFn,
+    ...(kk ? { levelOneReg: inst.exports.levelOneReg as LevelOneFn } : {}),
+    ...(kk && lanes <= 2 ? { levelReg: fn('levelReg'), levelExitReg: fn('levelExitReg') } : {}),
+  };
 }

@@ -74,10 +74,12 @@ export class Code {
   /** i64.const for values in the signed 32-bit range (their 64-bit LEB128 is the same bytes). */
   i64Const(v: number): this { return this.op(0x42, ...sleb(v)); }
   i32Eqz(): this { return this.op(0x45); }
+  i32Eq(): this { return this.op(0x46); }
   i32GeU(): this { return this.op(0x4f); }
   i32LtU(): this { return this.op(0x49); }
   i32Add(): this { return this.op(0x6a); }
   i32Sub(): this { return this.op(0x6b); }
+  i32Mul(): this { return this.op(0x6c); }
   i32Shl(): this { return this.op(0x74); }
   i32ShrU(): this { return this.op(0x76); }
   i32And(): this { return this.op(0x71); }
@@ -88,6 +90,8 @@ export class Code {
   i64ExtendI32U(): this { return this.op(0xad); }
   i64Add(): this { return this.op(0x7c); }
   i32WrapI64(): this { return this.op(0xa7); }
+  /** Bulk memory (WebAssembly 2.0): fills [dest, dest + size) with a byte; stack: dest value size. */
+  memoryFill(): this { return this.op(0xfc, ...uleb(11), 0x00); }
   // SIMD: prefix 0xfd followed by the opcode as unsigned LEB128.
   v128Load(offset = 0): this { return this.op(0xfd, ...uleb(0x00), 4, ...uleb(offset)); }
   v128Store(offset = 0): this { return this.op(0xfd, ...uleb(0x0b), 4, ...uleb(offset)); }
@@ -100,6 +104,7 @@ export class Code {
   /** Shifts every i32 lane by the same scalar amount (mod 32). */
   i32x4Shl(): this { return this.op(0xfd, ...uleb(0xab)); }
   i32x4ShrU(): this { return this.op(0xfd, ...uleb(0xad)); }
+  i32x4Add(): this { return this.op(0xfd, ...uleb(0xae)); }
   i64x2Splat(): this { return this.op(0xfd, ...uleb(0x12)); }
   /** Shifts every i64 lane by the same scalar amount (mod 64). */
   i64x2Shl(): this { return this.op(0xfd, ...uleb(0xcb)); }
