@@ -233,7 +233,7 @@ export class AsplEvaluator {
     const w = this.kernel === 'wasm' ? this.wasm! : null;
     const lay = this.layout(this.capN, this.capEntries);
     const mem = this.mem; // empty with the TypeScript kernel
-    let plain: LevelFn | null = null, late: LevelFn | null = null, one: LevelOneFn | null = null;
+    let plain: LevelFn | null = null, plainNb: LevelFn | null = null, late: LevelFn | null = null, one: LevelOneFn | null = null;
     if (w) {
       // CSR offsets always start at 0 (Graph invariant), so they index the neighbours copy directly. A
       // regular graph's offsets are v·k: the copy is skipped when the last graph had the same (n, k).
@@ -247,6 +247,8 @@ export class AsplEvaluator {
       // The module for this degree carries the unrolled steps it has measured faster (asplKernelWasm.ts).
       const forK = regular !== 0 && w.k === regular;
       plain = (forK && w.levelReg) || w.level;
+      // From the second level on a row is the OR of its neighbours' rows alone — unless a vertex has none.
+      plainNb = regular || !hasIsolatedVertex(g.offsets, n) ? (forK && w.levelRegNb) || w.levelNb : plain;
       late = (forK && w.levelExitReg) || w.levelExit;
       one = (forK && w.levelOneReg) || w.levelOne;
     }
@@ -286,7 +288,7 @@ export class AsplEvaluator {
         } else if (d === 1 && cnt <= scatterUpTo) {
           r = reached + one!(lay.off, lay.adjA, s0, cnt); // in place: buffer 0 stays current
         } else {
-          const step = reached >= lateFrom ? late! : plain!;
+          const step = reached >= lateFrom ? late! : d >= 2 ? plainNb! : plain!;
           r = cur === 0 ? step(lay.off, lay.adjA, lay.a, lay.b, n) : step(lay.off, lay.adjB, lay.b, lay.a, n);
           cur ^= 1;
         }
@@ -311,6 +313,11 @@ export class AsplEvaluator {
     exact *= symmetry;
     return { connected: true, aborted: false, distanceSum: exact, aspl: exact / pairs, diameter };
   }
+}
+
+function hasIsolatedVertex(offsets: Int32Array, n: number): boolean {
+  for (let v = 0; v < n; v++) if (offsets[v + 1] === offsets[v]) return true;
+  return false;
 }
 
 /** Lower bound on the distance sums of sources s0 … s1 − 1: per source given, or from the degrees. */

@@ -11,12 +11,12 @@
  *
  * The level step `level(off, adj, a, b, n) → i32`: for every vertex v, B[v] = A[v] | OR_{u ∈ N(v)} A[u]
  * over rows of `lanes` × 128 bits, and it returns Σ_v popcount(B[v]). Beside it each module exports the
- * same step with an early exit on complete rows (`levelExit`), the first level by scattering (`levelOne`,
- * in place), a block's start (`startBlock`), the prescaling (`scaleAdj`) and, for a degree k, the
- * k-unrolled steps (`levelReg`, `levelExitReg`, `levelOneReg`). Rows are v128 vectors, so one OR covers 128 BFS
- * sources; `lanes` > 1 amortises the neighbour-address load over more sources. Pointers are byte offsets
- * into the module's own memory; `off` is the CSR offsets array (n+1 × i32) and `adj` the neighbour array
- * prescaled for the buffer read (A).
+ * same step from the neighbours' rows only (`levelNb`), with an early exit on complete rows (`levelExit`),
+ * the first level by scattering (`levelOne`, in place), a block's start (`startBlock`), the prescaling
+ * (`scaleAdj`) and, for a degree k, the k-unrolled steps (`levelReg`, `levelRegNb`, `levelExitReg`,
+ * `levelOneReg`). Rows are v128 vectors, so one OR covers 128 BFS sources; `lanes` > 1 amortises the
+ * neighbour-address load over more sources. Pointers are byte offsets into the module's own memory; `off`
+ * is the CSR offsets array (n+1 × i32) and `adj` the neighbour array prescaled for the buffer read (A).
  *
  * The module bytes are produced by `wasmEmit.ts` at load time and compiled synchronously. If the engine
  * lacks SIMD (validation fails) `wasmKernelAvailable()` is false and callers use the TypeScript kernel.
@@ -34,10 +34,14 @@ export interface WasmKernelInstance {
   /** The degree the unrolled steps are built for (0: none). */
   k: number;
   level: LevelFn;
+  /** `level` from the neighbours' rows only — the same from the second level on, for graphs without isolated vertices. */
+  levelNb: LevelFn;
   /** `level` with an early exit per row: stops reading neighbours once the row is all ones (see below). */
   levelExit: LevelFn;
-  /** The level step for k-regular CSR graphs (offsets v·k), unrolled; `off` is ignored. Rows of ≤ 2 vectors only. */
+  /** The level step for k-regular CSR graphs (offsets v·k), unrolled; `off` is ignored. */
   levelReg?: LevelFn;
+  /** `levelReg` from the neighbours' rows only (as `levelNb`). */
+  levelRegNb?: LevelFn;
   /** `levelReg` with the same early exit. */
   levelExitReg?: LevelFn;
   /** The first level by scattering the block's sources into their neighbours' rows (see `levelOneFunc`). */
@@ -54,19 +58,17 @@ export interface WasmKernelInstance {
  * Builds the module bytes of the level kernel for rows of `lanes` v128 vectors (lanes ∈ {1,2,4,8}). With a
  * degree `k` > 0 the module also exports steps specialised for k-regular CSR graphs (offsets v·k): the
  * neighbour loop is fully unrolled (k address loads at constant offsets, no offsets array, no loop branch),
- * which is what a C compiler does with a known k. The first level is unrolled for any row width; the level
- * steps only for rows of ≤ 2 vectors: measured faster there (1.2× at (256, 8)), slower with 4 (0.155
- * against 0.115 ms at (1024, 16)): V8's TurboFan schedules all k·lanes loads of a vertex ahead of the ORs,
- * and with 4 vectors per row they no longer fit its 15 vector registers (its code spills them to the
- * stack; seen with node --print-wasm-code).
+ * which is what a C compiler does with a known k. Measured against the loops (interleaved, 2026-12-03):
+ * (64, 8) 1.11 vs 1.35 µs, (256, 8) 7.5 vs 8.6 µs, (1024, 16) 104 vs 114 µs, (4096, 32) 2.97 vs 3.10 ms —
+ * once the unrolled level step stopped spilling (see `levelFunc`); before that it lost at 4 vectors per row.
  */
 export function buildLevelModule(lanes: number, k = 0): Uint8Array<ArrayBuffer> {
   const shift = Math.log2(16 * lanes);
   if (!Number.isInteger(shift)) throw new Error(`lanes must be a power of two, got ${lanes}`);
   if (!(Number.isInteger(k) && k >= 0 && k <= MAX_UNROLLED_DEGREE)) throw new Error(`k must be an integer in [0, ${MAX_UNROLLED_DEGREE}], got ${k}`);
-  const funcs = [startBlockFunc(lanes, shift), scaleAdjFunc(shift), levelOneFunc(0), levelFunc(lanes, 0), levelExitFunc(lanes, 0)];
+  const funcs = [startBlockFunc(lanes, shift), scaleAdjFunc(shift), levelOneFunc(0), levelFunc(lanes, 0), levelFunc(lanes, 0, false), levelExitFunc(lanes, 0)];
   if (k > 0) funcs.push(levelOneFunc(k));
-  if (k > 0 && lanes <= 2) funcs.push(levelFunc(lanes, k), levelExitFunc(lanes, k));
+  if (k > 0) funcs.push(levelFunc(lanes, k), levelFunc(lanes, k, false), levelExitFunc(lanes, k));
   return emitModule(funcs, 1);
 }
 
@@ -178,9 +180,13 @@ function levelOneFunc(k: number): FuncDef {
 
 /**
  * The level step. With `k` > 0 the neighbour loop is unrolled for k-regular CSR graphs (offsets v·k; `off`
- * unused).
+ * unused). With `self` false (`levelNb`, `levelRegNb`) B[v] is the OR of the neighbours' rows only, without
+ * A[v]: from the second level on that is the same row, since every source s that has reached v (within
+ * d − 1 ≥ 1 steps) has reached v's neighbour on a shortest path back to s within d − 2, or is v itself and
+ * reached every neighbour at step 1 — provided v has a neighbour at all. It saves a row's loads and ORs per
+ * vertex, 1 of the 17 rows at (1024, 16).
  */
-function levelFunc(lanes: number, k: number): FuncDef {
+function levelFunc(lanes: number, k: number, self = true): FuncDef {
   // params 0..4: off adj a b n; i32 locals 5..11; i64 local 12; v128 locals 13..
   const [OFF, ADJ, A, B, N] = [0, 1, 2, 3, 4];
   const [P, ENDP, OFFP, ROWA, ROWB, V, BASE, CNT] = [5, 6, 7, 8, 9, 10, 11, 12];
@@ -188,13 +194,26 @@ function levelFunc(lanes: number, k: number): FuncDef {
   const c = new Code();
   const orNeighbour = (pOff: number) => {
     c.get(P).i32Load(pOff).set(BASE);
+    // Unrolled, each neighbour's ORs sit behind a test of its row address against 0, which never holds (rows
+    // lie past the CSR arrays): it ends a basic block, so TurboFan cannot schedule all k·lanes loads of a
+    // vertex ahead of the ORs — which it does otherwise, and spills them (node --print-wasm-code). With the
+    // test a neighbour is 10 instructions (address load, test-and-branch, 4 loads, 4 ORs at 4 vectors).
+    if (k > 0) c.block().get(BASE).i32Eqz().brIf(0);
     for (let i = 0; i < lanes; i++) c.get(ACC(i)).get(BASE).v128Load(16 * i).v128Or().set(ACC(i));
+    if (k > 0) c.end();
   };
   startRows(c, { OFF, ADJ, A, B, P, OFFP, ROWA, ROWB }, k);
   c.loop(); // over vertices
-  for (let i = 0; i < lanes; i++) c.get(ROWA).v128Load(16 * i).set(ACC(i));
+  if (self) {
+    for (let i = 0; i < lanes; i++) c.get(ROWA).v128Load(16 * i).set(ACC(i));
+  } else if (k > 0) {
+    c.get(P).i32Load().set(BASE); // the first neighbour's row starts the OR
+    for (let i = 0; i < lanes; i++) c.get(BASE).v128Load(16 * i).set(ACC(i));
+  } else {
+    for (let i = 0; i < lanes; i++) c.i64Const(0).i64x2Splat().set(ACC(i));
+  }
   if (k > 0) {
-    for (let j = 0; j < k; j++) orNeighbour(4 * j);
+    for (let j = self ? 0 : 1; j < k; j++) orNeighbour(4 * j);
     c.get(P).i32Const(4 * k).i32Add().set(P);
   } else {
     c.get(ADJ).get(OFFP).i32Load(4).i32Const(2).i32Shl().i32Add().set(ENDP);
@@ -209,7 +228,7 @@ function levelFunc(lanes: number, k: number): FuncDef {
   c.end();
   c.get(CNT).i32WrapI64();
   const locals: ValType[] = [I32, I32, I32, I32, I32, I32, I32, I64, ...Array<ValType>(lanes).fill(V128)];
-  return { name: k > 0 ? 'levelReg' : 'level', params: [I32, I32, I32, I32, I32], results: [I32], locals, body: c };
+  return { name: (k > 0 ? 'levelReg' : 'level') + (self ? '' : 'Nb'), params: [I32, I32, I32, I32, I32], results: [I32], locals, body: c };
 }
 
 /** Sets the row pointers and the neighbour pointer P (and the offsets pointer, for a general CSR). */
@@ -352,11 +371,12 @@ export function instantiateKernel(lanes: number, bytes: number, k = 0): WasmKern
     lanes,
     k: kk,
     level: fn('level'),
+    levelNb: fn('levelNb'),
     levelExit: fn('levelExit'),
     levelOne: inst.exports.levelOne as LevelOneFn,
     startBlock: inst.exports.startBlock as StartBlockFn,
     scaleAdj: inst.exports.scaleAdj as ScaleAdjFn,
     ...(kk ? { levelOneReg: inst.exports.levelOneReg as LevelOneFn } : {}),
-    ...(kk && lanes <= 2 ? { levelReg: fn('levelReg'), levelExitReg: fn('levelExitReg') } : {}),
+    ...(kk ? { levelReg: fn('levelReg'), levelRegNb: fn('levelRegNb'), levelExitReg: fn('levelExitReg') } : {}),
   };
 }
