@@ -286,15 +286,7 @@ export class AsplEvaluator {
           r = levelTs(g.offsets, g.neighbors, cur === 0 ? this.tsA : this.tsB, cur === 0 ? this.tsB : this.tsA, n);
           cur ^= 1;
         } else if (d === 1 && cnt <= scatterUpTo) {
-          // In place: buffer 0 stays current. A simple graph's first level adds one pair per entry read; a
-          // bit found set already (self-loop, repeated neighbour) sends the block to the plain first level.
-          if (one!(lay.off, lay.adjA, s0, cnt) === 0) {
-            r = reached + g.offsets[s0 + cnt] - g.offsets[s0];
-          } else {
-            w.startBlock(lay.pad, lay.a, n, s0, cnt);
-            r = plain!(lay.off, lay.adjA, lay.a, lay.b, n);
-            cur = 1;
-          }
+          r = reached + one!(lay.off, lay.adjA, s0, cnt); // in place: buffer 0 stays current
         } else {
           const step = reached >= lateFrom ? late! : d >= 2 ? plainNb! : plain!;
           r = cur === 0 ? step(lay.off, lay.adjA, lay.a, lay.b, n) : step(lay.off, lay.adjB, lay.b, lay.a, n);
