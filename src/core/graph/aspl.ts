@@ -11,7 +11,7 @@
  * Cost: O(⌈n/b⌉ · diam · (n + m)) word operations of b bits. Two steps cut the first and the last level
  * (WASM): level 1 scatters each source's bit into its neighbours' rows (Σ deg byte writes instead of n·k row
  * ORs), and once most pairs are reached a row stops reading neighbours as soon as it is complete — late in
- * a BFS one or two neighbours complete a row. (1024, 16): 0.11 ms with WASM SIMD on a 2-core Zen 3
+ * a BFS one or two neighbours complete a row. (1024, 16): 0.10 ms with WASM SIMD on a 2-core Zen 3
  * (bench/aspl.ts, 2026-12-03; the kernel's memory layout is in asplKernelWasm.ts).
  * The idea is standard in the Graph Golf community (e.g. M. Nakao, H. Murai, M. Sato, "Parallelization of
  * all-pairs-shortest-path algorithms in unweighted graph", HPC Asia 2020).
