@@ -24,8 +24,11 @@ def read_edges(path):
     return 1 + max(max(e) for e in edges), edges
 
 
-n, edges = read_edges(sys.argv[1])
-g = igraph.Graph(n=n, edges=edges)
+try:
+    n, edges = read_edges(sys.argv[1])
+    g = igraph.Graph(n=n, edges=edges)
+except (OSError, ValueError, KeyError, TypeError, igraph.InternalError) as e:
+    sys.exit(f'graph_check.py: cannot read {sys.argv[1]} as an edge list or rgp graph JSON ({type(e).__name__}: {e})')
 pairs = n * (n - 1)
 aspl = g.average_path_length(directed=False)
 print(json.dumps({
