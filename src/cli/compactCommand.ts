@@ -86,7 +86,7 @@ export function registerCompactCommands(program: Command): void {
     .command('compact')
     .description('write model.compact.onnx from a pruned folder: every masked layer as standard ONNX ops storing only its kept weights (the fastest realization per layer, timed here)')
     .argument('<pruned folder>', 'a folder written by rgp prune (model.onnx or model.json, masks.json, report.json); only read')
-    .option('--form <form>', 'auto (time each realization per layer, and batched vs per-image execution; default), gather-conv, conv-gather-sum, conv-gather-reducesum, gather-depthwise (convolutions); gather-matmul, matmul-gather-sum (dense layers)')
+    .option('--form <form>', 'auto (time each realization per layer, and batched vs per-image execution; default), gather-conv, conv-gather-sum, conv-gather-reducesum, gather-depthwise (convolutions); gather-matmul, matmul-gather-sum (dense layers); expand-dense (both: the kept weights stored, expanded to the dense kernel when the model loads)')
     .option('--batch <b>', 'batch size the realizations are timed at (default 64)')
     .option('--threads <t>', 'threads they are timed with (default 1; 0 = all cores)')
     .option('--out <file>', 'output file (default <pruned folder>/model.compact.onnx); a report goes beside it as <name>.report.json')

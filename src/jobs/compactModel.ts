@@ -26,7 +26,7 @@ import { openModel } from '../formats';
 import { tuneCompact, type CompactTuning, type Execution } from '../formats/onnx/autotune';
 import { perImageCompact } from '../formats/onnx/perImage';
 import { CONV_FORMS, GEMM_FORMS, type CompactForm } from '../formats/onnx/compactLayer';
-import { compactModel, findMaskedSites, formsFor, type CompactLayerReport } from '../formats/onnx/compactModel';
+import { compactModel, findMaskedSites, formsFor, modelOpset, type CompactLayerReport } from '../formats/onnx/compactModel';
 import { decodeModel, encodeModel, encodeModelChunks } from '../formats/onnx/proto';
 import { layersToOnnx } from '../formats/onnx/fromLayers';
 import { onnxRuntimeAvailable } from '../formats/onnx/latency';
@@ -67,7 +67,7 @@ export interface CompactSummary {
   tuning: { batch: number; layerBatch: number; threads: number | 'all'; loadavg: number[]; wholeModelMs: CompactTuning['wholeModelMs']; perImageNote: string | null } | null;
 }
 
-const ALL_FORMS: readonly string[] = [...CONV_FORMS, ...GEMM_FORMS];
+const ALL_FORMS: readonly string[] = [...new Set<string>([...CONV_FORMS, ...GEMM_FORMS])];
 
 /** The first of `paths` that is a file. */
 async function firstFile(paths: readonly string[]): Promise<string | undefined> {
@@ -195,10 +195,11 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
     : null;
   const timings = tuning?.layers;
   const execution: Execution = tuning?.execution ?? 'batched';
+  const opset = modelOpset(model);
   const choose = (s: (typeof sites)[number]): CompactForm => {
     if (timings) return timings.get(s)!.best;
-    if (formsFor(s).includes(form as CompactForm)) return form as CompactForm;
-    return formsFor(s)[s.op === 'Conv' ? 1 : 0];
+    if (formsFor(s, opset).includes(form as CompactForm)) return form as CompactForm;
+    return formsFor(s, opset)[s.op === 'Conv' ? 1 : 0];
   };
   const result = compactModel(model, sites, choose, ctx.signal);
   // Chunks whose large weights are the compact kernels themselves: no second copy of them to write the file.

@@ -110,7 +110,7 @@ test('a converted MLP, masked, compacts and still equals the masked model', asyn
   const dims = [6, 784];
   const x = input(dims, 2);
   const expected = await runOnnx(pruned.bytes, x, dims);
-  for (const form of ['gather-matmul', 'matmul-gather-sum'] as const) {
+  for (const form of ['gather-matmul', 'matmul-gather-sum', 'expand-dense'] as const) {
     const r = compactModel(masked, sites, () => form);
     assert.equal(r.layers[0].storedWeights, 256 * 128 / 8);
     close(await runOnnx(encodeModel(r.model), x, dims), expected, 1e-4, form);

@@ -9,7 +9,11 @@ import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { parseMaskFile } from '../../src/core/prune/maskFile';
 import { Random } from '../../src/core/random';
-import { compactModel, encodeModel, findMaskedSites, formsFor } from '../../src/formats/onnx/compactModel';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compactModel, encodeModel, findMaskedSites, formsFor, modelOpset, readFloatTensor, realizeSite } from '../../src/formats/onnx/compactModel';
+import { perImageCompact } from '../../src/formats/onnx/perImage';
 import type { CompactForm } from '../../src/formats/onnx/compactLayer';
 import { pruneOnnxForTest, type LooseGraph } from '../fixtures/onnxPruned';
 import { throwsRgp } from './rgpAssert';
@@ -61,10 +65,10 @@ for (const c of cases) {
     const dims = [batch, 3, 32, 32];
     const x = randomInput(batch * 3 * 32 * 32, 11);
     const expected = await run(pruned.bytes, x, dims);
-    const kinds = [...new Set(sites.flatMap((s) => formsFor(s)))];
+    const kinds = [...new Set(sites.flatMap((s) => formsFor(s, modelOpset(masked))))];
     const K = c.k + (c.selfLoops ? 1 : 0);
     for (const form of kinds) {
-      const result = compactModel(masked, sites, (s) => (formsFor(s).includes(form) ? form : formsFor(s)[0]) as CompactForm);
+      const result = compactModel(masked, sites, (s) => (formsFor(s, modelOpset(masked)).includes(form) ? form : formsFor(s, modelOpset(masked))[0]) as CompactForm);
       const bytes = encodeModel(result.model);
       assertClose(await run(bytes, x, dims), expected, `${c.file} ${form}`);
       // Only the kept weights (+ padding) are stored.
@@ -102,4 +106,54 @@ test('compact refuses a mask file for another model', () => {
   const pruned = pruneOnnxForTest(`${MODELS}/vgg_small.onnx`, { n: 32, k: 4, seed: 3 });
   const other = onnx.ModelProto.decode(pruneOnnxForTest(`${MODELS}/resnet18_w16_cifar.onnx`, { n: 16, k: 2, seed: 3 }).bytes);
   throwsRgp(() => findMaskedSites(other, parseMaskFile(JSON.parse(JSON.stringify(pruned.masks)))), 'BAD_MODEL', /no Conv or Gemm/);
+});
+
+/** The op types of the graph onnxruntime runs after its load-time optimizations (constant folding among them). */
+async function optimizedOps(bytes: Uint8Array, file: string): Promise<{ ops: string[]; model: onnx.ModelProto }> {
+  await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'basic', optimizedModelFilePath: file });
+  const model = onnx.ModelProto.decode(readFileSync(file));
+  const ops = (g: onnx.IGraphProto): string[] => (g.node ?? []).flatMap((nd) => [nd.opType ?? '', ...(nd.attribute ?? []).filter((a) => a.g).flatMap((a) => ops(a.g!))]);
+  return { ops: ops(model.graph!), model };
+}
+
+test('expand-dense: onnxruntime folds the expansion at load, to exactly the masked kernels, batched and per image', async () => {
+  const pruned = pruneOnnxForTest(`${MODELS}/vgg_small.onnx`, { n: 24, k: 3, seed: 4 }); // uneven groups: padding rows and columns
+  const masked = onnx.ModelProto.decode(pruned.bytes);
+  const sites = findMaskedSites(masked, parseMaskFile(JSON.parse(JSON.stringify(pruned.masks))));
+  const result = compactModel(masked, sites, () => 'expand-dense');
+  const dir = mkdtempSync(join(tmpdir(), 'rgp-expand-'));
+  try {
+    const reference = await optimizedOps(pruned.bytes, join(dir, 'masked.onnx'));
+    for (const [what, model] of [['batched', result.model], ['per image', perImageCompact(result)]] as const) {
+      const bytes = encodeModel(model);
+      const got = await optimizedOps(bytes, join(dir, 'compact.onnx'));
+      // Nothing of the expansion runs per inference: the same operators as the masked model (plus the Scan's own).
+      assert.deepEqual(got.ops.filter((op) => !['Scan', 'Unsqueeze', 'Squeeze'].includes(op)), reference.ops, what);
+      // The folded kernels are the masked kernels, bit for bit (the ones in the Scan body included).
+      const inits = (g: onnx.IGraphProto): onnx.ITensorProto[] => [...(g.initializer ?? []), ...(g.node ?? []).flatMap((nd) => (nd.attribute ?? []).filter((a) => a.g).flatMap((a) => inits(a.g!)))];
+      const folded = inits(got.model.graph!);
+      for (const site of sites) {
+        const conv = [...(got.model.graph!.node ?? []), ...(got.model.graph!.node ?? []).flatMap((nd) => (nd.attribute ?? []).filter((a) => a.g).flatMap((a) => a.g!.node ?? []))]
+          .find((nd) => nd.opType === site.op && ((nd.output ?? [])[0] === site.node.output![0] || (nd.output ?? [])[0] === `${site.node.output![0]}::rgp-batch-of-one`));
+        assert.ok(conv, `${what}: the node writing ${site.node.output![0]}`);
+        const kernel = folded.find((t) => t.name === conv.input![1]);
+        assert.ok(kernel, `${what}: ${site.entry.layer}'s kernel is an initializer after loading`);
+        assert.deepEqual(readFloatTensor(kernel, 'folded'), site.kernel.data, `${what}: ${site.entry.layer}`);
+      }
+      const y = await run(bytes, randomInput(2 * 3 * 32 * 32, 5), [2, 3, 32, 32]);
+      assert.deepEqual(y, await run(pruned.bytes, randomInput(2 * 3 * 32 * 32, 5), [2, 3, 32, 32]), `${what}: the same outputs as the masked model`);
+    }
+    assert.ok(result.layers.every((l) => l.form === 'expand-dense' && l.storedWeights < l.denseWeights));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('expand-dense needs opset 9 (OneHot): not offered below it, and refused by name', () => {
+  const pruned = pruneOnnxForTest(`${MODELS}/vgg_small.onnx`, { n: 32, k: 4, seed: 3 });
+  const masked = onnx.ModelProto.decode(pruned.bytes);
+  const [site] = findMaskedSites(masked, parseMaskFile(JSON.parse(JSON.stringify(pruned.masks))));
+  assert.ok(formsFor(site, 9).includes('expand-dense'));
+  assert.ok(!formsFor(site, 8).includes('expand-dense'));
+  throwsRgp(() => realizeSite(site, 'expand-dense', 8, 'p'), 'UNSUPPORTED', /opset 9/);
 });

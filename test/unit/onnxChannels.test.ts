@@ -17,7 +17,7 @@ import { encode, floatTensor, int64Tensor, maskedReference, maskFromDefinition, 
 import { pruneModel } from '../../src/jobs/pruneModel';
 import { quietContext } from '../../src/core/job';
 import { parseMaskFile } from '../../src/core/prune/maskFile';
-import { compactModel, encodeModel, findMaskedSites, formsFor } from '../../src/formats/onnx/compactModel';
+import { compactModel, encodeModel, findMaskedSites, formsFor, modelOpset } from '../../src/formats/onnx/compactModel';
 import type { CompactForm } from '../../src/formats/onnx/compactLayer';
 import type { PruneSummary } from '../../src/core/prune/report';
 
@@ -105,8 +105,8 @@ async function checkPruned(file: string, out: string, input: number[], compact =
   const masked = onnx.ModelProto.decode(readFileSync(path.join(out, 'model.onnx')));
   const sites = findMaskedSites(masked, parseMaskFile(JSON.parse(readFileSync(path.join(out, 'masks.json'), 'utf8'))));
   assert.equal(sites.length, masks.entries.length);
-  for (const form of [...new Set(sites.flatMap((s) => formsFor(s)))]) {
-    const c = compactModel(masked, sites, (s) => (formsFor(s).includes(form) ? form : formsFor(s)[0]) as CompactForm);
+  for (const form of [...new Set(sites.flatMap((s) => formsFor(s, modelOpset(masked))))]) {
+    const c = compactModel(masked, sites, (s) => (formsFor(s, modelOpset(masked)).includes(form) ? form : formsFor(s, modelOpset(masked))[0]) as CompactForm);
     assert.equal(c.layers.reduce((a, l) => a + l.keptWeights, 0), masks.entries.reduce((a, e) => a + e.kept, 0), `${form}: stores exactly the kept weights (+ padding)`);
     const y = await runOnnx(encodeModel(c.model), x, dims);
     let worst = 0;

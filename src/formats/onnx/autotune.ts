@@ -41,7 +41,8 @@ const FLOAT = 1;
  * Largest dense kernel (float32 weights) the tuner also times as a reference. Timing a dense layer means
  * encoding it into a one-layer model and loading it into a session: twice its weights in memory, which for
  * the big layers of a 100 M-parameter model pushed writing the compact model past 2× the weights. The
- * reference is informational (the choice is among compact forms), so large layers go without it.
+ * reference is informational, so large layers go without it, and without 'expand-dense' (which loads as the
+ * dense kernel: the choice that stands for leaving a layer dense).
  */
 export const DENSE_REFERENCE_MAX_WEIGHTS = 1 << 22;
 
@@ -129,7 +130,9 @@ export async function autotune(model: onnx.IModelProto, sites: MaskedSite[], opt
     const denseNode: onnx.INodeProto = { ...site.node, input: (site.node.input ?? []).slice() };
     const withDense = site.kernel.data.length <= DENSE_REFERENCE_MAX_WEIGHTS;
     const models: BenchModel[] = withDense ? [{ name: 'dense', bytes: oneLayerModel(model, site, dims, [denseNode], [weights.get(site.entry.weight)!]), input }] : [];
-    const forms = formsFor(site);
+    // 'expand-dense' loads as the dense kernel: beyond the dense reference's size it costs the memory that
+    // skipping the reference saves, for a form that could only tie with dense there.
+    const forms = formsFor(site, opset).filter((f) => withDense || f !== 'expand-dense');
     for (const form of forms) {
       const r = realizeSite(site, form, opset, `rgp/tune${i}`);
       models.push({ name: form, bytes: oneLayerModel(model, site, dims, r.nodes, r.initializers), input });

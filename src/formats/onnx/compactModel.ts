@@ -17,6 +17,7 @@ import type { LoadedMasks, MaskFileLayer } from '../../core/prune/maskFile';
 import {
   checkMasked,
   CONV_FORMS,
+  EXPAND_DENSE_MIN_OPSET,
   GEMM_FORMS,
   layerGroups,
   realizeConv,
@@ -197,6 +198,9 @@ export function findMaskedSites(model: onnx.IModelProto, masks: LoadedMasks, sig
 /** The realization of one site in a form of its kind. */
 export function realizeSite(site: MaskedSite, form: CompactForm, opset: number, prefix: string): RealizedLayer {
   const nd = site.node;
+  if (form === 'expand-dense' && opset < EXPAND_DENSE_MIN_OPSET) {
+    throw new RgpError('UNSUPPORTED', `The form expand-dense needs ONNX opset ${EXPAND_DENSE_MIN_OPSET} (OneHot); this model is opset ${opset}.`, 'Choose another form, or let the tuner choose (--form auto).');
+  }
   const s = { prefix, input: (nd.input ?? [])[0], output: (nd.output ?? [])[0], ...(site.bias ? { bias: site.bias } : {}), convAttributes: site.convAttributes, opset };
   if (site.op === 'Conv') return realizeConv(site.kernel, site.groups, s, form as ConvForm);
   return realizeGemm(site.kernel, site.groups, s, form as GemmForm);
@@ -206,8 +210,10 @@ export function defaultForm(site: MaskedSite): CompactForm {
   return site.op === 'Conv' ? 'conv-gather-sum' : 'gather-matmul';
 }
 
-export function formsFor(site: MaskedSite): readonly CompactForm[] {
-  return site.op === 'Conv' ? CONV_FORMS : GEMM_FORMS;
+/** The forms a site can take in a model of `opset` ('expand-dense' needs OneHot, opset 9). */
+export function formsFor(site: MaskedSite, opset: number): readonly CompactForm[] {
+  const forms = site.op === 'Conv' ? CONV_FORMS : GEMM_FORMS;
+  return opset >= EXPAND_DENSE_MIN_OPSET ? forms : forms.filter((f) => f !== 'expand-dense');
 }
 
 function initializerFloats(t: onnx.ITensorProto): number {
