@@ -48,9 +48,11 @@ export function drawCompact(parts: { stats: HTMLElement; chart: HTMLElement; lay
   rows
     .append('td')
     .attr('title', (l) => {
-      if (!l.timing) return 'not timed';
+      // The one form whose name does not say what runs: the file is compact, the runtime is dense.
+      const note = l.form === 'expand-dense' ? 'kept weights stored; rebuilt into the dense kernel when the model loads, then run as the dense layer. ' : '';
+      if (!l.timing) return `${note}not timed`;
       const dense = l.timing.denseMs === null ? 'dense not timed (large layer)' : `dense ${l.timing.denseMs.toFixed(3)} ms`;
-      return `timed at input ${l.timing.inputShape.join('×')}: ${l.form} ${(l.timing.formsMs[l.form] ?? NaN).toFixed(3)} ms, ${dense}`;
+      return `${note}timed at input ${l.timing.inputShape.join('×')}: ${l.form} ${(l.timing.formsMs[l.form] ?? NaN).toFixed(3)} ms, ${dense}`;
     })
     .text((l) => l.form);
   rows.append('td').attr('class', 'num').text((l) => String(l.n));

@@ -173,6 +173,26 @@ describe('webview: compact ONNX section and view restore', () => {
     await w.page.context().close();
   });
 
+  test('a layer left at dense speed (expand-dense) says in its tooltip that only its kept weights are stored', async () => {
+    const expanded = await compactPrunedModel(prune.outputPath, { form: 'expand-dense', out: path.join(dir, 'expanded.onnx') }, quietContext);
+    assert.ok(expanded.bytes.compact < expanded.bytes.masked / 2, 'the file stays compact');
+    const w = await openWebview(browser, 'light');
+    await w.waitForPosted('ready');
+    await w.send({ type: 'job', title: 'Prune model/model.json to 93.75 %', state: 'done' });
+    await w.send({ type: 'pruneResult', summary: prune });
+    await w.send({ type: 'job', title: 'Export compact ONNX of pruned', state: 'done', continues: prune.outputPath });
+    await w.send({ type: 'compactResult', summary: expanded });
+    await w.page.waitForFunction(() => (window as unknown as { __posted: { view?: string }[] }).__posted.some((m) => m.view === 'compact'));
+    const cells = await w.page.$$eval('#compact-layers tbody tr td:nth-child(3)', (tds) => tds.map((td) => ({ text: td.textContent, title: td.getAttribute('title') })));
+    assert.equal(cells.length, expanded.layers.length);
+    for (const c of cells) {
+      assert.equal(c.text, 'expand-dense');
+      assert.match(c.title ?? '', /^kept weights stored; rebuilt into the dense kernel when the model loads/);
+    }
+    assert.deepEqual(w.problems, []);
+    await w.page.context().close();
+  });
+
   test('4 · a follow-up job on another pruning run, or any other job, starts an empty view', async () => {
     const w = await openWebview(browser, 'light');
     await w.waitForPosted('ready');
