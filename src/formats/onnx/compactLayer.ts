@@ -248,7 +248,7 @@ function gatherKernel(w: MaskedKernel, g: LayerGroups): Float32Array {
  * 'expand-dense': the masked dense kernel [C_out, C_in, taps…], rebuilt from the kept weights by nodes whose
  * inputs are all initializers, so that a runtime computes it once, when it loads the model (onnxruntime's
  * constant folding), and the layer then runs as the dense Conv / Gemm it was. The file stores what
- * 'gather-conv' stores plus the K·ci input channels of each group (int64).
+ * 'gather-conv' stores plus the K·ci input channels of each group (int32).
  *
  * Output group o's rows are its kept weights [co, taps, K·ci] times a 0/1 placement [K·ci, C_in] (row x
  * one-hot at the input channel x reads; OneHot of the gather indices): one batched MatMul over the n groups
