@@ -139,6 +139,7 @@ async function main(): Promise<void> {
             speedupVsBestDense: +(bestDenseMs / c.medianMs).toFixed(3),
             tuningWholeModelMs: tuning.wholeModelMs,
             perImageNote: tuning.perImageNote,
+            denseNote: tuning.denseNote,
             speedupVsMasked: +(m.medianMs / c.medianMs).toFixed(3),
             bytes: { dense: dense.length, masked: pruned.bytes.length, compact: compactBytes.length, compactOverDense: +(compactBytes.length / dense.length).toFixed(4) },
             parameters: { dense: compact.inputParameters, compactStored: compact.storedParameters, padding: compact.paddingWeights },

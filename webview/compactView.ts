@@ -31,7 +31,7 @@ export function drawCompact(parts: { stats: HTMLElement; chart: HTMLElement; lay
     [sizes, `file size, ${s.bytes.dense !== null ? 'dense → pruned → compact' : 'pruned → compact'}`],
     [percent(s.bytes.compact / reference), `of the ${s.bytes.dense !== null ? 'dense' : 'pruned'} file`],
     [compact(s.parameters.stored), `weights stored, of ${compact(s.parameters.masked)} in the pruned file${s.parameters.paddingWeights ? ` (${compact(s.parameters.paddingWeights)} of them padding zeros)` : ''}`],
-    [s.execution === 'per-image' ? 'per image' : 'batched', executionLabel(s)],
+    [s.tuning?.denseNote ? 'dense speed' : s.execution === 'per-image' ? 'per image' : 'batched', executionLabel(s)],
   ];
   const root = select(parts.stats);
   root.selectAll('*').remove();
@@ -67,10 +67,12 @@ export function drawCompact(parts: { stats: HTMLElement; chart: HTMLElement; lay
 function executionLabel(s: CompactSummary): string {
   const t = s.tuning;
   if (!t) return 'execution (not timed)';
-  // Reports written before per-image execution existed carry neither field.
+  if (t.denseNote) return `execution: ${t.denseNote}`;
+  // Reports written before per-image execution existed carry neither field (nor `dense`, before it was timed).
   const w = t.wholeModelMs;
   if (!w || w.batched === null || w.perImage === null) return `execution${t.perImageNote ? ` (${t.perImageNote})` : ''}`;
-  return `execution, the faster at batch ${t.batch}: ${w.perImage.toFixed(1)} ms per image vs ${w.batched.toFixed(1)} ms batched`;
+  const dense = typeof w.dense === 'number' ? `, every layer at dense speed ${w.dense.toFixed(1)} ms` : '';
+  return `execution, the faster at batch ${t.batch}: ${w.perImage.toFixed(1)} ms per image vs ${w.batched.toFixed(1)} ms batched${dense}`;
 }
 
 /** One horizontal bar per file; its size and share of the reference file printed beside the bar. */

@@ -64,7 +64,7 @@ export interface CompactSummary {
   execution: Execution;
   layers: CompactLayerResult[];
   /** Layer timings are at `layerBatch` (the tuning batch, or 1 for per-image execution, where realized Gemms after the convolutions run outside the Scan and keep the tuning batch; each layer's inputShape says). */
-  tuning: { batch: number; layerBatch: number; threads: number | 'all'; loadavg: number[]; wholeModelMs: CompactTuning['wholeModelMs']; perImageNote: string | null } | null;
+  tuning: { batch: number; layerBatch: number; threads: number | 'all'; loadavg: number[]; wholeModelMs: CompactTuning['wholeModelMs']; perImageNote: string | null; denseNote: string | null } | null;
 }
 
 const ALL_FORMS: readonly string[] = [...new Set<string>([...CONV_FORMS, ...GEMM_FORMS])];
@@ -233,7 +233,7 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
     execution,
     layers,
     tuning: tuning
-      ? { batch, layerBatch: execution === 'per-image' ? 1 : batch, threads: threads === 0 ? 'all' : threads, loadavg, wholeModelMs: tuning.wholeModelMs, perImageNote: tuning.perImageNote }
+      ? { batch, layerBatch: execution === 'per-image' ? 1 : batch, threads: threads === 0 ? 'all' : threads, loadavg, wholeModelMs: tuning.wholeModelMs, perImageNote: tuning.perImageNote, denseNote: tuning.denseNote }
       : null,
   };
   ctx.signal.throwIfCancelled();

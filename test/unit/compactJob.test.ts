@@ -63,7 +63,9 @@ test('compact a pruned TF.js MLP: kept weights only, outputs equal the masked mo
   for (const l of r.layers) {
     assert.ok(l.timing, `${l.layer} was timed`);
     assert.deepEqual(Object.keys(l.timing.formsMs).sort(), ['expand-dense', 'gather-matmul', 'matmul-gather-sum'], 'every Gemm realization was timed');
-    assert.ok(l.timing.formsMs[l.form]! <= Math.min(...Object.values(l.timing.formsMs).map(Number)), 'the fastest one is used');
+    // The fastest one alone, unless the whole model was faster with every layer at dense speed (the report says so).
+    if (r.tuning?.denseNote) assert.equal(l.form, 'expand-dense');
+    else assert.ok(l.timing.formsMs[l.form]! <= Math.min(...Object.values(l.timing.formsMs).map(Number)), 'the fastest one is used');
   }
   assert.equal(r.outputPath, join(pruned, 'model.compact.onnx'));
   const compactBytes = readFileSync(r.outputPath);

@@ -13,7 +13,7 @@ import { onnx } from 'onnx-proto';
 import { quietContext } from '../../src/core/job';
 import { parseMaskFile } from '../../src/core/prune/maskFile';
 import { Random } from '../../src/core/random';
-import { tuneCompact } from '../../src/formats/onnx/autotune';
+import { pickWholeModel, tuneCompact } from '../../src/formats/onnx/autotune';
 import { compactModel, decodeModel, encodeModel, findMaskedSites, type MaskedSite } from '../../src/formats/onnx/compactModel';
 import { isPerImage, PER_IMAGE_NODE, perImageCompact, perImageModel, perImageObstacle } from '../../src/formats/onnx/perImage';
 import { compactPrunedModel } from '../../src/jobs/compactModel';
@@ -119,21 +119,63 @@ test('a model before opset 9, or without a batch axis, is refused with the reaso
   assert.match(perImageObstacle(scalarOut) ?? '', /is a scalar/);
 });
 
-test('the tuner times both executions at the tuning batch and keeps per image only when it is faster', async () => {
-  const { masked, sites } = compactOf('resnet18_w16_cifar.onnx', 16, 2);
-  const progress: string[] = [];
-  const t = await tuneCompact(masked, sites, { batch: 4, threads: 1, repeats: 3, warmup: 1, onProgress: (_, m) => progress.push(m) });
-  const { batched, perImage } = t.wholeModelMs;
+/**
+ * The tuner's pick is the fastest whole model it timed: per image over batched only when faster, and every
+ * layer 'expand-dense' (the dense model's speed from the compact file) only when that beat both.
+ */
+function assertFastestKept(t: { execution: string; wholeModelMs: { batched: number | null; perImage: number | null; dense: number | null }; denseNote: string | null; perImageNote: string | null; layers: Map<MaskedSite, { best: string }> }): void {
+  const { batched, perImage, dense } = t.wholeModelMs;
   assert.ok(batched !== null && perImage !== null && batched > 0 && perImage > 0);
+  const compactMs = Math.min(batched, perImage);
+  if (t.denseNote) {
+    assert.ok(dense !== null && dense < compactMs, 'every layer at dense speed only when that was faster');
+    assert.equal(t.execution, 'batched');
+    assert.ok([...t.layers.values()].every((l) => l.best === 'expand-dense'));
+    assert.match(t.denseNote, /every layer runs as dense, loaded from the compact file/);
+    return;
+  }
+  assert.ok(dense === null || dense >= compactMs, 'the tuned compact model is kept only when no slower than dense');
   assert.equal(t.execution, perImage < batched ? 'per-image' : 'batched');
   if (t.execution === 'per-image') assert.equal(t.perImageNote, null);
   else assert.match(t.perImageNote!, /batched execution is faster/);
+}
+
+test('the tuner times both executions (and every layer at dense speed) at the tuning batch and keeps the fastest', async () => {
+  const { masked, sites } = compactOf('resnet18_w16_cifar.onnx', 16, 2);
+  const progress: string[] = [];
+  const t = await tuneCompact(masked, sites, { batch: 4, threads: 1, repeats: 3, warmup: 1, onProgress: (_, m) => progress.push(m) });
+  assertFastestKept(t);
   // Layer forms are tuned at the batch each execution runs layers at.
   for (const timing of t.layers.values()) assert.equal(timing.inputShape[0], t.execution === 'per-image' ? 1 : 4);
   assert.ok(progress.some((m) => /at batch 1:/.test(m)) && progress.some((m) => /at batch 4:/.test(m)));
   const at1 = await tuneCompact(masked, sites, { batch: 1, threads: 1, repeats: 1, warmup: 0 });
   assert.equal(at1.execution, 'batched');
   assert.match(at1.perImageNote!, /not tried: the tuning batch is 1/);
+});
+
+test('the whole-model pick: per image only when faster with equal outputs, every layer at dense speed only when faster still', () => {
+  const timed = (ms: number, y = 0) => ({ medianMs: ms, outputs: { y: Float32Array.of(y, 1) } });
+  const perImage = pickWholeModel(null, timed(10), timed(8), timed(9));
+  assert.deepEqual(perImage, { execution: 'per-image', perImageNote: null, denseNote: null });
+  const dense = pickWholeModel(null, timed(10), timed(8), timed(7));
+  assert.equal(dense.execution, 'dense');
+  assert.match(dense.perImageNote!, /per image was faster than batched \(8\.0 vs 10\.0 ms\), but not than every layer at dense speed/);
+  assert.equal(dense.denseNote, 'the tuned compact model took 8.0 ms per image, every layer at dense speed 7.0 ms: every layer runs as dense, loaded from the compact file');
+  const overBatched = pickWholeModel(null, timed(10), timed(12), timed(9));
+  assert.equal(overBatched.execution, 'dense');
+  assert.match(overBatched.perImageNote!, /batched execution is faster \(10\.0 vs 12\.0 ms\)/);
+  assert.match(overBatched.denseNote!, /took 10\.0 ms batched, every layer at dense speed 9\.0 ms/);
+  // Per image with other outputs is never kept; dense then competes with batched.
+  assert.equal(pickWholeModel(null, timed(10), timed(5, 3), timed(11)).execution, 'batched');
+  assert.match(pickWholeModel(null, timed(10), timed(5, 3), timed(9)).perImageNote!, /other outputs/);
+  // Dense with other outputs than the compact model is never kept, however fast.
+  assert.equal(pickWholeModel(null, timed(10), timed(12), timed(1, 3)).execution, 'batched');
+  // Without per image (batch 1, an MLP): batched against dense.
+  const mlp = pickWholeModel('the tuning batch is 1', timed(10), undefined, timed(9.5));
+  assert.equal(mlp.execution, 'dense');
+  assert.match(mlp.perImageNote!, /not tried: the tuning batch is 1/);
+  assert.deepEqual(pickWholeModel('the tuning batch is 1', timed(10), undefined, undefined), { execution: 'batched', perImageNote: 'per-image execution not tried: the tuning batch is 1', denseNote: null });
+  assert.equal(pickWholeModel(null, timed(10), timed(10), timed(10)).execution, 'batched', 'ties keep the compact model');
 });
 
 test('the tuner refuses per-image execution when the model mixes images across the batch', async () => {
@@ -229,8 +271,8 @@ test('rgp compact (auto) of a pruned CNN: the report says which execution was me
   const out = join(dir, 'pruned');
   await pruneModel(join(MODELS, 'resnet18_w16_cifar.onnx'), { ratio: 0.875, groups: 16, searchSwaps: 100, seed: 5, out }, quietContext);
   const r = await compactPrunedModel(out, { batch: 4, threads: 1 }, quietContext);
-  assert.ok(r.tuning && r.tuning.wholeModelMs.batched !== null && r.tuning.wholeModelMs.perImage !== null);
-  assert.equal(r.execution, r.tuning.wholeModelMs.perImage! < r.tuning.wholeModelMs.batched! ? 'per-image' : 'batched');
+  assert.ok(r.tuning);
+  assertFastestKept({ ...r.tuning, execution: r.execution, layers: new Map(r.layers.map((l) => [l as unknown as MaskedSite, { best: l.form }])) });
   assert.equal(r.tuning.layerBatch, r.execution === 'per-image' ? 1 : 4);
   const written = decodeModel(readFileSync(r.outputPath), 'compact');
   assert.equal(isPerImage(written), r.execution === 'per-image');

@@ -8,11 +8,11 @@
 import type { onnx } from 'onnx-proto';
 import type { CancelSignal } from '../../core/job';
 import type { CompactForm } from './compactLayer';
-import { floatTensor, int64Tensor } from './compactLayer';
+import { EXPAND_DENSE_MIN_OPSET, floatTensor, int64Tensor } from './compactLayer';
 import { compactModel, formsFor, modelOpset, realizeSite, type MaskedSite } from './compactModel';
 import { perImageCompact, perImageObstacle } from './perImage';
 import { encodeModel } from './proto';
-import { inputShape, measureLatency, onnxRuntime, seededInput, sessionOptions, type BenchModel } from './latency';
+import { inputShape, measureLatency, onnxRuntime, seededInput, sessionOptions, type BenchModel, type LatencySample } from './latency';
 
 export interface LayerTiming {
   layer: string;
@@ -158,11 +158,22 @@ export interface CompactTuning {
   execution: Execution;
   /** Per-layer timings and picks for the chosen execution: at the tuning batch when batched; per image, convolutions at batch 1 and Gemms (run outside the Scan) at the tuning batch. */
   layers: Map<MaskedSite, LayerTiming>;
-  /** The whole compact model at the tuning batch in each execution timed (median ms; null when not timed). */
-  wholeModelMs: { batched: number | null; perImage: number | null };
+  /**
+   * The whole model at the tuning batch (median ms; null when not timed): the tuned compact model batched
+   * and per image, and with every layer 'expand-dense' — the dense model's speed from the compact file.
+   */
+  wholeModelMs: { batched: number | null; perImage: number | null; dense: number | null };
   /** Why per-image execution was not tried or not kept; null when it was chosen. */
   perImageNote: string | null;
+  /** Why every layer was left at the dense model's speed ('expand-dense'); null when it was not. */
+  denseNote: string | null;
 }
+
+/**
+ * Largest model (float32 weights, all initializers) the tuner also times whole with every layer
+ * 'expand-dense': that session holds the dense weights, on top of the model being compacted.
+ */
+export const WHOLE_DENSE_MAX_WEIGHTS = 1 << 24;
 
 /** Outputs agree when every value is within 1e-4 of the output's largest magnitude (the compact tests' tolerance). */
 function sameOutputs(a: Record<string, Float32Array>, b: Record<string, Float32Array>): boolean {
@@ -179,44 +190,97 @@ function sameOutputs(a: Record<string, Float32Array>, b: Record<string, Float32A
 /**
  * Tunes a compact model: each layer's form for batched execution at the tuning batch and, when that batch
  * is above 1 and a masked layer is a convolution, each convolution's form at batch 1 for per-image
- * execution (perImage.ts); then both whole compact models run at the tuning batch, interleaved, and the faster is
- * kept — per image only when its outputs equal the batched model's. Per-image execution is tried only for
+ * execution (perImage.ts); then the whole compact models run at the tuning batch, interleaved, and the
+ * fastest is kept — per image only when its outputs equal the batched model's. Per-image execution is tried only for
  * convolutions: there one image's intermediates are feature maps the batch multiplies past the cache,
  * while a Gemm's row is small and its MatMul needs the batch to be efficient (and timing two whole models
  * of a large MLP would hold their weights twice).
+ *
+ * The whole models timed include, where 'expand-dense' is available for every layer and the model is at
+ * most WHOLE_DENSE_MAX_WEIGHTS, the model with every layer 'expand-dense': it runs as the dense model. Layer
+ * picks are made one layer at a time, alone; a form that wins alone can lose among the others (narrow
+ * models at 87.5 %), and then the whole compact model is slower than dense. When that model is the
+ * fastest, every layer takes 'expand-dense': the file stays compact and runs at the dense model's speed.
  */
 export async function tuneCompact(model: onnx.IModelProto, sites: MaskedSite[], opts: TuneOptions): Promise<CompactTuning> {
   const obstacle =
     opts.batch <= 1 ? 'the tuning batch is 1' : !sites.some((s) => s.op === 'Conv') ? 'no masked layer is a convolution' : perImageObstacle(model);
-  const share = obstacle ? 1 : 0.55;
+  const share = obstacle ? 0.85 : 0.55;
   const progress = (from: number, width: number) => (f: number, m: string) => opts.onProgress?.(from + width * f, m);
   const batched = await autotune(model, sites, { ...opts, onProgress: progress(0, share) });
-  if (obstacle) return { execution: 'batched', layers: batched, wholeModelMs: { batched: null, perImage: null }, perImageNote: `per-image execution not tried: ${obstacle}` };
   // Per image, the convolutions run one image at a time (tuned at batch 1); realized Gemms, which follow
   // them in a CNN, stay outside the Scan on the whole batch (perImageCompact), so they keep their batched pick.
-  const single = await autotune(model, sites.filter((s) => s.op === 'Conv'), { ...opts, batch: 1, onProgress: progress(share, 0.3) });
-  const perImageLayers = new Map(sites.map((s) => [s, single.get(s) ?? batched.get(s)!]));
+  const single = obstacle ? null : await autotune(model, sites.filter((s) => s.op === 'Conv'), { ...opts, batch: 1, onProgress: progress(share, 0.3) });
+  const perImageLayers = single ? new Map(sites.map((s) => [s, single.get(s) ?? batched.get(s)!])) : null;
   opts.signal?.throwIfCancelled();
-  opts.onProgress?.(0.85, 'timing the whole compact model batched and per image');
-  const batchedModel = compactModel(model, sites, (s) => batched.get(s)!.best).model;
-  const perImage = perImageCompact(compactModel(model, sites, (s) => perImageLayers.get(s)!.best));
+  const weights = (model.graph?.initializer ?? []).reduce((a, t) => a + (t.dataType === FLOAT ? (t.dims ?? []).reduce((x: number, d) => x * Number(d), 1) : 0), 0);
+  // Worth timing only when it could differ from the batched model, and affordable only up to the size limits.
+  const timeDense =
+    modelOpset(model) >= EXPAND_DENSE_MIN_OPSET &&
+    weights <= WHOLE_DENSE_MAX_WEIGHTS &&
+    sites.every((s) => s.kernel.data.length <= DENSE_REFERENCE_MAX_WEIGHTS) &&
+    sites.some((s) => batched.get(s)!.best !== 'expand-dense');
+  const none = { batched: null, perImage: null, dense: null };
+  if (obstacle && !timeDense) return { execution: 'batched', layers: batched, wholeModelMs: none, perImageNote: `per-image execution not tried: ${obstacle}`, denseNote: null };
+  opts.onProgress?.(0.85, `timing the whole compact model${obstacle ? '' : ' batched and per image'}${timeDense ? ', and with every layer at dense speed' : ''}`);
   const input = inputShape(model, opts.batch);
+  const candidates: BenchModel[] = [{ name: 'batched', bytes: encodeModel(compactModel(model, sites, (s) => batched.get(s)!.best).model), input }];
+  if (perImageLayers) candidates.push({ name: 'per-image', bytes: encodeModel(perImageCompact(compactModel(model, sites, (s) => perImageLayers.get(s)!.best))), input });
+  if (timeDense) candidates.push({ name: 'dense', bytes: encodeModel(compactModel(model, sites, () => 'expand-dense').model), input });
   let samples;
   try {
-    samples = await measureLatency(
-      [
-        { name: 'batched', bytes: encodeModel(batchedModel), input },
-        { name: 'per-image', bytes: encodeModel(perImage), input },
-      ],
-      { batch: opts.batch, threads: opts.threads, warmup: 1, repeats: opts.repeats ?? 5, seed: opts.seed ?? 1, keepOutputs: true, ...(opts.signal ? { signal: opts.signal } : {}) },
-    );
+    samples = await measureLatency(candidates, {
+      batch: opts.batch,
+      threads: opts.threads,
+      warmup: 1,
+      repeats: opts.repeats ?? 5,
+      seed: opts.seed ?? 1,
+      keepOutputs: true,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   } catch (e) {
     if ((e as { code?: string }).code === 'CANCELLED') throw e;
-    return { execution: 'batched', layers: batched, wholeModelMs: { batched: null, perImage: null }, perImageNote: `per-image execution does not run: ${(e as Error).message.split('\n')[0]}` };
+    const why = (e as Error).message.split('\n')[0];
+    return { execution: 'batched', layers: batched, wholeModelMs: none, perImageNote: obstacle ? `per-image execution not tried: ${obstacle}` : `per-image execution does not run: ${why}`, denseNote: null };
   }
-  const [b, p] = samples;
-  const wholeModelMs = { batched: b.medianMs, perImage: p.medianMs };
-  if (!sameOutputs(b.outputs!, p.outputs!)) return { execution: 'batched', layers: batched, wholeModelMs, perImageNote: 'per-image execution gives other outputs (the model mixes images across the batch)' };
-  if (p.medianMs >= b.medianMs) return { execution: 'batched', layers: batched, wholeModelMs, perImageNote: `batched execution is faster (${b.medianMs.toFixed(1)} vs ${p.medianMs.toFixed(1)} ms)` };
-  return { execution: 'per-image', layers: perImageLayers, wholeModelMs, perImageNote: null };
+  const b = samples[0];
+  const p = samples.find((x) => x.name === 'per-image');
+  const d = samples.find((x) => x.name === 'dense');
+  // A batched model whose every layer took 'expand-dense' already is the dense candidate.
+  const batchedIsDense = sites.every((s) => batched.get(s)!.best === 'expand-dense');
+  const wholeModelMs = { batched: b.medianMs, perImage: p?.medianMs ?? null, dense: d?.medianMs ?? (batchedIsDense ? b.medianMs : null) };
+  const pick = pickWholeModel(obstacle, b, p, d);
+  const layers = pick.execution === 'dense' ? new Map([...batched].map(([s, t]) => [s, { ...t, best: 'expand-dense' as CompactForm }])) : pick.execution === 'per-image' ? perImageLayers! : batched;
+  return { execution: pick.execution === 'dense' ? 'batched' : pick.execution, layers, wholeModelMs, perImageNote: pick.perImageNote, denseNote: pick.denseNote };
+}
+
+/**
+ * Which whole model to keep, from their timings at the tuning batch (b: the tuned compact model batched, p:
+ * per image, d: every layer 'expand-dense'; p and d absent when not timed) and why. Per image only when its
+ * outputs equal the batched model's and it is faster; every layer at dense speed only when that is faster
+ * than the compact model kept, with the same outputs (it computes the masked model exactly: other outputs
+ * would mean a broken expansion, never a pick).
+ */
+export function pickWholeModel(
+  obstacle: string | null,
+  b: Pick<LatencySample, 'medianMs' | 'outputs'>,
+  p: Pick<LatencySample, 'medianMs' | 'outputs'> | undefined,
+  d: Pick<LatencySample, 'medianMs' | 'outputs'> | undefined,
+): { execution: Execution | 'dense'; perImageNote: string | null; denseNote: string | null } {
+  let execution: Execution = 'batched';
+  let perImageNote: string | null;
+  if (obstacle || !p) perImageNote = `per-image execution not tried: ${obstacle ?? 'it was not timed'}`;
+  else if (!sameOutputs(b.outputs!, p.outputs!)) perImageNote = 'per-image execution gives other outputs (the model mixes images across the batch)';
+  else if (p.medianMs >= b.medianMs) perImageNote = `batched execution is faster (${b.medianMs.toFixed(1)} vs ${p.medianMs.toFixed(1)} ms)`;
+  else {
+    execution = 'per-image';
+    perImageNote = null;
+  }
+  const keptMs = execution === 'per-image' ? p!.medianMs : b.medianMs;
+  if (!d || d.medianMs >= keptMs || !sameOutputs(b.outputs!, d.outputs!)) return { execution, perImageNote, denseNote: null };
+  return {
+    execution: 'dense',
+    perImageNote: perImageNote ?? `per image was faster than batched (${p!.medianMs.toFixed(1)} vs ${b.medianMs.toFixed(1)} ms), but not than every layer at dense speed`,
+    denseNote: `the tuned compact model took ${keptMs.toFixed(1)} ms ${execution === 'per-image' ? 'per image' : 'batched'}, every layer at dense speed ${d.medianMs.toFixed(1)} ms: every layer runs as dense, loaded from the compact file`,
+  };
 }
