@@ -25,8 +25,8 @@ import { checkOutputPlace } from './outputFolder';
 import { openModel } from '../formats';
 import { tuneCompact, type CompactTuning, type Execution } from '../formats/onnx/autotune';
 import { perImageCompact } from '../formats/onnx/perImage';
-import { CONV_FORMS, EXPAND_DENSE_MIN_OPSET, GEMM_FORMS, type CompactForm } from '../formats/onnx/compactLayer';
-import { compactModel, findMaskedSites, formsFor, modelOpset, type CompactLayerReport } from '../formats/onnx/compactModel';
+import { CONV_FORMS, GEMM_FORMS, type CompactForm } from '../formats/onnx/compactLayer';
+import { compactModel, defaultForm, findMaskedSites, type CompactLayerReport } from '../formats/onnx/compactModel';
 import { decodeModel, encodeModel, encodeModelChunks } from '../formats/onnx/proto';
 import { layersToOnnx } from '../formats/onnx/fromLayers';
 import { onnxRuntimeAvailable } from '../formats/onnx/latency';
@@ -195,15 +195,12 @@ export async function compactPrunedModel(folderOrModel: string, options: Compact
     : null;
   const timings = tuning?.layers;
   const execution: Execution = tuning?.execution ?? 'batched';
-  const opset = modelOpset(model);
-  // Asked for by name, a form the model's opset cannot express is refused rather than silently replaced.
-  if (form === 'expand-dense' && opset < EXPAND_DENSE_MIN_OPSET) {
-    throw new RgpError('UNSUPPORTED', `The realization expand-dense needs ONNX opset ${EXPAND_DENSE_MIN_OPSET} (OneHot); this model is opset ${opset}.`, 'Use --form auto (the tuner picks among the forms this model allows) or another form.');
-  }
+  // A form named for the other kind of layer (a Conv form on a Gemm) falls back to that kind's default; one
+  // the model's opset cannot express is refused by realizeSite, with the reason, before anything is written.
   const choose = (s: (typeof sites)[number]): CompactForm => {
     if (timings) return timings.get(s)!.best;
-    if (formsFor(s, opset).includes(form as CompactForm)) return form as CompactForm;
-    return formsFor(s, opset)[s.op === 'Conv' ? 1 : 0];
+    if ((s.op === 'Conv' ? CONV_FORMS : GEMM_FORMS).includes(form as never)) return form as CompactForm;
+    return defaultForm(s);
   };
   const result = compactModel(model, sites, choose, ctx.signal);
   // Chunks whose large weights are the compact kernels themselves: no second copy of them to write the file.

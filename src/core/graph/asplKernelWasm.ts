@@ -67,8 +67,7 @@ export function buildLevelModule(lanes: number, k = 0): Uint8Array<ArrayBuffer> 
   if (!Number.isInteger(shift)) throw new Error(`lanes must be a power of two, got ${lanes}`);
   if (!(Number.isInteger(k) && k >= 0 && k <= MAX_UNROLLED_DEGREE)) throw new Error(`k must be an integer in [0, ${MAX_UNROLLED_DEGREE}], got ${k}`);
   const funcs = [startBlockFunc(lanes, shift), scaleAdjFunc(shift), levelOneFunc(0), levelFunc(lanes, 0), levelFunc(lanes, 0, false), levelExitFunc(lanes, 0)];
-  if (k > 0) funcs.push(levelOneFunc(k));
-  if (k > 0) funcs.push(levelFunc(lanes, k), levelFunc(lanes, k, false), levelExitFunc(lanes, k));
+  if (k > 0) funcs.push(levelOneFunc(k), levelFunc(lanes, k), levelFunc(lanes, k, false), levelExitFunc(lanes, k));
   return emitModule(funcs, 1);
 }
 
@@ -376,7 +375,6 @@ export function instantiateKernel(lanes: number, bytes: number, k = 0): WasmKern
     levelOne: inst.exports.levelOne as LevelOneFn,
     startBlock: inst.exports.startBlock as StartBlockFn,
     scaleAdj: inst.exports.scaleAdj as ScaleAdjFn,
-    ...(kk ? { levelOneReg: inst.exports.levelOneReg as LevelOneFn } : {}),
-    ...(kk ? { levelReg: fn('levelReg'), levelRegNb: fn('levelRegNb'), levelExitReg: fn('levelExitReg') } : {}),
+    ...(kk ? { levelOneReg: inst.exports.levelOneReg as LevelOneFn, levelReg: fn('levelReg'), levelRegNb: fn('levelRegNb'), levelExitReg: fn('levelExitReg') } : {}),
   };
 }

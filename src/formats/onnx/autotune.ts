@@ -9,7 +9,7 @@ import type { onnx } from 'onnx-proto';
 import type { CancelSignal } from '../../core/job';
 import type { CompactForm } from './compactLayer';
 import { EXPAND_DENSE_MIN_OPSET, floatTensor, int64Tensor } from './compactLayer';
-import { compactModel, formsFor, modelOpset, realizeSite, type MaskedSite } from './compactModel';
+import { compactModel, floatWeights, formsFor, modelOpset, realizeSite, type MaskedSite } from './compactModel';
 import { perImageCompact, perImageObstacle } from './perImage';
 import { encodeModel } from './proto';
 import { inputShape, measureLatency, onnxRuntime, seededInput, sessionOptions, type BenchModel, type LatencySample } from './latency';
@@ -213,11 +213,10 @@ export async function tuneCompact(model: onnx.IModelProto, sites: MaskedSite[], 
   const single = obstacle ? null : await autotune(model, sites.filter((s) => s.op === 'Conv'), { ...opts, batch: 1, onProgress: progress(share, 0.3) });
   const perImageLayers = single ? new Map(sites.map((s) => [s, single.get(s) ?? batched.get(s)!])) : null;
   opts.signal?.throwIfCancelled();
-  const weights = (model.graph?.initializer ?? []).reduce((a, t) => a + (t.dataType === FLOAT ? (t.dims ?? []).reduce((x: number, d) => x * Number(d), 1) : 0), 0);
   // Worth timing only when it could differ from the batched model, and affordable only up to the size limits.
   const timeDense =
     modelOpset(model) >= EXPAND_DENSE_MIN_OPSET &&
-    weights <= WHOLE_DENSE_MAX_WEIGHTS &&
+    floatWeights(model.graph?.initializer ?? []) <= WHOLE_DENSE_MAX_WEIGHTS &&
     sites.every((s) => s.kernel.data.length <= DENSE_REFERENCE_MAX_WEIGHTS) &&
     sites.some((s) => batched.get(s)!.best !== 'expand-dense');
   const none = { batched: null, perImage: null, dense: null };

@@ -216,8 +216,9 @@ export function formsFor(site: MaskedSite, opset: number): readonly CompactForm[
   return opset >= EXPAND_DENSE_MIN_OPSET ? forms : forms.filter((f) => f !== 'expand-dense');
 }
 
-function initializerFloats(t: onnx.ITensorProto): number {
-  return t.dataType === FLOAT ? elementCount(t.dims ?? []) : 0;
+/** Float32 weights in `initializers` (the parameter count the reports give). */
+export function floatWeights(initializers: readonly onnx.ITensorProto[]): number {
+  return initializers.reduce((a, t) => a + (t.dataType === FLOAT ? elementCount(t.dims ?? []) : 0), 0);
 }
 
 /** Builds the compact model. `sites` from findMaskedSites on the same model. */
@@ -295,8 +296,8 @@ export function compactModel(
   return {
     model: out,
     layers,
-    storedParameters: initializer.reduce((a, t) => a + initializerFloats(t), 0),
-    inputParameters: (graph.initializer ?? []).reduce((a, t) => a + initializerFloats(t), 0),
+    storedParameters: floatWeights(initializer),
+    inputParameters: floatWeights(graph.initializer ?? []),
     paddingWeights: padding,
     realizedNodes,
     realizedConvNodes,
